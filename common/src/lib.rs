@@ -1,0 +1,25 @@
+//! What every daemon of the distribution needs.
+//!
+//! # Layout
+//!
+//! - [`logging`]: `--v` / `--logging-format` flags and the `tracing` subscriber.
+//! - [`metrics`]: the Prometheus registry passed down from `main`, and its text encoder.
+//! - [`health`]: named `/healthz`, `/livez` and `/readyz` checks, rendered like upstream.
+//! - [`serving`]: the HTTPS server for `/metrics` and the health endpoints.
+//! - [`shutdown`]: the clonable graceful-shutdown handle (SIGTERM/SIGINT or manual).
+//! - [`tls`]: PEM loading and rustls server/client configurations (ring provider).
+//! - [`pki`]: kubeadm-shaped CA, serving and client certificates on rcgen.
+//! - [`kubeconfig`]: `--kubeconfig` flags, `kube::Client` from a kubeconfig, and writing one.
+//! - [`leader_election`]: leader election on `coordination.k8s.io/v1` Leases.
+//! - [`go_duration`]: parsing of Go-style duration flags (`15s`, `1m30s`).
+
+pub mod go_duration;
+pub mod health;
+pub mod kubeconfig;
+pub mod leader_election;
+pub mod logging;
+pub mod metrics;
+pub mod pki;
+pub mod serving;
+pub mod shutdown;
+pub mod tls;

@@ -1,0 +1,469 @@
+//! The HTTPS server every daemon runs for `/metrics`, `/healthz`, `/livez` and `/readyz`.
+//!
+//! [`serve`] takes an already bound listener (tests bind `127.0.0.1:0`), a rustls configuration
+//! (see [`crate::tls::server_config`]) and the [`ServingState`]. HTTP/1.1 and HTTP/2 are both
+//! served (hyper-util's auto builder). On shutdown the listener is closed at once, every open
+//! connection is told to finish (HTTP/1.1 keep-alive ends after the in-flight response, HTTP/2
+//! sends GOAWAY), and `serve` returns when the last in-flight request has been answered.
+
+use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode, header};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo},
+    server::conn::auto,
+};
+use tokio::{net::TcpListener, task::JoinSet};
+use tokio_rustls::TlsAcceptor;
+use tracing::Instrument;
+
+use crate::{health::HealthChecks, metrics, shutdown::Shutdown};
+
+/// Errors of this module.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The listener's address could not be read.
+    #[error("listener: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Result of this module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How long a client may take to complete the TLS handshake.
+pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the server serves.
+#[derive(Clone, Debug)]
+pub struct ServingState {
+    /// Checks of the health endpoints.
+    pub health: HealthChecks,
+    /// Registry behind `/metrics`.
+    pub registry: prometheus::Registry,
+}
+
+impl ServingState {
+    /// State for these checks and this registry.
+    pub fn new(health: HealthChecks, registry: prometheus::Registry) -> Self {
+        Self { health, registry }
+    }
+}
+
+fn text_response(
+    status: StatusCode,
+    content_type: &str,
+    body: impl Into<Bytes>,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(value) = header::HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+const PLAIN_TEXT: &str = "text/plain; charset=utf-8";
+
+/// Answer one request. Public so that a daemon embedding these endpoints in a larger router
+/// (the API server) can reuse it.
+pub async fn handle<B>(state: &ServingState, request: &Request<B>) -> Response<Full<Bytes>> {
+    let path = request.uri().path();
+    if path == "/metrics" {
+        return match metrics::encode_text(&state.registry) {
+            Ok(body) => text_response(StatusCode::OK, metrics::TEXT_CONTENT_TYPE, body),
+            Err(e) => {
+                tracing::warn!(error = %e, "encoding metrics");
+                text_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    PLAIN_TEXT,
+                    format!("{e}\n"),
+                )
+            }
+        };
+    }
+    match state.health.handle_path(path, request.uri().query()).await {
+        Some(health) => {
+            let status =
+                StatusCode::from_u16(health.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            text_response(status, PLAIN_TEXT, health.body)
+        }
+        None => text_response(StatusCode::NOT_FOUND, PLAIN_TEXT, "404 page not found\n"),
+    }
+}
+
+/// Serve until `shutdown` fires, then drain in-flight requests and return.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: ServingState,
+    shutdown: Shutdown,
+) -> Result<()> {
+    let local = listener.local_addr()?;
+    tracing::info!(address = %local, "serving securely");
+    let acceptor = TlsAcceptor::from(tls);
+    let state = Arc::new(state);
+    let builder = Arc::new(auto::Builder::new(TokioExecutor::new()));
+    let mut connections = JoinSet::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = shutdown.wait() => break,
+            // Reap finished connection tasks so the set does not grow without bound.
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // EMFILE and friends are transient: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        connections.spawn(serve_connection(
+            stream,
+            peer,
+            acceptor.clone(),
+            builder.clone(),
+            state.clone(),
+            shutdown.clone(),
+        ));
+    }
+    drop(listener);
+    tracing::info!(address = %local, open = connections.len(), "stopped accepting, draining");
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    acceptor: TlsAcceptor,
+    builder: Arc<auto::Builder<TokioExecutor>>,
+    state: Arc<ServingState>,
+    shutdown: Shutdown,
+) {
+    let handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+    let tls_stream = tokio::select! {
+        () = shutdown.wait() => return,
+        result = handshake => match result {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => {
+                tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(%peer, "TLS handshake timed out");
+                return;
+            }
+        },
+    };
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let state = state.clone();
+        let span = tracing::debug_span!(
+            "request",
+            method = %request.method(),
+            path = request.uri().path(),
+        );
+        async move { Ok::<_, Infallible>(handle(&state, &request).await) }.instrument(span)
+    });
+    let connection = builder.serve_connection(TokioIo::new(tls_stream), service);
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        () = shutdown.wait() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(%peer, error = %e, "connection ended with error");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use http_body_util::{BodyExt, Empty};
+    use rustls_pki_types::ServerName;
+    use tokio::net::TcpStream;
+    use tokio_rustls::{TlsConnector, client::TlsStream};
+
+    use super::*;
+    use crate::{
+        pki::{CertificateAuthority, ClientCertSpec, ServingCertSpec},
+        tls,
+    };
+
+    struct Fixture {
+        addr: SocketAddr,
+        ca: CertificateAuthority,
+        shutdown: Shutdown,
+        server: tokio::task::JoinHandle<Result<()>>,
+    }
+
+    async fn start(health: HealthChecks) -> Fixture {
+        let ca = CertificateAuthority::generate().expect("ca");
+        let serving = ca
+            .issue_serving(
+                &ServingCertSpec::new("test-server")
+                    .with_dns_names(["localhost"])
+                    .with_ip_addresses([IpAddr::V4(Ipv4Addr::LOCALHOST)]),
+            )
+            .expect("serving cert");
+        let ca_certs = tls::parse_certificates(ca.cert_pem().as_bytes()).expect("ca pem");
+        let config = tls::server_config(
+            tls::parse_certificates(serving.cert_pem.as_bytes()).expect("chain"),
+            tls::parse_private_key(serving.key_pem.as_bytes()).expect("key"),
+            Some(&ca_certs),
+        )
+        .expect("server config");
+        let registry = metrics::new_registry();
+        let counter =
+            prometheus::IntCounter::new("test_requests_total", "Test counter.").expect("counter");
+        counter.inc_by(7);
+        registry.register(Box::new(counter)).expect("register");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let shutdown = Shutdown::new();
+        let server = tokio::spawn(serve(
+            listener,
+            Arc::new(config),
+            ServingState::new(health, registry),
+            shutdown.clone(),
+        ));
+        Fixture {
+            addr,
+            ca,
+            shutdown,
+            server,
+        }
+    }
+
+    async fn connect(fx: &Fixture, alpn: &[u8], client_cert: bool) -> TlsStream<TcpStream> {
+        let ca_certs = tls::parse_certificates(fx.ca.cert_pem().as_bytes()).expect("ca pem");
+        let identity = client_cert.then(|| {
+            let issued = fx
+                .ca
+                .issue_client(&ClientCertSpec::new(
+                    "system:kube-scheduler",
+                    ["system:masters"],
+                ))
+                .expect("client cert");
+            (
+                tls::parse_certificates(issued.cert_pem.as_bytes()).expect("chain"),
+                tls::parse_private_key(issued.key_pem.as_bytes()).expect("key"),
+            )
+        });
+        let mut config = tls::client_config(&ca_certs, identity).expect("client config");
+        config.alpn_protocols = vec![alpn.to_vec()];
+        let tcp = TcpStream::connect(fx.addr).await.expect("connect");
+        let name = ServerName::IpAddress(Ipv4Addr::LOCALHOST.into());
+        let stream = TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .expect("handshake");
+        assert_eq!(stream.get_ref().1.alpn_protocol(), Some(alpn));
+        stream
+    }
+
+    async fn get_http1(fx: &Fixture, path: &str) -> (StatusCode, String) {
+        let stream = connect(fx, b"http/1.1", false).await;
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .expect("http1 handshake");
+        tokio::spawn(conn);
+        let request = Request::get(path)
+            .header(header::HOST, "localhost")
+            .body(Empty::<Bytes>::new())
+            .expect("request");
+        let response = sender.send_request(request).await.expect("response");
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn failing_checks() -> HealthChecks {
+        let mut health = HealthChecks::new();
+        health
+            .add_health_check("etcd", || async { Ok(()) })
+            .expect("etcd");
+        health
+            .add_readyz_check("informer-sync", || async { Err("not synced".into()) })
+            .expect("informer-sync");
+        health
+    }
+
+    #[tokio::test]
+    async fn serves_health_and_metrics_over_tls() {
+        let fx = start(failing_checks()).await;
+
+        let (status, body) = get_http1(&fx, "/healthz?verbose").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, "[+]ping ok\n[+]etcd ok\nhealthz check passed\n");
+
+        let (status, body) = get_http1(&fx, "/livez").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+
+        let (status, body) = get_http1(&fx, "/readyz").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            body.contains("[-]informer-sync failed: reason withheld\n"),
+            "{body}"
+        );
+        assert!(body.ends_with("readyz check failed\n"), "{body}");
+
+        let (status, _) = get_http1(&fx, "/readyz?exclude=informer-sync").await;
+        assert_eq!(status, StatusCode::OK);
+
+        let (status, body) = get_http1(&fx, "/metrics").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("test_requests_total 7"), "{body}");
+
+        let (status, _) = get_http1(&fx, "/nope").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        fx.shutdown.trigger();
+        fx.server.await.expect("join").expect("serve");
+    }
+
+    #[tokio::test]
+    async fn serves_http2_with_client_certificate() {
+        let fx = start(failing_checks()).await;
+        let stream = connect(&fx, b"h2", true).await;
+        let (mut sender, conn) =
+            hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(stream))
+                .await
+                .expect("h2 handshake");
+        tokio::spawn(conn);
+        let request = Request::get(format!("https://{}/livez?verbose", fx.addr))
+            .body(Empty::<Bytes>::new())
+            .expect("request");
+        let response = sender.send_request(request).await.expect("response");
+        assert_eq!(response.version(), http::Version::HTTP_2);
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        assert!(body.ends_with(b"livez check passed\n"));
+        fx.shutdown.trigger();
+        fx.server.await.expect("join").expect("serve");
+    }
+
+    #[tokio::test]
+    async fn rejects_client_cert_from_unknown_ca() {
+        let fx = start(HealthChecks::new()).await;
+        let other = CertificateAuthority::generate().expect("other ca");
+        let issued = other
+            .issue_client(&ClientCertSpec::new("mallory", Vec::<String>::new()))
+            .expect("cert");
+        let ca_certs = tls::parse_certificates(fx.ca.cert_pem().as_bytes()).expect("ca");
+        let config = tls::client_config(
+            &ca_certs,
+            Some((
+                tls::parse_certificates(issued.cert_pem.as_bytes()).expect("chain"),
+                tls::parse_private_key(issued.key_pem.as_bytes()).expect("key"),
+            )),
+        )
+        .expect("config");
+        let tcp = TcpStream::connect(fx.addr).await.expect("connect");
+        let name = ServerName::IpAddress(Ipv4Addr::LOCALHOST.into());
+        let result = async {
+            let mut stream = TlsConnector::from(Arc::new(config))
+                .connect(name, tcp)
+                .await?;
+            // With TLS 1.3 the server's verdict on the client certificate arrives after the
+            // client's handshake completes: read to observe it.
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+                .await?;
+            let mut buf = Vec::new();
+            stream.read_to_end(&mut buf).await?;
+            Ok::<_, std::io::Error>(buf)
+        }
+        .await;
+        match result {
+            Err(_) => {}
+            Ok(buf) => assert!(
+                buf.is_empty(),
+                "server answered: {:?}",
+                String::from_utf8_lossy(&buf)
+            ),
+        }
+        fx.shutdown.trigger();
+        fx.server.await.expect("join").expect("serve");
+    }
+
+    #[tokio::test]
+    async fn shutdown_drains_in_flight_requests_and_stops_accepting() {
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+        let started_tx = Arc::new(std::sync::Mutex::new(Some(started_tx)));
+        let mut health = HealthChecks::new();
+        health
+            .add_readyz_check("slow", move || {
+                let started_tx = started_tx.clone();
+                async move {
+                    if let Some(tx) = started_tx.lock().ok().and_then(|mut g| g.take()) {
+                        let _ = tx.send(());
+                    }
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    Ok(())
+                }
+            })
+            .expect("slow");
+        let fx = start(health).await;
+        let client = {
+            let stream = connect(&fx, b"http/1.1", false).await;
+            tokio::spawn(async move {
+                let (mut sender, conn) =
+                    hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                        .await
+                        .expect("handshake");
+                tokio::spawn(conn);
+                let request = Request::get("/readyz")
+                    .header(header::HOST, "localhost")
+                    .body(Empty::<Bytes>::new())
+                    .expect("request");
+                let response = sender.send_request(request).await.expect("response");
+                let status = response.status();
+                let body = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .expect("body")
+                    .to_bytes();
+                (status, body)
+            })
+        };
+        started_rx.await.expect("request reached the check");
+        fx.shutdown.trigger();
+        // In-flight request completes.
+        let (status, body) = client.await.expect("client");
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(&body[..], b"ok");
+        tokio::time::timeout(Duration::from_secs(5), fx.server)
+            .await
+            .expect("serve returned")
+            .expect("join")
+            .expect("serve");
+        // Listener closed: new connections are refused.
+        assert!(TcpStream::connect(fx.addr).await.is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Tests that run the real parts: real etcd processes now; the real daemons, containerd and
+//! kubectl as the issues that need them land.
+//!
+//! # Layout
+//!
+//! - [`etcd`]: start, SIGKILL and restart a private etcd server on loopback ports.
+//! - [`storage`]: open either storage backend for a test, on a fresh store or a shared etcd.
+//! - `tests/storage_conformance.rs`: the storage contract suite on both backends.
+//! - `tests/storage_durability.rs`: acknowledged writes survive SIGKILL, on both backends.
+
+pub mod etcd;
+pub mod storage;
