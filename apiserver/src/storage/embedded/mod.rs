@@ -172,8 +172,10 @@ async fn maintain(
         tick.tick().await;
         let (expired, compact_at) = {
             let mvcc = shared.read();
+            // Compact in steps of half the limit, so a busy store compacts now and then rather
+            // than on every tick (each compaction walks the whole index).
             let over = mvcc.committed() - mvcc.compacted() - options.history_limit;
-            let compact_at = (over > 0).then(|| mvcc.committed() - options.history_limit);
+            let compact_at = (over > 0).then(|| mvcc.committed() - options.history_limit / 2);
             (mvcc.expired_leases(Instant::now()), compact_at)
         };
         let Some(sender) = requests.upgrade() else {
