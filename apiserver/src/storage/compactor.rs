@@ -49,3 +49,49 @@ pub async fn compact_once(store: &dyn Storage, previous: Option<Revision>) -> Op
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::storage::embedded::{EmbeddedOptions, EmbeddedStore};
+
+    #[tokio::test]
+    async fn each_step_compacts_at_the_revision_seen_one_step_earlier() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EmbeddedStore::open(EmbeddedOptions::new(dir.path()))
+            .await
+            .unwrap();
+        let first = store.create("/k", Bytes::from("1"), 0).await.unwrap();
+
+        // The first step only records where the next one will compact.
+        let seen = compact_once(&store, None).await;
+        assert_eq!(seen, Some(first.mod_revision));
+        assert!(store.get("/k", Some(first.mod_revision)).await.is_ok());
+
+        let second = store
+            .update("/k", Bytes::from("2"), first.mod_revision, 0)
+            .await
+            .unwrap();
+        let third = store
+            .update("/k", Bytes::from("3"), second.mod_revision, 0)
+            .await
+            .unwrap();
+        let seen = compact_once(&store, seen).await;
+        assert_eq!(seen, Some(third.mod_revision));
+        // History from the previous step on is kept; what is older is gone.
+        assert!(store.get("/k", Some(first.mod_revision)).await.is_ok());
+        assert!(store.get("/k", Some(second.mod_revision)).await.is_ok());
+
+        let seen = compact_once(&store, seen).await;
+        assert_eq!(seen, Some(third.mod_revision));
+        assert!(matches!(
+            store.get("/k", Some(second.mod_revision)).await,
+            Err(Error::Compacted { .. })
+        ));
+        // Compacting at the same revision again is not an error for the compactor.
+        assert_eq!(compact_once(&store, seen).await, seen);
+        store.close().await;
+    }
+}
