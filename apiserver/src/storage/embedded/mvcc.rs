@@ -348,9 +348,7 @@ impl Mvcc {
         }
         let mut obsolete = Vec::new();
         for entries in self.keys.values() {
-            let below = entries.partition_point(|e| e.rev < at);
-            let keep_last = below > 0 && entries[below - 1].kv.is_some();
-            let drop = if keep_last { below - 1 } else { below };
+            let drop = obsolete_entries(entries, at);
             obsolete.extend(entries[..drop].iter().map(|e| e.rev));
         }
         Ok(obsolete)
@@ -359,16 +357,21 @@ impl Mvcc {
     /// Applies a compaction whose plan is already durable.
     pub fn compact(&mut self, at: Revision) {
         self.keys.retain(|_, entries| {
-            let below = entries.partition_point(|e| e.rev < at);
-            let keep_last = below > 0 && entries[below - 1].kv.is_some();
-            let drop = if keep_last { below - 1 } else { below };
-            entries.drain(..drop);
+            entries.drain(..obsolete_entries(entries, at));
             !entries.is_empty()
         });
         let keep_from = self.log.partition_point(|event| event.revision() < at);
         self.log.drain(..keep_from);
         self.compacted = at;
     }
+}
+
+/// How many of a key's oldest entries a compaction at `at` discards: all below `at`, except the
+/// last one when it is a value (it is still visible at `at`).
+fn obsolete_entries(entries: &[Entry], at: Revision) -> usize {
+    let below = entries.partition_point(|e| e.rev < at);
+    let keep_last = below > 0 && entries[below - 1].kv.is_some();
+    if keep_last { below - 1 } else { below }
 }
 
 fn mutation_revision(mutation: &Mutation) -> Option<Revision> {
