@@ -4,8 +4,15 @@
 //!
 //! - [`storage`]: the storage contract with etcd v3 semantics, its two backends (`embedded`, the
 //!   default, and `etcd`), API-server-driven compaction, and the storage flags.
-//!
-//! The REST and watch API (`registry/`, `endpoints/`, `auth/`, `admission/`) is built on top
-//! of this in the following issues.
+//! - [`registry`]: the built-in resources and the per-resource rules (selectors, ...).
+//! - [`endpoints`]: the HTTP side: the request handler, discovery, resource verbs, errors as
+//!   `metav1.Status`, patches.
+//! - [`auth`]: authentication (client certificates, tokens) and authorization.
+//! - [`options`] and [`app`]: the flags, and the wiring `main` calls.
 
+pub mod app;
+pub mod auth;
+pub mod endpoints;
+pub mod options;
+pub mod registry;
 pub mod storage;

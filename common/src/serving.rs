@@ -10,12 +10,13 @@ use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode, header};
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper::body::Incoming;
 use hyper_util::{
     rt::{TokioExecutor, TokioIo},
     server::conn::auto,
 };
+use rustls_pki_types::CertificateDer;
 use tokio::{net::TcpListener, task::JoinSet};
 use tokio_rustls::TlsAcceptor;
 use tracing::Instrument;
@@ -99,17 +100,67 @@ pub async fn handle<B>(state: &ServingState, request: &Request<B>) -> Response<F
     }
 }
 
-/// Serve until `shutdown` fires, then drain in-flight requests and return.
+/// The body of a response: a whole buffer or a stream (watches).
+pub type ResponseBody = BoxBody<Bytes, Infallible>;
+
+/// A whole-buffer body.
+pub fn full_body(bytes: impl Into<Bytes>) -> ResponseBody {
+    Full::new(bytes.into()).boxed()
+}
+
+/// What the server knows about the connection a request came on.
+#[derive(Debug)]
+pub struct Connection {
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// The client's certificate chain, leaf first, when it presented one (verified against the
+    /// client CA of the TLS configuration).
+    pub client_certificates: Vec<CertificateDer<'static>>,
+}
+
+/// Answers requests for [`serve_with`]. The API server implements it; [`ServingState`] is the
+/// implementation for the health and metrics endpoints of the other daemons.
+pub trait Handler: Send + Sync + 'static {
+    /// Answers one request.
+    fn handle(
+        &self,
+        request: Request<Incoming>,
+        connection: Arc<Connection>,
+    ) -> impl Future<Output = Response<ResponseBody>> + Send;
+}
+
+impl Handler for ServingState {
+    async fn handle(
+        &self,
+        request: Request<Incoming>,
+        _connection: Arc<Connection>,
+    ) -> Response<ResponseBody> {
+        handle(self, &request).await.map(BodyExt::boxed)
+    }
+}
+
+/// Serve the health and metrics endpoints until `shutdown` fires, then drain in-flight requests
+/// and return.
 pub async fn serve(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
     state: ServingState,
     shutdown: Shutdown,
 ) -> Result<()> {
+    serve_with(listener, tls, Arc::new(state), shutdown).await
+}
+
+/// Serve `handler` over TLS until `shutdown` fires, then drain in-flight requests and return.
+/// Long-running responses (watches) must end by themselves on shutdown.
+pub async fn serve_with<H: Handler>(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    handler: Arc<H>,
+    shutdown: Shutdown,
+) -> Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(address = %local, "serving securely");
     let acceptor = TlsAcceptor::from(tls);
-    let state = Arc::new(state);
     let builder = Arc::new(auto::Builder::new(TokioExecutor::new()));
     let mut connections = JoinSet::new();
     loop {
@@ -132,7 +183,7 @@ pub async fn serve(
             peer,
             acceptor.clone(),
             builder.clone(),
-            state.clone(),
+            handler.clone(),
             shutdown.clone(),
         ));
     }
@@ -142,12 +193,12 @@ pub async fn serve(
     Ok(())
 }
 
-async fn serve_connection(
+async fn serve_connection<H: Handler>(
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
     acceptor: TlsAcceptor,
     builder: Arc<auto::Builder<TokioExecutor>>,
-    state: Arc<ServingState>,
+    handler: Arc<H>,
     shutdown: Shutdown,
 ) {
     let handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream));
@@ -165,14 +216,25 @@ async fn serve_connection(
             }
         },
     };
+    let connection = Arc::new(Connection {
+        peer,
+        client_certificates: tls_stream
+            .get_ref()
+            .1
+            .peer_certificates()
+            .map(|chain| chain.iter().map(|c| c.clone().into_owned()).collect())
+            .unwrap_or_default(),
+    });
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-        let state = state.clone();
+        let handler = handler.clone();
+        let connection = connection.clone();
         let span = tracing::debug_span!(
             "request",
             method = %request.method(),
             path = request.uri().path(),
         );
-        async move { Ok::<_, Infallible>(handle(&state, &request).await) }.instrument(span)
+        async move { Ok::<_, Infallible>(handler.handle(request, connection).await) }
+            .instrument(span)
     });
     let connection = builder.serve_connection(TokioIo::new(tls_stream), service);
     tokio::pin!(connection);

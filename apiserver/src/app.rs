@@ -1,0 +1,120 @@
+//! Wiring: storage, registry, authentication, health checks, compaction and the HTTPS server.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use common::pki::{CertificateAuthority, ServingCertSpec};
+use common::shutdown::Shutdown;
+use common::tls;
+use tokio::net::TcpListener;
+
+use crate::auth::authn::Authenticator;
+use crate::auth::authz::AlwaysAllow;
+use crate::endpoints::server::ApiServer;
+use crate::options::Options;
+use crate::registry::Registry;
+use crate::storage::compactor;
+
+/// Runs the API server on an already bound listener until `shutdown`.
+pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
+    if options.authorization_mode != "AlwaysAllow" {
+        bail!(
+            "--authorization-mode={}: only AlwaysAllow is implemented so far",
+            options.authorization_mode
+        );
+    }
+    let storage = options
+        .storage
+        .backend()
+        .open()
+        .await
+        .context("opening storage")?;
+    let registry = Registry::new(storage.clone());
+    registry
+        .ensure_system_namespaces()
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the system namespaces: {e}"))?;
+
+    let mut authenticator = Authenticator::new(options.anonymous_auth);
+    if let Some(path) = &options.token_auth_file {
+        authenticator = authenticator.with_token_file(path)?;
+    }
+
+    let mut health = common::health::HealthChecks::new();
+    let check_storage = storage.clone();
+    health
+        .add_readyz_check("etcd", move || {
+            let storage = check_storage.clone();
+            async move { storage.check_health().await.map_err(Into::into) }
+        })
+        .context("health checks")?;
+
+    let local = listener.local_addr()?;
+    let advertise = options
+        .advertise_address
+        .unwrap_or(if local.ip().is_unspecified() {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        } else {
+            local.ip()
+        });
+    let tls_config = server_tls(&options, advertise)?;
+    let server = ApiServer {
+        registry,
+        authenticator,
+        authorizer: Box::new(AlwaysAllow),
+        health,
+        metrics: common::metrics::new_registry(),
+        shutdown: shutdown.clone(),
+        advertise_address: SocketAddr::new(advertise, local.port()).to_string(),
+    };
+    let compaction = tokio::spawn({
+        let shutdown = shutdown.clone();
+        let storage = storage.clone();
+        let interval = options.storage.etcd_compaction_interval;
+        async move { compactor::run(storage, interval, async move { shutdown.wait().await }).await }
+    });
+    common::serving::serve_with(listener, Arc::new(tls_config), Arc::new(server), shutdown).await?;
+    compaction.abort();
+    Ok(())
+}
+
+/// The serving certificate: the given files, or a self-signed one under --cert-dir.
+fn server_tls(options: &Options, advertise: IpAddr) -> Result<rustls::ServerConfig> {
+    let client_ca = match &options.client_ca_file {
+        Some(path) => Some(tls::read_certificates(path).context("--client-ca-file")?),
+        None => None,
+    };
+    let (chain, key) = match (&options.tls_cert_file, &options.tls_private_key_file) {
+        (Some(cert), Some(key)) => (
+            tls::read_certificates(cert).context("--tls-cert-file")?,
+            tls::read_private_key(key).context("--tls-private-key-file")?,
+        ),
+        (None, None) => self_signed(&options.cert_dir, advertise)?,
+        _ => bail!("--tls-cert-file and --tls-private-key-file must be given together"),
+    };
+    Ok(tls::server_config(chain, key, client_ca.as_deref())?)
+}
+
+fn self_signed(
+    dir: &Path,
+    advertise: IpAddr,
+) -> Result<(
+    Vec<rustls_pki_types::CertificateDer<'static>>,
+    rustls_pki_types::PrivateKeyDer<'static>,
+)> {
+    let ca = CertificateAuthority::generate_named("localhost-ca")?;
+    let issued = ca.issue_serving(
+        &ServingCertSpec::new("localhost")
+            .with_dns_names(["localhost", "kubernetes", "kubernetes.default"])
+            .with_ip_addresses([advertise, IpAddr::V4(Ipv4Addr::LOCALHOST)]),
+    )?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(dir.join("apiserver.crt"), &issued.cert_pem)?;
+    std::fs::write(dir.join("apiserver.key"), &issued.key_pem)?;
+    Ok((
+        tls::parse_certificates(issued.cert_pem.as_bytes())?,
+        tls::parse_private_key(issued.key_pem.as_bytes())?,
+    ))
+}

@@ -1,0 +1,36 @@
+//! Building JSON responses, and the one place errors become HTTP answers.
+
+use http::{Response, StatusCode, header};
+use serde_json::Value;
+
+use super::status::ApiError;
+use common::serving::{ResponseBody, full_body};
+
+/// A JSON answer.
+pub fn json_response(
+    status: StatusCode,
+    value: &Value,
+) -> Result<Response<ResponseBody>, ApiError> {
+    let bytes = serde_json::to_vec(value)
+        .map_err(|e| ApiError::internal("cannot encode the response", e.to_string()))?;
+    let mut response = Response::new(full_body(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
+/// An error as upstream answers it: the Status object with the matching HTTP code.
+pub fn status_response(error: &ApiError) -> Response<ResponseBody> {
+    let bytes = serde_json::to_vec(&error.to_status()).unwrap_or_default();
+    let mut response = Response::new(full_body(bytes));
+    *response.status_mut() =
+        StatusCode::from_u16(error.code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
+}

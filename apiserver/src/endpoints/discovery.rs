@@ -1,0 +1,171 @@
+//! Discovery documents, as upstream serves them (`k8s.io/apiserver/pkg/endpoints/discovery`):
+//! `/api` (APIVersions), `/apis` (APIGroupList), `/apis/<group>` (APIGroup), and
+//! `/api/v1` or `/apis/<group>/<version>` (APIResourceList with verbs, short names, categories
+//! and subresources). Clients that ask for aggregated discovery get these legacy documents and
+//! fall back to them, as client-go does.
+
+use serde_json::{Value, json};
+
+use crate::registry::resources::{self, ApiGroup, CORE_GROUP, ResourceInfo};
+
+/// `/api`.
+pub fn api_versions(server_address: &str) -> Value {
+    json!({
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}],
+    })
+}
+
+fn group_document(group: &ApiGroup) -> Value {
+    let versions: Vec<Value> = group
+        .versions
+        .iter()
+        .map(|v| json!({"groupVersion": group.group_version(v), "version": v}))
+        .collect();
+    let preferred = group.preferred_version();
+    json!({
+        "name": group.name,
+        "versions": versions,
+        "preferredVersion": {"groupVersion": group.group_version(preferred), "version": preferred},
+    })
+}
+
+/// `/apis`.
+pub fn api_group_list() -> Value {
+    let groups: Vec<Value> = resources::groups().iter().map(group_document).collect();
+    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+/// `/apis/<group>`, or `None` for a group not served.
+pub fn api_group(name: &str) -> Option<Value> {
+    if name.is_empty() {
+        return None;
+    }
+    let group = resources::find_group(name)?;
+    let mut document = group_document(group);
+    document["kind"] = json!("APIGroup");
+    document["apiVersion"] = json!("v1");
+    Some(document)
+}
+
+fn resource_entries(resource: &ResourceInfo) -> Vec<Value> {
+    let mut entry = json!({
+        "name": resource.plural,
+        "singularName": resource.singular,
+        "namespaced": resource.namespaced,
+        "kind": resource.kind,
+        "verbs": resource.verbs,
+        "storageVersionHash": resource.storage_version_hash,
+    });
+    if !resource.short_names.is_empty() {
+        entry["shortNames"] = json!(resource.short_names);
+    }
+    if !resource.categories.is_empty() {
+        entry["categories"] = json!(resource.categories);
+    }
+    let mut entries = vec![entry];
+    for sub in resource.subresources {
+        let mut entry = json!({
+            "name": format!("{}/{}", resource.plural, sub.name),
+            "singularName": "",
+            "namespaced": resource.namespaced,
+            "kind": sub.kind,
+            "verbs": sub.verbs,
+        });
+        if sub.group != resource.group || sub.version != resource.version {
+            entry["group"] = json!(sub.group);
+            entry["version"] = json!(sub.version);
+        }
+        entries.push(entry);
+    }
+    entries
+}
+
+/// `/api/v1` or `/apis/<group>/<version>`, or `None` for a group-version not served.
+pub fn api_resource_list(group: &str, version: &str) -> Option<Value> {
+    let served = if group.is_empty() {
+        CORE_GROUP.versions.contains(&version)
+    } else {
+        resources::find_group(group).is_some_and(|g| g.versions.contains(&version))
+    };
+    if !served {
+        return None;
+    }
+    let group_version = if group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{group}/{version}")
+    };
+    let entries: Vec<Value> = resources::RESOURCES
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+        .flat_map(resource_entries)
+        .collect();
+    Some(json!({
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": group_version,
+        "resources": entries,
+    }))
+}
+
+/// `/version`, as upstream's `version.Info`.
+pub fn version() -> Value {
+    json!({
+        "major": "1",
+        "minor": "34",
+        "gitVersion": "v1.34.0",
+        "gitCommit": env!("CARGO_PKG_VERSION"),
+        "gitTreeState": "clean",
+        "buildDate": "1970-01-01T00:00:00Z",
+        "goVersion": "rust",
+        "compiler": "rustc",
+        "platform": format!("{}/{}", std::env::consts::OS, goarch()),
+    })
+}
+
+fn goarch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_resource_list_has_pods_with_subresources() {
+        let list = api_resource_list("", "v1").unwrap();
+        let names: Vec<&str> = list["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["name"].as_str())
+            .collect();
+        assert!(names.contains(&"pods"));
+        assert!(names.contains(&"pods/status"));
+        let pods = list["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "pods")
+            .unwrap();
+        assert_eq!(pods["shortNames"], json!(["po"]));
+        assert_eq!(pods["namespaced"], json!(true));
+        assert!(api_resource_list("", "v2").is_none());
+        assert!(api_resource_list("apps", "v1").is_some());
+        assert!(api_group("nope").is_none());
+        let groups = api_group_list();
+        assert!(
+            groups["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["name"] == "apps")
+        );
+    }
+}

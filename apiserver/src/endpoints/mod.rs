@@ -1,0 +1,19 @@
+//! The HTTP face of the API server.
+//!
+//! - [`server`]: the request handler: authentication, authorization, dispatch.
+//! - [`request_info`]: what a request is about (verb, group, resource, namespace, name).
+//! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
+//! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
+//! - [`query`] and [`body`]: query parameters, JSON answers.
+//! - [`status`]: API errors as `metav1.Status`, with upstream's reasons, codes and messages, in
+//!   one place.
+//! - [`patch`]: JSON patch, merge patch and strategic merge patch.
+
+pub mod body;
+pub mod discovery;
+pub mod patch;
+pub mod query;
+pub mod request_info;
+pub mod resource;
+pub mod server;
+pub mod status;

@@ -1,0 +1,290 @@
+//! Resource requests: one handler per verb over the generic store, as upstream's
+//! `k8s.io/apiserver/pkg/endpoints/handlers` (get.go, create.go, update.go, patch.go,
+//! delete.go, watch.go). Bodies are JSON (YAML accepted); answers are JSON.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, Response, StatusCode, header};
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::Frame;
+use serde_json::Value;
+
+use super::body::{json_response, status_response};
+use super::patch::{self, PatchType};
+use super::query::Query;
+use super::request_info::RequestInfo;
+use super::status::ApiError;
+use crate::registry::list::ListOptions;
+use crate::registry::object::ObjectMeta;
+use crate::registry::store::{Store, WriteOptions};
+use crate::registry::watch::WatchOptions;
+use common::serving::ResponseBody;
+use common::shutdown::Shutdown;
+
+/// The largest request body accepted, as upstream's 3 MiB limit.
+pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+/// Answers one resource request on `store`.
+pub async fn handle(
+    store: &Store,
+    info: &RequestInfo,
+    query: &Query,
+    headers: &HeaderMap,
+    body: Bytes,
+    shutdown: &Shutdown,
+) -> Result<Response<ResponseBody>, ApiError> {
+    let namespaced = store.info().namespaced;
+    if namespaced && info.namespace.is_empty() && !info.name.is_empty() {
+        return Err(ApiError::not_found_path());
+    }
+    let namespace = (namespaced && !info.namespace.is_empty()).then_some(info.namespace.as_str());
+    if !namespaced && !info.namespace.is_empty() && store.info().plural != "namespaces" {
+        return Err(ApiError::not_found_path());
+    }
+    let status_only = match info.subresource.as_str() {
+        "" => false,
+        "status" if store.info().subresources.iter().any(|s| s.name == "status") => true,
+        other => {
+            return Err(ApiError::subresource_not_available(
+                &store.qualified_resource(),
+                other,
+            ));
+        }
+    };
+    let write = WriteOptions {
+        dry_run: query.dry_run()?,
+    };
+    match info.verb.as_str() {
+        "get" => json_response(StatusCode::OK, &store.get(namespace, &info.name).await?),
+        "list" => json_response(
+            StatusCode::OK,
+            &store.list(namespace, &list_options(query)?).await?,
+        ),
+        "watch" => watch(store, namespace, query, shutdown).await,
+        "create" => {
+            let object = decode_body(store, headers, &body)?;
+            let created = store.create(namespace, object, write).await?;
+            json_response(StatusCode::CREATED, &created)
+        }
+        "update" => {
+            let object = decode_body(store, headers, &body)?;
+            let updated = store
+                .update(namespace, &info.name, object, status_only, write)
+                .await?;
+            json_response(StatusCode::OK, &updated)
+        }
+        "patch" => {
+            let content_type = content_type(headers);
+            let patch_type = PatchType::from_content_type(&content_type)
+                .ok_or_else(|| ApiError::unsupported_media_type(&content_type))?;
+            let (kind, group) = (store.info().kind, store.info().group);
+            let patched = store
+                .update_with(namespace, &info.name, status_only, write, |current| {
+                    let mut current = current.clone();
+                    if let Some(fields) = current.as_object_mut() {
+                        fields.insert("kind".into(), Value::String(kind.into()));
+                        fields.insert(
+                            "apiVersion".into(),
+                            Value::String(store.info().api_version()),
+                        );
+                    }
+                    patch::apply(patch_type, kind, group, &current, &body).map_err(ApiError::from)
+                })
+                .await?;
+            json_response(StatusCode::OK, &patched)
+        }
+        "delete" => {
+            let options = delete_options(&body)?;
+            let dry_run = write.dry_run || options.dry_run;
+            let deleted = store
+                .delete(
+                    namespace,
+                    &info.name,
+                    options.uid.as_deref(),
+                    options.resource_version.as_deref(),
+                    WriteOptions { dry_run },
+                )
+                .await?;
+            json_response(StatusCode::OK, &deleted)
+        }
+        "deletecollection" => {
+            let list = store.list(namespace, &list_options(query)?).await?;
+            let mut deleted = Vec::new();
+            for item in list["items"].as_array().into_iter().flatten() {
+                let Some(name) = item.name() else { continue };
+                match store.delete(namespace, name, None, None, write).await {
+                    Ok(object) => deleted.push(object),
+                    Err(e) if e.code() == 404 => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let mut answer = list.clone();
+            answer["items"] = Value::Array(deleted);
+            json_response(StatusCode::OK, &answer)
+        }
+        verb => Err(ApiError::method_not_supported(
+            &store.qualified_resource(),
+            verb,
+        )),
+    }
+}
+
+fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default()
+}
+
+/// Decodes a create or update body and checks its kind and apiVersion against the URL.
+fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let content_type = content_type(headers);
+    let mut object: Value = match content_type.as_str() {
+        "" | "application/json" | "*/*" => serde_json::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml: {e}"
+            ))
+        })?,
+        "application/yaml" | "application/x-yaml" | "text/yaml" => {
+            serde_saphyr::from_slice(body).map_err(|e| {
+                ApiError::bad_request(format!("error converting YAML to JSON: {e}"))
+            })?
+        }
+        other => return Err(ApiError::unsupported_media_type(other)),
+    };
+    if !object.is_object() {
+        return Err(ApiError::bad_request(
+            "the body of the request must be a JSON object",
+        ));
+    }
+    let info = store.info();
+    let expected_version = info.api_version();
+    match object.api_version() {
+        Some(version) if version != expected_version => {
+            return Err(ApiError::bad_request(format!(
+                "the API version in the data ({version}) does not match the expected API version ({expected_version})"
+            )));
+        }
+        _ => {}
+    }
+    match object.kind() {
+        Some(kind) if kind != info.kind => {
+            return Err(ApiError::bad_request(format!(
+                "the kind in the data ({kind}) does not match the expected kind ({})",
+                info.kind
+            )));
+        }
+        _ => {}
+    }
+    if let Some(fields) = object.as_object_mut() {
+        fields.insert("kind".into(), Value::String(info.kind.into()));
+        fields.insert("apiVersion".into(), Value::String(expected_version));
+    }
+    Ok(object)
+}
+
+fn list_options(query: &Query) -> Result<ListOptions, ApiError> {
+    Ok(ListOptions {
+        label_selector: query.get("labelSelector").unwrap_or_default().to_owned(),
+        field_selector: query.get("fieldSelector").unwrap_or_default().to_owned(),
+        limit: query.parse_or("limit", 0usize)?,
+        continue_token: query.get("continue").unwrap_or_default().to_owned(),
+        resource_version: query.get("resourceVersion").unwrap_or_default().to_owned(),
+        resource_version_match: query
+            .get("resourceVersionMatch")
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
+
+#[derive(Default)]
+struct DeleteOptions {
+    uid: Option<String>,
+    resource_version: Option<String>,
+    dry_run: bool,
+}
+
+fn delete_options(body: &[u8]) -> Result<DeleteOptions, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(DeleteOptions::default());
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+    let preconditions = value.get("preconditions");
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    Ok(DeleteOptions {
+        uid: text(preconditions.and_then(|p| p.get("uid"))),
+        resource_version: text(preconditions.and_then(|p| p.get("resourceVersion"))),
+        dry_run: value
+            .get("dryRun")
+            .and_then(Value::as_array)
+            .is_some_and(|d| d.iter().any(|v| v == "All")),
+    })
+}
+
+/// Streams watch events as newline-delimited JSON until the client leaves, `timeoutSeconds`
+/// passes, or the server shuts down.
+async fn watch(
+    store: &Store,
+    namespace: Option<&str>,
+    query: &Query,
+    shutdown: &Shutdown,
+) -> Result<Response<ResponseBody>, ApiError> {
+    let options = WatchOptions {
+        list: list_options(query)?,
+        allow_bookmarks: query.flag("allowWatchBookmarks")?,
+        send_initial_events: query.optional_flag("sendInitialEvents")?,
+    };
+    let timeout = match query.parse_or("timeoutSeconds", 0u64)? {
+        0 => Duration::from_secs(30 * 60),
+        seconds => Duration::from_secs(seconds),
+    };
+    let mut events = store.watch(namespace, options).await?;
+    let shutdown = shutdown.clone();
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(64);
+    tokio::spawn(async move {
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        loop {
+            let event = tokio::select! {
+                event = events.recv() => event,
+                () = &mut deadline => None,
+                () = shutdown.wait() => None,
+                () = sender.closed() => None,
+            };
+            let Some(event) = event else { return };
+            let mut line = event.to_json().to_string().into_bytes();
+            line.push(b'\n');
+            if sender.send(Bytes::from(line)).await.is_err() {
+                return;
+            }
+        }
+    });
+    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|bytes| {
+            (
+                Ok::<_, std::convert::Infallible>(Frame::data(bytes)),
+                receiver,
+            )
+        })
+    });
+    let mut response = Response::new(StreamBody::new(stream).boxed());
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
+/// An error answer in the Status shape.
+pub fn error_response(error: &ApiError) -> Response<ResponseBody> {
+    status_response(error)
+}

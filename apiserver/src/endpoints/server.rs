@@ -1,0 +1,161 @@
+//! The API server's request handler: authentication, authorization, then discovery, the
+//! non-resource endpoints, or a resource request; every error answered as a Status.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+
+use super::body::{json_response, status_response};
+use super::discovery;
+use super::query::Query;
+use super::request_info::RequestInfo;
+use super::resource::{self, MAX_BODY_BYTES};
+use super::status::ApiError;
+use crate::auth::authn::Authenticator;
+use crate::auth::authz::{Attributes, Authorizer, Decision};
+use crate::registry::Registry;
+use common::health::HealthChecks;
+use common::serving::{self, Connection, Handler, ResponseBody};
+use common::shutdown::Shutdown;
+
+pub struct ApiServer {
+    pub registry: Registry,
+    pub authenticator: Authenticator,
+    pub authorizer: Box<dyn Authorizer>,
+    pub health: HealthChecks,
+    pub metrics: prometheus::Registry,
+    pub shutdown: Shutdown,
+    /// `host:port` clients reach this server at, for `/api` discovery.
+    pub advertise_address: String,
+}
+
+/// Paths anonymous clients may read when `--anonymous-auth` allows it.
+fn anonymous_allowed(path: &str) -> bool {
+    path == "/version"
+        || ["/healthz", "/livez", "/readyz"]
+            .iter()
+            .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
+impl Handler for ApiServer {
+    async fn handle(
+        &self,
+        request: Request<Incoming>,
+        connection: Arc<Connection>,
+    ) -> Response<ResponseBody> {
+        match self.serve(request, &connection).await {
+            Ok(response) => response,
+            Err(error) => status_response(&error),
+        }
+    }
+}
+
+impl ApiServer {
+    async fn serve(
+        &self,
+        request: Request<Incoming>,
+        connection: &Connection,
+    ) -> Result<Response<ResponseBody>, ApiError> {
+        let authorization = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let user = self
+            .authenticator
+            .authenticate(authorization, &connection.client_certificates)
+            .map_err(|_| ApiError::unauthorized())?;
+        let path = request.uri().path().to_owned();
+        let anonymous = user.as_ref().is_none_or(|u| u.is_anonymous());
+        if anonymous && !anonymous_allowed(&path) {
+            return Err(ApiError::unauthorized());
+        }
+
+        let info = RequestInfo::parse(
+            request.method().as_str(),
+            &path,
+            request.uri().query().unwrap_or(""),
+        );
+        let attributes = Attributes {
+            user: user.as_ref(),
+            verb: &info.verb,
+            api_group: &info.api_group,
+            resource: &info.resource,
+            subresource: &info.subresource,
+            namespace: &info.namespace,
+            name: &info.name,
+            path: &path,
+            is_resource_request: info.is_resource_request,
+        };
+        if let Decision::Deny(reason) = self.authorizer.authorize(&attributes) {
+            return Err(ApiError::forbidden_request(&info, user.as_ref(), &reason));
+        }
+
+        if !info.is_resource_request {
+            return self.non_resource(&request, &path).await;
+        }
+        let store = self
+            .registry
+            .get(&info.api_group, &info.api_version, &info.resource)
+            .ok_or_else(ApiError::not_found_path)?;
+        let query = Query::parse(request.uri().query());
+        let headers = request.headers().clone();
+        let body = read_body(request).await?;
+        resource::handle(store, &info, &query, &headers, body, &self.shutdown).await
+    }
+
+    async fn non_resource(
+        &self,
+        request: &Request<Incoming>,
+        path: &str,
+    ) -> Result<Response<ResponseBody>, ApiError> {
+        if request.method() != Method::GET && request.method() != Method::HEAD {
+            return Err(ApiError::method_not_supported_path(
+                request.method().as_str(),
+            ));
+        }
+        let document = match path.trim_end_matches('/') {
+            "/version" => Some(discovery::version()),
+            "/api" => Some(discovery::api_versions(&self.advertise_address)),
+            "/apis" => Some(discovery::api_group_list()),
+            "/metrics" | "/healthz" | "/livez" | "/readyz" => None,
+            other => {
+                let parts: Vec<&str> = other.trim_start_matches('/').split('/').collect();
+                match parts.as_slice() {
+                    ["api", version] => discovery::api_resource_list("", version),
+                    ["apis", group] => discovery::api_group(group),
+                    ["apis", group, version] => discovery::api_resource_list(group, version),
+                    _ => None,
+                }
+            }
+        };
+        if let Some(document) = document {
+            return json_response(StatusCode::OK, &document);
+        }
+        let state = serving::ServingState::new(self.health.clone(), self.metrics.clone());
+        let answer = serving::handle(&state, request).await;
+        if answer.status() == StatusCode::NOT_FOUND {
+            return Err(ApiError::not_found_path());
+        }
+        Ok(answer.map(BodyExt::boxed))
+    }
+}
+
+/// Reads a request body, refusing more than upstream's limit with 413.
+async fn read_body(request: Request<Incoming>) -> Result<Bytes, ApiError> {
+    let limited = Limited::new(request.into_body(), MAX_BODY_BYTES);
+    match limited.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(ApiError::request_entity_too_large(MAX_BODY_BYTES))
+        }
+        Err(e) => Err(ApiError::bad_request(format!(
+            "error reading the request body: {e}"
+        ))),
+    }
+}

@@ -1,0 +1,211 @@
+//! WATCH for the generic store, with upstream's semantics: the starting `resourceVersion`
+//! (unset or `0`: the current state as ADDED events first; `N`: every change after `N`),
+//! `sendInitialEvents` with the `k8s.io/initial-events-end` bookmark, periodic bookmarks,
+//! selector transitions (an object that stops matching is DELETED for this watcher), and an
+//! ERROR event with 410 Expired when `N` is too old.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::list::{Filter, ListOptions};
+use super::object::{ObjectMeta, parse_resource_version, set_resource_version};
+use super::store::Store;
+use crate::endpoints::status::ApiError;
+use crate::storage::{self, EventKind, Revision};
+
+/// Query parameters of a WATCH.
+#[derive(Clone, Debug, Default)]
+pub struct WatchOptions {
+    pub list: ListOptions,
+    pub allow_bookmarks: bool,
+    pub send_initial_events: Option<bool>,
+}
+
+/// One event on the wire: `{"type": ..., "object": ...}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WatchEvent {
+    pub kind: &'static str,
+    pub object: Value,
+}
+
+impl WatchEvent {
+    pub fn to_json(&self) -> Value {
+        json!({"type": self.kind, "object": self.object})
+    }
+}
+
+/// How often an idle watch with bookmarks enabled gets one.
+const BOOKMARK_INTERVAL: Duration = Duration::from_secs(30);
+
+impl Store {
+    /// Starts a watch. Events arrive on the returned channel until the caller drops it.
+    pub async fn watch(
+        &self,
+        namespace: Option<&str>,
+        options: WatchOptions,
+    ) -> Result<mpsc::Receiver<WatchEvent>, ApiError> {
+        let filter = Filter::new(
+            self,
+            &options.list.label_selector,
+            &options.list.field_selector,
+        )?;
+        let requested = parse_resource_version(&options.list.resource_version)
+            .map_err(ApiError::bad_request)?;
+        let initial = options
+            .send_initial_events
+            .unwrap_or(matches!(requested, None | Some(0)));
+        let (sender, receiver) = mpsc::channel(256);
+        let prefix = self.info.storage_prefix(namespace);
+
+        let (from, initial_events) = if initial {
+            let mut list_options = options.list.clone();
+            list_options.limit = 0;
+            list_options.continue_token.clear();
+            list_options.resource_version.clear();
+            list_options.resource_version_match.clear();
+            let list = self.list(namespace, &list_options).await?;
+            let revision: Revision = list["metadata"]["resourceVersion"]
+                .as_str()
+                .and_then(|rv| rv.parse().ok())
+                .unwrap_or(0);
+            let items = list["items"].as_array().cloned().unwrap_or_default();
+            (revision + 1, Some((revision, items)))
+        } else {
+            (requested.unwrap_or(0) + 1, None)
+        };
+
+        let mut events = match self.storage.watch(&prefix, from).await {
+            Ok(events) => events,
+            Err(storage::Error::Compacted { .. }) => {
+                let error = ApiError::watch_too_old(requested.unwrap_or(0));
+                let _ = sender
+                    .send(WatchEvent {
+                        kind: "ERROR",
+                        object: error.to_status(),
+                    })
+                    .await;
+                return Ok(receiver);
+            }
+            Err(e) => return Err(self.storage_error("", e)),
+        };
+
+        let kind = self.info.kind;
+        let api_version = self.info.api_version();
+        let decode = {
+            let kind = kind.to_owned();
+            let api_version = api_version.clone();
+            move |bytes: &[u8], revision: Revision| -> Option<Value> {
+                let mut object: Value = serde_json::from_slice(bytes).ok()?;
+                set_resource_version(&mut object, revision);
+                if let Some(fields) = object.as_object_mut() {
+                    fields.insert("kind".into(), Value::String(kind.clone()));
+                    fields.insert("apiVersion".into(), Value::String(api_version.clone()));
+                }
+                Some(object)
+            }
+        };
+        let bookmark = move |revision: Revision, initial_end: bool| -> WatchEvent {
+            let mut metadata = json!({"resourceVersion": revision.to_string()});
+            if initial_end {
+                metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+            }
+            WatchEvent {
+                kind: "BOOKMARK",
+                object: json!({"kind": kind, "apiVersion": api_version, "metadata": metadata}),
+            }
+        };
+        let allow_bookmarks = options.allow_bookmarks;
+        let explicit_initial = options.send_initial_events == Some(true);
+
+        tokio::spawn(async move {
+            let mut last = from - 1;
+            if let Some((revision, items)) = initial_events {
+                for mut item in items {
+                    if let Some(fields) = item.as_object_mut() {
+                        fields.insert("kind".into(), Value::String(kind.to_owned()));
+                        let version = bookmark(0, false).object["apiVersion"].clone();
+                        fields.insert("apiVersion".into(), version);
+                    }
+                    let event = WatchEvent {
+                        kind: "ADDED",
+                        object: item,
+                    };
+                    if sender.send(event).await.is_err() {
+                        return;
+                    }
+                }
+                if explicit_initial
+                    && allow_bookmarks
+                    && sender.send(bookmark(revision, true)).await.is_err()
+                {
+                    return;
+                }
+            }
+            let mut ticker = tokio::time::interval(BOOKMARK_INTERVAL);
+            ticker.tick().await;
+            loop {
+                let next = tokio::select! {
+                    next = events.next() => next,
+                    _ = ticker.tick() => {
+                        if allow_bookmarks && sender.send(bookmark(last, false)).await.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    _ = sender.closed() => return,
+                };
+                let event = match next {
+                    Some(Ok(event)) => event,
+                    Some(Err(storage::Error::Compacted { .. })) => {
+                        let error = ApiError::watch_too_old(last);
+                        let _ = sender
+                            .send(WatchEvent {
+                                kind: "ERROR",
+                                object: error.to_status(),
+                            })
+                            .await;
+                        return;
+                    }
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "watch on storage ended");
+                        return;
+                    }
+                    None => return,
+                };
+                last = event.revision();
+                let old = event
+                    .prev
+                    .as_ref()
+                    .and_then(|prev| decode(&prev.value, prev.mod_revision));
+                let old_matches = old.as_ref().is_some_and(|o| filter.matches(o));
+                let out = match event.kind {
+                    EventKind::Put => {
+                        let Some(new) = decode(&event.kv.value, event.kv.mod_revision) else {
+                            continue;
+                        };
+                        match (old_matches, filter.matches(&new)) {
+                            (true, true) => Some(("MODIFIED", new)),
+                            (false, true) => Some(("ADDED", new)),
+                            (true, false) => Some(("DELETED", new)),
+                            (false, false) => None,
+                        }
+                    }
+                    EventKind::Delete => old.filter(|_| old_matches).map(|mut old| {
+                        set_resource_version(&mut old, event.kv.mod_revision);
+                        ("DELETED", old)
+                    }),
+                };
+                if let Some((kind, object)) = out {
+                    debug_assert!(object.resource_version().is_some());
+                    if sender.send(WatchEvent { kind, object }).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(receiver)
+    }
+}

@@ -1,0 +1,176 @@
+//! `kubeadm up`: the control plane as local child processes, for one machine.
+//!
+//! Generates (or reuses) the PKI under the data dir, starts `kube-apiserver` from the folder of
+//! this binary, waits until `/readyz` answers, writes `admin.conf`, prints how to use it, and
+//! stops every child on Ctrl-C or SIGTERM.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use tokio::process::{Child, Command};
+
+use crate::pki::{self, ClusterFiles};
+
+#[derive(clap::Args, Clone, Debug)]
+pub struct UpOptions {
+    /// Folder for the PKI, kubeconfigs, logs and the embedded store.
+    #[arg(long = "data-dir", default_value = "./.kube-up")]
+    pub data_dir: PathBuf,
+
+    /// etcd servers for the API server; without them it uses its embedded store.
+    #[arg(long = "etcd-servers", value_delimiter = ',')]
+    pub etcd_servers: Vec<String>,
+
+    /// The port the API server serves on.
+    #[arg(long = "secure-port", default_value_t = 6443)]
+    pub secure_port: u16,
+
+    /// The address the API server listens on.
+    #[arg(long = "bind-address", default_value = "127.0.0.1")]
+    pub bind_address: IpAddr,
+}
+
+/// A daemon binary next to this one (cargo puts the workspace's binaries together).
+fn sibling_binary(name: &str) -> Result<PathBuf> {
+    let me = std::env::current_exe().context("locating kubeadm")?;
+    let path = me.with_file_name(name);
+    if !path.exists() {
+        bail!(
+            "{} not found next to kubeadm; build the workspace first (cargo build --workspace)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Result<()> {
+    let data_dir = std::path::absolute(&options.data_dir)?;
+    let files = ClusterFiles::new(&data_dir);
+    let ca = pki::certificate_authority(&files)?;
+    let mut addresses = vec![IpAddr::V4(Ipv4Addr::LOCALHOST)];
+    if !options.bind_address.is_unspecified() && !addresses.contains(&options.bind_address) {
+        addresses.push(options.bind_address);
+    }
+    pki::apiserver_certificate(&files, &ca, &addresses)?;
+    let host = if options.bind_address.is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        options.bind_address
+    };
+    let server = format!(
+        "https://{}",
+        std::net::SocketAddr::new(host, options.secure_port)
+    );
+    pki::client_kubeconfig(
+        &files.admin_conf(),
+        &ca,
+        &server,
+        "kubernetes-admin",
+        &["system:masters"],
+    )?;
+
+    let logs = data_dir.join("logs");
+    std::fs::create_dir_all(&logs)?;
+    let mut apiserver = Command::new(sibling_binary("kube-apiserver")?);
+    apiserver
+        .arg(format!("--secure-port={}", options.secure_port))
+        .arg(format!("--bind-address={}", options.bind_address))
+        .arg(format!(
+            "--tls-cert-file={}",
+            files.pki("apiserver.crt").display()
+        ))
+        .arg(format!(
+            "--tls-private-key-file={}",
+            files.pki("apiserver.key").display()
+        ))
+        .arg(format!(
+            "--client-ca-file={}",
+            files.pki("ca.crt").display()
+        ))
+        .arg(format!("--cert-dir={}", files.pki("generated").display()));
+    if options.etcd_servers.is_empty() {
+        apiserver.arg(format!("--data-dir={}", data_dir.join("store").display()));
+    } else {
+        apiserver.arg(format!("--etcd-servers={}", options.etcd_servers.join(",")));
+    }
+    let log = std::fs::File::create(logs.join("kube-apiserver.log"))?;
+    apiserver
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .kill_on_drop(true);
+    let mut children: Vec<(&str, Child)> = vec![(
+        "kube-apiserver",
+        apiserver.spawn().context("starting kube-apiserver")?,
+    )];
+
+    wait_ready(host, options.secure_port, &mut children).await?;
+    println!("The cluster is up. The API server listens on {server}.");
+    println!();
+    println!("  export KUBECONFIG={}", files.admin_conf().display());
+    println!("  kubectl get namespaces");
+    println!();
+    println!("Logs: {}. Stop with Ctrl-C.", logs.display());
+
+    tokio::select! {
+        () = shutdown.wait() => {}
+        exited = wait_any(&mut children) => {
+            let (name, status) = exited;
+            stop(&mut children).await;
+            bail!("{name} exited: {status}; see {}", logs.join(format!("{name}.log")).display());
+        }
+    }
+    stop(&mut children).await;
+    Ok(())
+}
+
+/// Waits until the API server accepts TLS connections on its port, failing early if a child
+/// exits.
+async fn wait_ready(host: IpAddr, port: u16, children: &mut [(&str, Child)]) -> Result<()> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        for (name, child) in children.iter_mut() {
+            if let Some(status) = child.try_wait()? {
+                bail!("{name} exited during start: {status}");
+            }
+        }
+        if tokio::net::TcpStream::connect((host, port)).await.is_ok() {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            bail!("the API server did not listen on {host}:{port} within 60s");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn wait_any(children: &mut [(&str, Child)]) -> (String, std::process::ExitStatus) {
+    loop {
+        for (name, child) in children.iter_mut() {
+            if let Ok(Some(status)) = child.try_wait() {
+                return ((*name).to_owned(), status);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Stops the children: SIGTERM through `kill`, then waits; kill_on_drop covers the rest.
+async fn stop(children: &mut [(&str, Child)]) {
+    for (name, child) in children.iter_mut() {
+        if let Some(pid) = child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+        }
+        match tokio::time::timeout(Duration::from_secs(10), child.wait()).await {
+            Ok(_) => tracing::info!(daemon = *name, "stopped"),
+            Err(_) => {
+                let _ = child.kill().await;
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! A real kube-apiserver for a test, in-process on `127.0.0.1:0`, over TLS with a fresh PKI
+//! and the embedded store in a temporary folder; clients authenticate with an admin client
+//! certificate, as `kubeadm up` sets it up.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Parser;
+use common::kubeconfig::{Credentials, KubeconfigOptions, KubeconfigSpec};
+use common::pki::{CertificateAuthority, ClientCertSpec, ServingCertSpec};
+use common::shutdown::Shutdown;
+
+pub struct TestApiServer {
+    pub address: SocketAddr,
+    pub kubeconfig: PathBuf,
+    pub ca_pem: String,
+    shutdown: Shutdown,
+    server: Option<tokio::task::JoinHandle<Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApiServer {
+    /// Starts the API server and waits until it answers.
+    pub async fn start() -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let path = |name: &str| dir.path().join(name);
+        let ca = CertificateAuthority::generate()?;
+        let serving = ca.issue_serving(
+            &ServingCertSpec::new("kube-apiserver")
+                .with_dns_names(["localhost"])
+                .with_ip_addresses([IpAddr::V4(Ipv4Addr::LOCALHOST)]),
+        )?;
+        std::fs::write(path("ca.crt"), ca.cert_pem())?;
+        std::fs::write(path("apiserver.crt"), &serving.cert_pem)?;
+        std::fs::write(path("apiserver.key"), &serving.key_pem)?;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let options = apiserver::options::Options::try_parse_from([
+            "kube-apiserver".to_owned(),
+            format!("--tls-cert-file={}", path("apiserver.crt").display()),
+            format!("--tls-private-key-file={}", path("apiserver.key").display()),
+            format!("--client-ca-file={}", path("ca.crt").display()),
+            format!("--data-dir={}", path("store").display()),
+            format!("--secure-port={}", address.port()),
+            "--bind-address=127.0.0.1".to_owned(),
+        ])?;
+        let shutdown = Shutdown::new();
+        let server = tokio::spawn(apiserver::app::run(options, listener, shutdown.clone()));
+
+        let admin =
+            ca.issue_client(&ClientCertSpec::new("kubernetes-admin", ["system:masters"]))?;
+        let kubeconfig = path("admin.conf");
+        let spec = KubeconfigSpec {
+            cluster_name: "kubernetes".into(),
+            server: format!("https://{address}"),
+            ca_pem: ca.cert_pem().to_owned(),
+            user_name: "kubernetes-admin".into(),
+            credentials: Credentials::ClientCertificate {
+                cert_pem: admin.cert_pem,
+                key_pem: admin.key_pem,
+            },
+        };
+        common::kubeconfig::write(&kubeconfig, &spec.build()?)?;
+        let test = TestApiServer {
+            address,
+            kubeconfig,
+            ca_pem: ca.cert_pem().to_owned(),
+            shutdown,
+            server: Some(server),
+            _dir: dir,
+        };
+        test.wait_ready().await?;
+        Ok(test)
+    }
+
+    async fn wait_ready(&self) -> Result<()> {
+        let client = self.client().await?;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            match client.apiserver_version().await {
+                Ok(_) => return Ok(()),
+                Err(e) if tokio::time::Instant::now() > deadline => {
+                    anyhow::bail!("the API server did not answer within 20s: {e}")
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// A kube-rs client authenticated as the cluster admin.
+    pub async fn client(&self) -> Result<kube::Client> {
+        Ok(KubeconfigOptions::from_path(&self.kubeconfig)
+            .client()
+            .await?)
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) -> Result<()> {
+        self.shutdown.trigger();
+        if let Some(server) = self.server.take() {
+            server.await??;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TestApiServer {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+    }
+}

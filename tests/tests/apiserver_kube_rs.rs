@@ -1,0 +1,209 @@
+//! The API server driven by kube-rs, an independent client: CRUD, errors as upstream shapes
+//! them, lists with selectors and paging, and watches.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
+use kube::api::{
+    Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams,
+};
+use tests::apiserver::TestApiServer;
+
+fn config_map(name: &str, labels: &[(&str, &str)]) -> ConfigMap {
+    let mut map: ConfigMap = serde_json::from_value(serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name},
+        "data": {"key": "value"},
+    }))
+    .unwrap();
+    map.metadata.labels = Some(
+        labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<BTreeMap<_, _>>(),
+    );
+    map
+}
+
+fn api_error(error: kube::Error) -> kube::core::Status {
+    match error {
+        kube::Error::Api(response) => *response,
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crud_errors_lists_and_watches() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+
+    // The system namespaces exist from the start.
+    let namespaces: Api<Namespace> = Api::all(client.clone());
+    let names: Vec<String> = namespaces
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|n| n.metadata.name)
+        .collect();
+    for expected in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
+    }
+
+    let maps: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let created = maps
+        .create(&PostParams::default(), &config_map("a", &[("app", "web")]))
+        .await
+        .unwrap();
+    let uid = created.metadata.uid.clone().unwrap();
+    assert!(created.metadata.resource_version.is_some());
+    assert!(created.metadata.creation_timestamp.is_some());
+
+    let duplicate = api_error(
+        maps.create(&PostParams::default(), &config_map("a", &[]))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (duplicate.code, duplicate.reason.as_str()),
+        (409, "AlreadyExists")
+    );
+    assert_eq!(duplicate.message, "configmaps \"a\" already exists");
+
+    let missing = api_error(maps.get("nope").await.unwrap_err());
+    assert_eq!((missing.code, missing.reason.as_str()), (404, "NotFound"));
+    assert_eq!(missing.message, "configmaps \"nope\" not found");
+
+    let invalid = api_error(
+        maps.create(&PostParams::default(), &config_map("Bad_Name", &[]))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((invalid.code, invalid.reason.as_str()), (422, "Invalid"));
+    assert!(
+        invalid.message.starts_with(
+            "ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\""
+        ),
+        "{}",
+        invalid.message
+    );
+
+    let no_namespace: Api<ConfigMap> = Api::namespaced(client.clone(), "missing");
+    let refused = api_error(
+        no_namespace
+            .create(&PostParams::default(), &config_map("x", &[]))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(refused.code, 404);
+    assert_eq!(refused.message, "namespaces \"missing\" not found");
+
+    // A stale update conflicts; a fresh one works.
+    let mut stale = created.clone();
+    let patched = maps
+        .patch(
+            "a",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"data": {"key": "patched"}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(patched.data.unwrap()["key"], "patched");
+    stale.data = Some(BTreeMap::from([("key".into(), "stale".into())]));
+    let conflict = api_error(
+        maps.replace("a", &PostParams::default(), &stale)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((conflict.code, conflict.reason.as_str()), (409, "Conflict"));
+
+    // Lists: selectors and paging.
+    for i in 0..5 {
+        maps.create(
+            &PostParams::default(),
+            &config_map(&format!("b{i}"), &[("app", "db")]),
+        )
+        .await
+        .unwrap();
+    }
+    let db = maps
+        .list(&ListParams::default().labels("app=db"))
+        .await
+        .unwrap();
+    assert_eq!(db.items.len(), 5);
+    let by_name = maps
+        .list(&ListParams::default().fields("metadata.name=a"))
+        .await
+        .unwrap();
+    assert_eq!(by_name.items.len(), 1);
+    let first = maps.list(&ListParams::default().limit(2)).await.unwrap();
+    assert_eq!(first.items.len(), 2);
+    let token = first.metadata.continue_.clone().unwrap();
+    let rest = maps
+        .list(&ListParams::default().limit(10).continue_token(&token))
+        .await
+        .unwrap();
+    assert_eq!(first.items.len() + rest.items.len(), 6);
+    assert_eq!(
+        rest.metadata.resource_version,
+        first.metadata.resource_version
+    );
+
+    // Watch from the list's resourceVersion sees later changes, in order.
+    let from = db.metadata.resource_version.clone().unwrap();
+    let mut events = maps
+        .watch(&WatchParams::default().labels("app=db"), &from)
+        .await
+        .unwrap()
+        .boxed();
+    maps.delete("b0", &DeleteParams::default()).await.unwrap();
+    maps.create(&PostParams::default(), &config_map("b9", &[("app", "db")]))
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.try_next())
+            .await
+            .expect("watch event within 10s")
+            .unwrap()
+            .expect("watch stream open");
+        match event {
+            WatchEvent::Added(map) => seen.push(format!("ADDED {}", map.metadata.name.unwrap())),
+            WatchEvent::Deleted(map) => {
+                seen.push(format!("DELETED {}", map.metadata.name.unwrap()))
+            }
+            WatchEvent::Modified(map) => {
+                seen.push(format!("MODIFIED {}", map.metadata.name.unwrap()))
+            }
+            WatchEvent::Bookmark(_) => {}
+            WatchEvent::Error(e) => panic!("watch error {e:?}"),
+        }
+    }
+    assert_eq!(seen, vec!["DELETED b0", "ADDED b9"]);
+
+    // Deleting with a wrong uid precondition is refused; deleting works.
+    let wrong = api_error(
+        maps.delete(
+            "a",
+            &DeleteParams::default().preconditions(kube::api::Preconditions {
+                uid: Some("not-the-uid".into()),
+                resource_version: None,
+            }),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(wrong.code, 409);
+    assert!(maps.delete("a", &DeleteParams::default()).await.is_ok());
+    assert_eq!(api_error(maps.get("a").await.unwrap_err()).code, 404);
+    assert_ne!(uid, "");
+
+    server.stop().await.unwrap();
+}
