@@ -15,6 +15,7 @@ use crate::auth::authz::AlwaysAllow;
 use crate::endpoints::server::ApiServer;
 use crate::options::Options;
 use crate::registry::Registry;
+use crate::registry::core::service::ServiceRanges;
 use crate::storage::compactor;
 
 /// Runs the API server on an already bound listener until `shutdown`.
@@ -31,7 +32,12 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         .open()
         .await
         .context("opening storage")?;
-    let registry = Registry::new(storage.clone());
+    let ranges = ServiceRanges::parse(
+        &options.service_cluster_ip_range,
+        &options.service_node_port_range,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let registry = Registry::new(storage.clone(), ranges);
     registry
         .ensure_system_namespaces()
         .await
@@ -59,6 +65,10 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         } else {
             local.ip()
         });
+    registry
+        .ensure_kubernetes_service(advertise, local.port())
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the kubernetes Service: {e}"))?;
     let tls_config = server_tls(&options, advertise)?;
     let server = ApiServer {
         registry,

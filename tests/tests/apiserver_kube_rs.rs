@@ -207,3 +207,87 @@ async fn crud_errors_lists_and_watches() {
 
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_get_cluster_ips_and_node_ports_once() {
+    use k8s_openapi::api::core::v1::Service;
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let services: Api<Service> = Api::namespaced(client.clone(), "default");
+
+    let kubernetes = services.get("kubernetes").await.unwrap();
+    let spec = kubernetes.spec.unwrap();
+    assert_eq!(spec.cluster_ip.as_deref(), Some("10.96.0.1"));
+
+    let service = |name: &str, node_port: Option<i32>| -> Service {
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+            "spec": {"type": "NodePort", "selector": {"app": name},
+                "ports": [{"port": 80, "nodePort": node_port}]}
+        }))
+        .unwrap()
+    };
+    let web = services
+        .create(&PostParams::default(), &service("web", Some(30080)))
+        .await
+        .unwrap();
+    let spec = web.spec.unwrap();
+    let ip: std::net::Ipv4Addr = spec.cluster_ip.unwrap().parse().unwrap();
+    assert_eq!(ip.octets()[0], 10);
+    assert_ne!(ip.to_string(), "10.96.0.1");
+    assert_eq!(spec.ports.unwrap()[0].node_port, Some(30080));
+
+    let taken = api_error(
+        services
+            .create(&PostParams::default(), &service("other", Some(30080)))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(taken.code, 422);
+    assert!(
+        taken.message.contains("provided port is already allocated"),
+        "{}",
+        taken.message
+    );
+
+    // Deleting releases the port for the next Service.
+    services
+        .delete("web", &DeleteParams::default())
+        .await
+        .unwrap();
+    let again = services
+        .create(&PostParams::default(), &service("other", Some(30080)))
+        .await
+        .unwrap();
+    assert_eq!(again.spec.unwrap().ports.unwrap()[0].node_port, Some(30080));
+
+    // Server-side Table output, as kubectl asks for it.
+    let request = http::Request::get("/api/v1/namespaces/default/services")
+        .header(
+            "Accept",
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+        )
+        .body(Vec::new())
+        .unwrap();
+    let table: serde_json::Value = client.request(request).await.unwrap();
+    assert_eq!(table["kind"], "Table");
+    let columns: Vec<&str> = table["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(
+        &columns[..6],
+        [
+            "Name",
+            "Type",
+            "Cluster-IP",
+            "External-IP",
+            "Port(s)",
+            "Age"
+        ]
+    );
+    assert_eq!(table["rows"].as_array().unwrap().len(), 2);
+    server.stop().await.unwrap();
+}

@@ -8,12 +8,16 @@
 //! - [`status`]: API errors as `metav1.Status`, with upstream's reasons, codes and messages, in
 //!   one place.
 //! - [`patch`]: JSON patch, merge patch and strategic merge patch.
+//! - [`protobuf`]: request bodies in Kubernetes protobuf, decoded to the JSON they stand for.
+//! - [`table`]: server-side Table output (`kubectl get` columns), as upstream's printers.
 
 pub mod body;
 pub mod discovery;
 pub mod patch;
+pub mod protobuf;
 pub mod query;
 pub mod request_info;
 pub mod resource;
 pub mod server;
 pub mod status;
+pub mod table;

@@ -12,9 +12,11 @@ use serde_json::Value;
 
 use super::body::{json_response, status_response};
 use super::patch::{self, PatchType};
+use super::protobuf;
 use super::query::Query;
 use super::request_info::RequestInfo;
 use super::status::ApiError;
+use super::table::{self, TableNegotiation, TableOptions};
 use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, WriteOptions};
@@ -55,13 +57,33 @@ pub async fn handle(
     let write = WriteOptions {
         dry_run: query.dry_run()?,
     };
+    let table = table_request(headers, query)?;
     match info.verb.as_str() {
-        "get" => json_response(StatusCode::OK, &store.get(namespace, &info.name).await?),
-        "list" => json_response(
-            StatusCode::OK,
-            &store.list(namespace, &list_options(query)?).await?,
-        ),
-        "watch" => watch(store, namespace, query, shutdown).await,
+        "get" => {
+            let object = store.get(namespace, &info.name).await?;
+            match &table {
+                Some(options) => {
+                    let mut answer = render_table(store, std::slice::from_ref(&object), options);
+                    answer["metadata"]["resourceVersion"] =
+                        object["metadata"]["resourceVersion"].clone();
+                    json_response(StatusCode::OK, &answer)
+                }
+                None => json_response(StatusCode::OK, &object),
+            }
+        }
+        "list" => {
+            let list = store.list(namespace, &list_options(query)?).await?;
+            match &table {
+                Some(options) => {
+                    let items = list["items"].as_array().cloned().unwrap_or_default();
+                    let mut answer = render_table(store, &items, options);
+                    answer["metadata"] = list["metadata"].clone();
+                    json_response(StatusCode::OK, &answer)
+                }
+                None => json_response(StatusCode::OK, &list),
+            }
+        }
+        "watch" => watch(store, namespace, query, shutdown, table).await,
         "create" => {
             let object = decode_body(store, headers, &body)?;
             let created = store.create(namespace, object, write).await?;
@@ -148,6 +170,9 @@ fn content_type(headers: &HeaderMap) -> String {
 fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
     let content_type = content_type(headers);
     let mut object: Value = match content_type.as_str() {
+        protobuf::PROTOBUF => protobuf::decode(body)
+            .map(|(_, _, object)| object)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?,
         "" | "application/json" | "*/*" => serde_json::from_slice(body).map_err(|e| {
             ApiError::bad_request(format!(
                 "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml: {e}"
@@ -216,8 +241,14 @@ fn delete_options(body: &[u8]) -> Result<DeleteOptions, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(DeleteOptions::default());
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+    let value: Value = if body.starts_with(protobuf::MAGIC) {
+        protobuf::decode(body)
+            .map(|(_, _, object)| object)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?
+    } else {
+        serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?
+    };
     let preconditions = value.get("preconditions");
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
     Ok(DeleteOptions {
@@ -237,6 +268,7 @@ async fn watch(
     namespace: Option<&str>,
     query: &Query,
     shutdown: &Shutdown,
+    mut table: Option<TableOptions>,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let options = WatchOptions {
         list: list_options(query)?,
@@ -249,6 +281,7 @@ async fn watch(
     };
     let mut events = store.watch(namespace, options).await?;
     let shutdown = shutdown.clone();
+    let (kind, group) = (store.info().kind, store.info().group);
     let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {
         let deadline = tokio::time::sleep(timeout);
@@ -260,7 +293,16 @@ async fn watch(
                 () = shutdown.wait() => None,
                 () = sender.closed() => None,
             };
-            let Some(event) = event else { return };
+            let Some(mut event) = event else { return };
+            if let Some(options) = table.as_mut()
+                && event.kind != "ERROR"
+                && event.kind != "BOOKMARK"
+            {
+                options.now_unix_nanos = now_nanos();
+                event.object = table::table_for_with(kind, group, &[event.object], options);
+                // Column definitions go with the first event only, as upstream sends them.
+                options.no_headers = true;
+            }
             let mut line = event.to_json().to_string().into_bytes();
             line.push(b'\n');
             if sender.send(Bytes::from(line)).await.is_err() {
@@ -282,6 +324,41 @@ async fn watch(
         header::HeaderValue::from_static("application/json"),
     );
     Ok(response)
+}
+
+fn now_nanos() -> i128 {
+    jiff::Timestamp::now().as_nanosecond()
+}
+
+/// The Table the client asked for with `Accept: ...;as=Table;g=meta.k8s.io;v=v1`, if any.
+fn table_request(headers: &HeaderMap, query: &Query) -> Result<Option<TableOptions>, ApiError> {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let version = match table::negotiate(accept) {
+        TableNegotiation::Table(version) => version,
+        TableNegotiation::Plain => return Ok(None),
+        TableNegotiation::NotAcceptable => {
+            return Err(ApiError::NotAcceptable {
+                accepted: vec!["application/json".into(), "application/yaml".into()],
+            });
+        }
+    };
+    let include = table::include_object(query.get("includeObject").unwrap_or(""))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Some(TableOptions {
+        now_unix_nanos: now_nanos(),
+        include,
+        version,
+        no_headers: false,
+    }))
+}
+
+fn render_table(store: &Store, objects: &[Value], options: &TableOptions) -> Value {
+    let mut options = *options;
+    options.now_unix_nanos = now_nanos();
+    table::table_for_with(store.info().kind, store.info().group, objects, &options)
 }
 
 /// An error answer in the Status shape.

@@ -3,12 +3,14 @@
 //! - [`resources`]: the table of built-in resources: group, version, kind, names, scope, verbs,
 //!   subresources and where each is stored.
 //! - [`object`]: metadata access on JSON objects, uids, timestamps, resource versions.
-//! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split).
+//! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split);
+//!   [`core`] holds the strategies of core/v1 resources.
 //! - [`store`]: the generic store (create, get, update, delete); [`list`] and [`watch`] add
 //!   LIST with paging and WATCH.
 //! - [`selector`]: label and field selectors, parsed and matched as upstream does.
 //! - [`validation`]: validation every resource shares (object names).
 
+pub mod core;
 pub mod list;
 pub mod object;
 pub mod resources;
@@ -23,14 +25,26 @@ use std::sync::Arc;
 
 use serde_json::json;
 
+use self::core::namespace::NamespaceStrategy;
+use self::core::service::{ServiceRanges, ServiceStrategy};
 use crate::endpoints::status::ApiError;
 use crate::storage::Storage;
 use store::{Store, WriteOptions};
-use strategy::NoRules;
+use strategy::{NoRules, Strategy};
 
 /// Every served resource's store, by group, version and resource name.
 pub struct Registry {
     stores: HashMap<(&'static str, &'static str, &'static str), Arc<Store>>,
+    ranges: ServiceRanges,
+}
+
+/// The strategy of one resource.
+fn strategy_for(info: &resources::ResourceInfo, ranges: ServiceRanges) -> Box<dyn Strategy> {
+    match (info.group, info.plural) {
+        ("", "namespaces") => Box::new(NamespaceStrategy),
+        ("", "services") => Box::new(ServiceStrategy { ranges }),
+        _ => Box::new(NoRules),
+    }
 }
 
 /// The namespaces upstream creates at start.
@@ -38,15 +52,15 @@ pub const SYSTEM_NAMESPACES: [&str; 4] =
     ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 impl Registry {
-    pub fn new(storage: Arc<dyn Storage>) -> Self {
+    pub fn new(storage: Arc<dyn Storage>, ranges: ServiceRanges) -> Self {
         let stores = resources::RESOURCES
             .iter()
             .map(|info| {
-                let store = Store::new(storage.clone(), info, Box::new(NoRules));
+                let store = Store::new(storage.clone(), info, strategy_for(info, ranges));
                 ((info.group, info.version, info.plural), Arc::new(store))
             })
             .collect();
-        Registry { stores }
+        Registry { stores, ranges }
     }
 
     pub fn get(&self, group: &str, version: &str, plural: &str) -> Option<&Arc<Store>> {
@@ -67,6 +81,52 @@ impl Registry {
                 .await
             {
                 Ok(_) => tracing::info!(namespace = name, "created system namespace"),
+                Err(e) if e.code() == 409 => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates the `kubernetes` Service (the first IP of the service range) and its Endpoints,
+    /// pointing at this API server, as upstream's master endpoint reconciler does.
+    pub async fn ensure_kubernetes_service(
+        &self,
+        address: std::net::IpAddr,
+        port: u16,
+    ) -> Result<(), ApiError> {
+        let service = json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"clusterIP": self.ranges.ip(0).to_string(), "type": "ClusterIP",
+                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": port}]}});
+        let endpoints = json!({"apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": "kubernetes", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": address.to_string()}],
+                "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}]});
+        for (plural, object) in [("services", service), ("endpoints", endpoints)] {
+            let Some(store) = self.get("", "v1", plural) else {
+                continue;
+            };
+            match store
+                .create(Some("default"), object.clone(), WriteOptions::default())
+                .await
+            {
+                Ok(_) => {}
+                Err(e) if e.code() == 409 && plural == "endpoints" => {
+                    let mut current = store.get(Some("default"), "kubernetes").await?;
+                    if current["subsets"] != object["subsets"] {
+                        current["subsets"] = object["subsets"].clone();
+                        store
+                            .update(
+                                Some("default"),
+                                "kubernetes",
+                                current,
+                                false,
+                                WriteOptions::default(),
+                            )
+                            .await?;
+                    }
+                }
                 Err(e) if e.code() == 409 => {}
                 Err(e) => return Err(e),
             }

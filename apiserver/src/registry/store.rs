@@ -177,11 +177,16 @@ impl Store {
             return Ok(object);
         }
         let key = self.key(namespace, &name);
-        let stored = self
-            .storage
-            .create(&key, Self::encode(&object)?, 0)
-            .await
-            .map_err(|e| self.storage_error(&name, e))?;
+        self.strategy
+            .allocate(self.storage.as_ref(), &mut object)
+            .await?;
+        let stored = match self.storage.create(&key, Self::encode(&object)?, 0).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                self.strategy.release(self.storage.as_ref(), &object).await;
+                return Err(self.storage_error(&name, e));
+            }
+        };
         set_resource_version(&mut object, stored.mod_revision);
         Ok(object)
     }
@@ -265,7 +270,10 @@ impl Store {
             // An object being deleted goes away once its last finalizer is removed.
             if is_deleting(&new) && finalizers(&new).is_empty() {
                 return match self.storage.delete(&key, Some(current.mod_revision)).await {
-                    Ok(_) => Ok(new),
+                    Ok(_) => {
+                        self.strategy.release(self.storage.as_ref(), &new).await;
+                        Ok(new)
+                    }
                     Err(storage::Error::Conflict { current: now, .. }) => {
                         current = *now;
                         continue;
@@ -391,7 +399,10 @@ impl Store {
                 }
             }
             match self.storage.delete(&key, Some(kv.mod_revision)).await {
-                Ok(_) => return Ok(object),
+                Ok(_) => {
+                    self.strategy.release(self.storage.as_ref(), &object).await;
+                    return Ok(object);
+                }
                 Err(storage::Error::Conflict { .. }) => continue,
                 Err(e) => return Err(self.storage_error(name, e)),
             }

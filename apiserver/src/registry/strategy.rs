@@ -9,8 +9,10 @@ use serde_json::Value;
 
 use super::object::metadata_mut;
 use super::resources::ResourceInfo;
-use crate::endpoints::status::FieldError;
+use crate::endpoints::status::{ApiError, FieldError};
+use crate::storage::Storage;
 
+#[async_trait::async_trait]
 pub trait Strategy: Send + Sync + 'static {
     /// Server-set fields and defaults before a create is validated.
     fn prepare_for_create(&self, _object: &mut Value) {}
@@ -33,6 +35,15 @@ pub trait Strategy: Send + Sync + 'static {
     fn field_labels(&self) -> &'static [&'static str] {
         &[]
     }
+
+    /// Reserves what a valid new object needs from shared pools (cluster IPs, node ports)
+    /// before it is stored, filling the object in.
+    async fn allocate(&self, _storage: &dyn Storage, _object: &mut Value) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// Gives back what `object` held, once it is deleted or its create failed.
+    async fn release(&self, _storage: &dyn Storage, _object: &Value) {}
 }
 
 /// The rules every resource shares. Per-type strategies hold none of this.
@@ -170,6 +181,7 @@ fn spec_changed(new: &Value, old: &Value) -> bool {
 /// A resource with no rules beyond the generic ones.
 pub struct NoRules;
 
+#[async_trait::async_trait]
 impl Strategy for NoRules {}
 
 #[cfg(test)]

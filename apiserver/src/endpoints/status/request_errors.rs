@@ -84,6 +84,7 @@ impl ApiError {
             accepted: vec![
                 "application/json".into(),
                 "application/yaml".into(),
+                "application/vnd.kubernetes.protobuf".into(),
                 "application/json-patch+json".into(),
                 "application/merge-patch+json".into(),
                 "application/strategic-merge-patch+json".into(),
