@@ -1,0 +1,261 @@
+//! The API server driven by real kubectl (the default one, 1.27 and 1.33), comparing what
+//! kubectl prints with what it prints against upstream.
+
+use std::path::PathBuf;
+
+use tests::apiserver::TestApiServer;
+use tests::kubectl;
+
+struct Kubectl {
+    binary: PathBuf,
+    kubeconfig: PathBuf,
+}
+
+impl Kubectl {
+    fn ok(&self, args: &[&str]) -> String {
+        let out = kubectl::run(&self.binary, &self.kubeconfig, args);
+        assert!(
+            out.success,
+            "{} {args:?} failed: {}{}",
+            self.binary.display(),
+            out.stdout,
+            out.stderr
+        );
+        out.stdout
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = kubectl::run(&self.binary, &self.kubeconfig, args);
+        assert!(!out.success, "{args:?} should fail: {}", out.stdout);
+        out.stderr
+    }
+}
+
+/// Splits `kubectl get` output into rows of whitespace-separated cells.
+fn rows(output: &str) -> Vec<Vec<String>> {
+    output
+        .lines()
+        .map(|line| line.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+fn scenario(k: &Kubectl) {
+    // Discovery and resources.
+    let resources = k.ok(&["api-resources"]);
+    assert!(
+        rows(&resources)
+            .iter()
+            .any(|r| r == &["deployments", "deploy", "apps/v1", "true", "Deployment"]),
+        "{resources}"
+    );
+    let versions = k.ok(&["api-versions"]);
+    assert!(versions.lines().any(|l| l == "apps/v1"), "{versions}");
+
+    // Namespaces, as upstream prints them.
+    let namespaces = rows(&k.ok(&["get", "namespaces"]));
+    assert_eq!(namespaces[0], ["NAME", "STATUS", "AGE"]);
+    assert!(
+        namespaces
+            .iter()
+            .any(|r| r[0] == "default" && r[1] == "Active")
+    );
+
+    // Create (kubectl sends protobuf bodies), read back, errors.
+    assert_eq!(
+        k.ok(&["create", "namespace", "team-a"]).trim(),
+        "namespace/team-a created"
+    );
+    assert_eq!(
+        k.ok(&[
+            "-n",
+            "team-a",
+            "create",
+            "configmap",
+            "settings",
+            "--from-literal=mode=fast"
+        ])
+        .trim(),
+        "configmap/settings created"
+    );
+    assert_eq!(
+        k.ok(&[
+            "-n",
+            "team-a",
+            "create",
+            "secret",
+            "generic",
+            "token",
+            "--from-literal=key=s3cr3t"
+        ])
+        .trim(),
+        "secret/token created"
+    );
+    assert_eq!(
+        k.ok(&[
+            "-n",
+            "team-a",
+            "get",
+            "configmap",
+            "settings",
+            "-o",
+            "jsonpath={.data.mode}"
+        ]),
+        "fast"
+    );
+    let cms = rows(&k.ok(&["-n", "team-a", "get", "configmaps"]));
+    assert_eq!(cms[0], ["NAME", "DATA", "AGE"]);
+    assert_eq!(&cms[1][..2], ["settings", "1"]);
+    assert_eq!(
+        k.fails(&["-n", "team-a", "get", "pods", "nope"]).trim(),
+        "Error from server (NotFound): pods \"nope\" not found"
+    );
+    assert_eq!(
+        k.fails(&["-n", "team-a", "create", "configmap", "settings"])
+            .trim(),
+        "error: failed to create configmap: configmaps \"settings\" already exists"
+    );
+
+    // Labels, annotations, the three patch types, selectors.
+    k.ok(&[
+        "-n",
+        "team-a",
+        "label",
+        "configmap",
+        "settings",
+        "tier=backend",
+    ]);
+    k.ok(&[
+        "-n",
+        "team-a",
+        "annotate",
+        "configmap",
+        "settings",
+        "owner=ops",
+    ]);
+    k.ok(&[
+        "-n",
+        "team-a",
+        "patch",
+        "configmap",
+        "settings",
+        "--type=merge",
+        "-p",
+        r#"{"data":{"extra":"1"}}"#,
+    ]);
+    k.ok(&[
+        "-n",
+        "team-a",
+        "patch",
+        "configmap",
+        "settings",
+        "--type=json",
+        "-p",
+        r#"[{"op":"replace","path":"/data/mode","value":"slow"}]"#,
+    ]);
+    k.ok(&[
+        "-n",
+        "team-a",
+        "patch",
+        "configmap",
+        "settings",
+        "--type=strategic",
+        "-p",
+        r#"{"metadata":{"labels":{"patched":"yes"}}}"#,
+    ]);
+    let labelled = k.ok(&[
+        "-n",
+        "team-a",
+        "get",
+        "configmaps",
+        "-l",
+        "tier=backend,patched=yes",
+        "-o",
+        "name",
+    ]);
+    assert_eq!(labelled.trim(), "configmap/settings");
+    let by_field = k.ok(&[
+        "-n", "team-a", "get", "configmaps", "--field-selector", "metadata.name=settings", "-o",
+        "jsonpath={.items[0].data.mode},{.items[0].data.extra},{.items[0].metadata.annotations.owner}",
+    ]);
+    assert_eq!(by_field, "slow,1,ops");
+
+    // Deployments: columns and scale.
+    k.ok(&[
+        "-n",
+        "team-a",
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.27",
+        "--replicas=2",
+    ]);
+    let deployments = rows(&k.ok(&["-n", "team-a", "get", "deployments"]));
+    assert_eq!(
+        deployments[0],
+        ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    );
+    assert_eq!(&deployments[1][..4], ["web", "0/2", "0", "0"]);
+    let wide = rows(&k.ok(&["-n", "team-a", "get", "deployments", "-o", "wide"]));
+    assert_eq!(
+        wide[0],
+        [
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+
+    // Server-side dry run stores nothing.
+    k.ok(&[
+        "-n",
+        "team-a",
+        "create",
+        "configmap",
+        "ghost",
+        "--dry-run=server",
+    ]);
+    k.fails(&["-n", "team-a", "get", "configmap", "ghost"]);
+
+    // Delete.
+    assert_eq!(
+        k.ok(&["-n", "team-a", "delete", "configmap", "settings"])
+            .trim(),
+        "configmap \"settings\" deleted"
+    );
+    k.fails(&["-n", "team-a", "get", "configmap", "settings"]);
+}
+
+async fn run_with(version: &str) {
+    let Some(binary) = kubectl::binary(version) else {
+        panic!("kubectl {version:?} is not installed (see PLATFORM.md)");
+    };
+    let server = TestApiServer::start().await.unwrap();
+    let k = Kubectl {
+        binary,
+        kubeconfig: server.kubeconfig.clone(),
+    };
+    tokio::task::spawn_blocking(move || scenario(&k))
+        .await
+        .unwrap();
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_default() {
+    run_with("").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_1_27() {
+    run_with("1.27").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_1_33() {
+    run_with("1.33").await;
+}
