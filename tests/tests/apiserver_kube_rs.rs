@@ -291,3 +291,84 @@ async fn services_get_cluster_ips_and_node_ports_once() {
     assert_eq!(table["rows"].as_array().unwrap().len(), 2);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scale_binding_and_graceful_pod_deletion() {
+    use k8s_openapi::api::apps::v1::Deployment;
+    use k8s_openapi::api::core::v1::Pod;
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    let deployment: Deployment = serde_json::from_value(serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}
+    }))
+    .unwrap();
+    deployments
+        .create(&PostParams::default(), &deployment)
+        .await
+        .unwrap();
+    let scale = deployments.get_scale("web").await.unwrap();
+    assert_eq!(scale.spec.unwrap().replicas, Some(2));
+    assert_eq!(scale.status.unwrap().selector.as_deref(), Some("app=web"));
+    deployments
+        .patch_scale(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"spec": {"replicas": 5}})),
+        )
+        .await
+        .unwrap();
+    let scaled = deployments.get("web").await.unwrap();
+    assert_eq!(scaled.spec.unwrap().replicas, Some(5));
+    assert_eq!(scaled.metadata.generation, Some(2));
+
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let pod: Pod = serde_json::from_value(serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "c", "image": "busybox"}]}
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &pod).await.unwrap();
+    let bind = |node: &str| {
+        http::Request::post("/api/v1/namespaces/default/pods/p/binding")
+            .header("Content-Type", "application/json")
+            .body(
+                serde_json::to_vec(&serde_json::json!({"apiVersion": "v1", "kind": "Binding",
+                    "metadata": {"name": "p"}, "target": {"apiVersion": "v1", "kind": "Node", "name": node}}))
+                .unwrap(),
+            )
+            .unwrap()
+    };
+    client
+        .request::<serde_json::Value>(bind("node-1"))
+        .await
+        .unwrap();
+    let bound = pods.get("p").await.unwrap();
+    assert_eq!(bound.spec.unwrap().node_name.as_deref(), Some("node-1"));
+    let scheduled = bound.status.unwrap().conditions.unwrap();
+    assert!(
+        scheduled
+            .iter()
+            .any(|c| c.type_ == "PodScheduled" && c.status == "True")
+    );
+    let again = client
+        .request::<serde_json::Value>(bind("node-2"))
+        .await
+        .unwrap_err();
+    assert_eq!(api_error(again).code, 409);
+
+    // A pod on a node is only marked for deletion; grace period 0 removes it.
+    pods.delete("p", &DeleteParams::default()).await.unwrap();
+    let marked = pods.get("p").await.unwrap();
+    assert!(marked.metadata.deletion_timestamp.is_some());
+    assert_eq!(marked.metadata.deletion_grace_period_seconds, Some(30));
+    pods.delete("p", &DeleteParams::default().grace_period(0))
+        .await
+        .unwrap();
+    assert_eq!(api_error(pods.get("p").await.unwrap_err()).code, 404);
+    server.stop().await.unwrap();
+}

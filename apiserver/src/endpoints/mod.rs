@@ -4,6 +4,7 @@
 //! - [`request_info`]: what a request is about (verb, group, resource, namespace, name).
 //! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
 //! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
+//! - [`subresource`]: `scale` and `pods/binding`, served from the parent object.
 //! - [`query`] and [`body`]: query parameters, JSON answers.
 //! - [`status`]: API errors as `metav1.Status`, with upstream's reasons, codes and messages, in
 //!   one place.
@@ -20,4 +21,5 @@ pub mod request_info;
 pub mod resource;
 pub mod server;
 pub mod status;
+pub mod subresource;
 pub mod table;

@@ -16,10 +16,11 @@ use super::protobuf;
 use super::query::Query;
 use super::request_info::RequestInfo;
 use super::status::ApiError;
+use super::subresource;
 use super::table::{self, TableNegotiation, TableOptions};
 use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
-use crate::registry::store::{Store, WriteOptions};
+use crate::registry::store::{Store, UpdateScope, WriteOptions};
 use crate::registry::watch::WatchOptions;
 use common::serving::ResponseBody;
 use common::shutdown::Shutdown;
@@ -44,18 +45,35 @@ pub async fn handle(
     if !namespaced && !info.namespace.is_empty() && store.info().plural != "namespaces" {
         return Err(ApiError::not_found_path());
     }
-    let status_only = match info.subresource.as_str() {
-        "" => false,
-        "status" if store.info().subresources.iter().any(|s| s.name == "status") => true,
+    let write = WriteOptions {
+        dry_run: query.dry_run()?,
+    };
+    let scope = match info.subresource.as_str() {
+        "" => UpdateScope::Main,
+        "status" if store.info().has_status() => UpdateScope::Status,
+        "scale" if store.info().subresource("scale").is_some() => {
+            let name = &info.name;
+            let content_type = content_type(headers);
+            return subresource::scale(
+                store,
+                namespace,
+                name,
+                &info.verb,
+                &content_type,
+                &body,
+                write,
+            )
+            .await;
+        }
+        "binding" if store.info().plural == "pods" && info.verb == "create" => {
+            return subresource::bind(store, namespace, &info.name, &body, write).await;
+        }
         other => {
             return Err(ApiError::subresource_not_available(
                 &store.qualified_resource(),
                 other,
             ));
         }
-    };
-    let write = WriteOptions {
-        dry_run: query.dry_run()?,
     };
     let table = table_request(headers, query)?;
     match info.verb.as_str() {
@@ -92,7 +110,7 @@ pub async fn handle(
         "update" => {
             let object = decode_body(store, headers, &body)?;
             let updated = store
-                .update(namespace, &info.name, object, status_only, write)
+                .update(namespace, &info.name, object, scope, write)
                 .await?;
             json_response(StatusCode::OK, &updated)
         }
@@ -102,7 +120,7 @@ pub async fn handle(
                 .ok_or_else(|| ApiError::unsupported_media_type(&content_type))?;
             let (kind, group) = (store.info().kind, store.info().group);
             let patched = store
-                .update_with(namespace, &info.name, status_only, write, |current| {
+                .update_with(namespace, &info.name, scope, write, |current| {
                     let mut current = current.clone();
                     if let Some(fields) = current.as_object_mut() {
                         fields.insert("kind".into(), Value::String(kind.into()));
@@ -125,6 +143,10 @@ pub async fn handle(
                     &info.name,
                     options.uid.as_deref(),
                     options.resource_version.as_deref(),
+                    options.grace_period.or(query
+                        .parse_or("gracePeriodSeconds", -1i64)
+                        .ok()
+                        .filter(|g| *g >= 0)),
                     WriteOptions { dry_run },
                 )
                 .await?;
@@ -135,7 +157,7 @@ pub async fn handle(
             let mut deleted = Vec::new();
             for item in list["items"].as_array().into_iter().flatten() {
                 let Some(name) = item.name() else { continue };
-                match store.delete(namespace, name, None, None, write).await {
+                match store.delete(namespace, name, None, None, None, write).await {
                     Ok(object) => deleted.push(object),
                     Err(e) if e.code() == 404 => {}
                     Err(e) => return Err(e),
@@ -234,6 +256,7 @@ fn list_options(query: &Query) -> Result<ListOptions, ApiError> {
 struct DeleteOptions {
     uid: Option<String>,
     resource_version: Option<String>,
+    grace_period: Option<i64>,
     dry_run: bool,
 }
 
@@ -254,6 +277,7 @@ fn delete_options(body: &[u8]) -> Result<DeleteOptions, ApiError> {
     Ok(DeleteOptions {
         uid: text(preconditions.and_then(|p| p.get("uid"))),
         resource_version: text(preconditions.and_then(|p| p.get("resourceVersion"))),
+        grace_period: value.get("gracePeriodSeconds").and_then(Value::as_i64),
         dry_run: value
             .get("dryRun")
             .and_then(Value::as_array)

@@ -26,11 +26,12 @@ use std::sync::Arc;
 use serde_json::json;
 
 use self::core::namespace::NamespaceStrategy;
+use self::core::pod::PodStrategy;
 use self::core::service::{ServiceRanges, ServiceStrategy};
 use crate::endpoints::status::ApiError;
 use crate::storage::Storage;
 use store::{Store, WriteOptions};
-use strategy::{NoRules, Strategy};
+use strategy::{FieldLabels, NoRules, Strategy};
 
 /// Every served resource's store, by group, version and resource name.
 pub struct Registry {
@@ -43,6 +44,27 @@ fn strategy_for(info: &resources::ResourceInfo, ranges: ServiceRanges) -> Box<dy
     match (info.group, info.plural) {
         ("", "namespaces") => Box::new(NamespaceStrategy),
         ("", "services") => Box::new(ServiceStrategy { ranges }),
+        ("", "pods") => Box::new(PodStrategy),
+        // Upstream's extra field selector labels per resource.
+        ("", "events") => Box::new(FieldLabels(&[
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
+        ])),
+        ("", "secrets") => Box::new(FieldLabels(&["type"])),
+        ("", "nodes") => Box::new(FieldLabels(&["spec.unschedulable"])),
+        ("", "replicationcontrollers") | ("apps", "replicasets") => {
+            Box::new(FieldLabels(&["status.replicas"]))
+        }
+        ("batch", "jobs") => Box::new(FieldLabels(&["status.successful"])),
         _ => Box::new(NoRules),
     }
 }
@@ -121,7 +143,7 @@ impl Registry {
                                 Some("default"),
                                 "kubernetes",
                                 current,
-                                false,
+                                store::UpdateScope::Main,
                                 WriteOptions::default(),
                             )
                             .await?;

@@ -31,6 +31,28 @@ pub struct Store {
     pub(super) generic: GenericStrategy,
 }
 
+/// Which part of an object an update may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateScope {
+    /// The main resource: status changes are ignored (for resources with a status).
+    Main,
+    /// The `status` subresource: only status (and labels/annotations) change.
+    Status,
+    /// Server-internal updates (binding): everything the change computes is kept.
+    Whole,
+}
+
+impl UpdateScope {
+    /// The scope of a request on `subresource` ("" or "status").
+    pub fn for_status(status: bool) -> Self {
+        if status {
+            UpdateScope::Status
+        } else {
+            UpdateScope::Main
+        }
+    }
+}
+
 /// Options every write takes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WriteOptions {
@@ -210,14 +232,14 @@ impl Store {
         namespace: Option<&str>,
         name: &str,
         object: Value,
-        status_only: bool,
+        scope: UpdateScope,
         options: WriteOptions,
     ) -> Result<Value, ApiError> {
         let expected = match object.resource_version() {
             Some(rv) => parse_resource_version(rv).map_err(ApiError::bad_request)?,
             None => None,
         };
-        self.update_with(namespace, name, status_only, options, move |current| {
+        self.update_with(namespace, name, scope, options, move |current| {
             if let Some(expected) = expected
                 && current.resource_version() != Some(expected.to_string().as_str())
             {
@@ -234,7 +256,7 @@ impl Store {
         &self,
         namespace: Option<&str>,
         name: &str,
-        status_only: bool,
+        scope: UpdateScope,
         options: WriteOptions,
         mut change: F,
     ) -> Result<Value, ApiError>
@@ -253,11 +275,19 @@ impl Store {
             let old = self.decode(&current)?;
             let mut new = change(&old)?;
             self.check_identity(&mut new, namespace, name)?;
-            if status_only {
-                self.generic.prepare_for_status_update(&mut new, &old);
-            } else {
-                self.generic.prepare_for_update(&mut new, &old);
-                self.strategy.prepare_for_update(&mut new, &old);
+            match scope {
+                UpdateScope::Status => self.generic.prepare_for_status_update(&mut new, &old),
+                UpdateScope::Main => {
+                    self.generic.prepare_for_update(&mut new, &old);
+                    self.strategy.prepare_for_update(&mut new, &old);
+                }
+                UpdateScope::Whole => {
+                    let status = new.get("status").cloned();
+                    self.generic.prepare_for_update(&mut new, &old);
+                    if let (Some(status), Some(fields)) = (status, new.as_object_mut()) {
+                        fields.insert("status".into(), status);
+                    }
+                }
             }
             let mut causes = self.strategy.validate(&new);
             causes.extend(self.strategy.validate_update(&new, &old));
@@ -339,6 +369,7 @@ impl Store {
         name: &str,
         precondition_uid: Option<&str>,
         precondition_rv: Option<&str>,
+        grace_period: Option<i64>,
         options: WriteOptions,
     ) -> Result<Value, ApiError> {
         let key = self.key(namespace, name);
@@ -378,13 +409,22 @@ impl Store {
             if options.dry_run {
                 return Ok(object);
             }
-            if !finalizers(&object).is_empty() {
-                if is_deleting(&object) {
+            let grace = self.strategy.deletion_grace(&object, grace_period);
+            if !finalizers(&object).is_empty() || grace.is_some() {
+                let current_grace = object["metadata"]["deletionGracePeriodSeconds"].as_i64();
+                let shorter = matches!((grace, current_grace), (Some(new), Some(old)) if new < old);
+                if is_deleting(&object) && !shorter {
                     return Ok(object);
                 }
-                metadata_mut(&mut object)
-                    .insert("deletionTimestamp".into(), Value::String(now_rfc3339()));
-                metadata_mut(&mut object).insert("deletionGracePeriodSeconds".into(), 0.into());
+                let grace = grace.unwrap_or(0);
+                let at = jiff::Timestamp::now()
+                    .checked_add(jiff::SignedDuration::from_secs(grace))
+                    .unwrap_or_else(|_| jiff::Timestamp::now());
+                metadata_mut(&mut object).insert(
+                    "deletionTimestamp".into(),
+                    Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                );
+                metadata_mut(&mut object).insert("deletionGracePeriodSeconds".into(), grace.into());
                 match self
                     .storage
                     .update(&key, Self::encode(&object)?, kv.mod_revision, 0)

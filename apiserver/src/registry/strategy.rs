@@ -36,6 +36,14 @@ pub trait Strategy: Send + Sync + 'static {
         &[]
     }
 
+    /// Graceful deletion: `Some(seconds)` when deleting `object` should only mark it (with
+    /// `deletionTimestamp` and `deletionGracePeriodSeconds`) and leave the final delete to
+    /// its owner (the kubelet for pods); `None` deletes at once. `requested` is
+    /// `DeleteOptions.gracePeriodSeconds`.
+    fn deletion_grace(&self, _object: &Value, _requested: Option<i64>) -> Option<i64> {
+        None
+    }
+
     /// Reserves what a valid new object needs from shared pools (cluster IPs, node ports)
     /// before it is stored, filling the object in.
     async fn allocate(&self, _storage: &dyn Storage, _object: &mut Value) -> Result<(), ApiError> {
@@ -176,6 +184,16 @@ fn spec_changed(new: &Value, old: &Value) -> bool {
         copy
     };
     strip(new) != strip(old)
+}
+
+/// A resource whose only rules are extra field selector labels.
+pub struct FieldLabels(pub &'static [&'static str]);
+
+#[async_trait::async_trait]
+impl Strategy for FieldLabels {
+    fn field_labels(&self) -> &'static [&'static str] {
+        self.0
+    }
 }
 
 /// A resource with no rules beyond the generic ones.

@@ -1,0 +1,173 @@
+//! Subresources served from the parent object, as upstream's registries do:
+//!
+//! - `scale` (deployments, replicasets, statefulsets, replicationcontrollers): an
+//!   `autoscaling/v1` Scale read from and written to `spec.replicas`
+//!   (`pkg/registry/apps/deployment/storage/storage.go` ScaleREST);
+//! - `pods/binding`: assigns a pod to a node, once (`pkg/registry/core/pod/storage` BindingREST).
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use super::body::json_response;
+use super::patch::{self, PatchType};
+use super::status::{ApiError, FieldError};
+use crate::registry::object::{ObjectMeta, now_rfc3339};
+use crate::registry::selector::from_label_selector_json;
+use crate::registry::store::{Store, UpdateScope, WriteOptions};
+use common::serving::ResponseBody;
+
+/// The Scale view of a scalable object.
+fn scale_of(object: &Value) -> Value {
+    let metadata = &object["metadata"];
+    let replicas = object["spec"]["replicas"].as_i64().unwrap_or(1);
+    let selector = match &object["spec"]["selector"] {
+        // ReplicationControllers have a plain map selector.
+        Value::Object(map)
+            if !map.contains_key("matchLabels") && !map.contains_key("matchExpressions") =>
+        {
+            let mut pairs: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect();
+            pairs.sort();
+            pairs.join(",")
+        }
+        Value::Null => String::new(),
+        other => from_label_selector_json(other)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    };
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": metadata["name"],
+            "namespace": metadata["namespace"],
+            "uid": metadata["uid"],
+            "resourceVersion": metadata["resourceVersion"],
+            "creationTimestamp": metadata["creationTimestamp"],
+        },
+        "spec": {"replicas": replicas},
+        "status": {"replicas": object["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
+    })
+}
+
+/// GET, PUT or PATCH of `<resource>/scale`.
+pub async fn scale(
+    store: &Store,
+    namespace: Option<&str>,
+    name: &str,
+    verb: &str,
+    content_type: &str,
+    body: &Bytes,
+    write: WriteOptions,
+) -> Result<Response<ResponseBody>, ApiError> {
+    if verb == "get" {
+        let object = store.get(namespace, name).await?;
+        return json_response(StatusCode::OK, &scale_of(&object));
+    }
+    let patch_type = match verb {
+        "update" => None,
+        "patch" => Some(
+            PatchType::from_content_type(content_type)
+                .ok_or_else(|| ApiError::unsupported_media_type(content_type))?,
+        ),
+        other => {
+            return Err(ApiError::method_not_supported(
+                &store.qualified_resource(),
+                other,
+            ));
+        }
+    };
+    let updated = store
+        .update_with(namespace, name, UpdateScope::Main, write, |current| {
+            let scale = scale_of(current);
+            let wanted = match patch_type {
+                None => serde_json::from_slice::<Value>(body)
+                    .map_err(|e| ApiError::bad_request(format!("invalid Scale: {e}")))?,
+                Some(patch_type) => patch::apply(patch_type, "Scale", "autoscaling", &scale, body)?,
+            };
+            if let Some(expected) = wanted.resource_version()
+                && Some(expected) != current.resource_version()
+            {
+                return Err(ApiError::conflict_modified(
+                    store.qualified_resource(),
+                    name,
+                ));
+            }
+            let replicas = wanted["spec"]["replicas"].as_i64().unwrap_or(0);
+            if replicas < 0 {
+                return Err(ApiError::invalid(
+                    "Scale.autoscaling",
+                    name,
+                    vec![FieldError::invalid(
+                        "spec.replicas",
+                        replicas,
+                        "must be greater than or equal to 0",
+                    )],
+                ));
+            }
+            let mut next = current.clone();
+            next["spec"]["replicas"] = json!(replicas);
+            Ok(next)
+        })
+        .await?;
+    json_response(StatusCode::OK, &scale_of(&updated))
+}
+
+/// POST of `pods/binding`: sets `spec.nodeName` of a pod that has none, and its PodScheduled
+/// condition.
+pub async fn bind(
+    pods: &Store,
+    namespace: Option<&str>,
+    name: &str,
+    body: &Bytes,
+    write: WriteOptions,
+) -> Result<Response<ResponseBody>, ApiError> {
+    let binding: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid Binding: {e}")))?;
+    let node = binding["target"]["name"].as_str().unwrap_or("").to_owned();
+    if node.is_empty() {
+        return Err(ApiError::invalid(
+            "Binding",
+            name,
+            vec![FieldError::required("target.name", "")],
+        ));
+    }
+    pods.update_with(namespace, name, UpdateScope::Whole, write, |pod| {
+        if pod["metadata"]["deletionTimestamp"].is_string() {
+            return Err(ApiError::conflict_precondition(
+                "pods",
+                name,
+                &format!("pod {name} is being deleted, cannot be assigned to a host"),
+            ));
+        }
+        if let Some(current) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) {
+            return Err(ApiError::conflict_precondition(
+                "pods",
+                name,
+                &format!("pod {name} is already assigned to node \"{current}\""),
+            ));
+        }
+        let mut next = pod.clone();
+        next["spec"]["nodeName"] = json!(node);
+        let conditions = next["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut conditions: Vec<Value> = conditions
+            .into_iter()
+            .filter(|c| c["type"] != "PodScheduled")
+            .collect();
+        conditions.push(json!({"type": "PodScheduled", "status": "True",
+            "lastProbeTime": null, "lastTransitionTime": now_rfc3339()}));
+        next["status"]["conditions"] = json!(conditions);
+        Ok(next)
+    })
+    .await?;
+    json_response(
+        StatusCode::CREATED,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
+    )
+}
