@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::authn::Authenticator;
 use crate::auth::authz::AlwaysAllow;
+use crate::endpoints::metrics::RequestMetrics;
 use crate::endpoints::server::ApiServer;
 use crate::options::Options;
 use crate::registry::Registry;
@@ -70,12 +71,15 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         .await
         .map_err(|e| anyhow::anyhow!("creating the kubernetes Service: {e}"))?;
     let tls_config = server_tls(&options, advertise)?;
+    let metrics = common::metrics::new_registry();
+    let request_metrics = RequestMetrics::register(&metrics).context("registering metrics")?;
     let server = ApiServer {
         registry,
         authenticator,
         authorizer: Box::new(AlwaysAllow),
         health,
-        metrics: common::metrics::new_registry(),
+        metrics,
+        request_metrics,
         shutdown: shutdown.clone(),
         advertise_address: SocketAddr::new(advertise, local.port()).to_string(),
     };

@@ -102,6 +102,9 @@ fn scenario(k: &Kubectl) {
         ]),
         "fast"
     );
+    let secrets = rows(&k.ok(&["-n", "team-a", "get", "secrets"]));
+    assert_eq!(secrets[0], ["NAME", "TYPE", "DATA", "AGE"]);
+    assert_eq!(&secrets[1][..3], ["token", "Opaque", "1"]);
     let cms = rows(&k.ok(&["-n", "team-a", "get", "configmaps"]));
     assert_eq!(cms[0], ["NAME", "DATA", "AGE"]);
     assert_eq!(&cms[1][..2], ["settings", "1"]);
@@ -195,6 +198,12 @@ fn scenario(k: &Kubectl) {
         ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
     );
     assert_eq!(&deployments[1][..4], ["web", "0/2", "0", "0"]);
+    // Upstream's defaults, as kubectl reads them back.
+    let defaults = k.ok(&[
+        "-n", "team-a", "get", "deployment", "web", "-o",
+        "jsonpath={.spec.strategy.type},{.spec.revisionHistoryLimit},{.spec.template.spec.restartPolicy},{.spec.template.spec.containers[0].imagePullPolicy}",
+    ]);
+    assert_eq!(defaults, "RollingUpdate,10,Always,IfNotPresent");
     let wide = rows(&k.ok(&["-n", "team-a", "get", "deployments", "-o", "wide"]));
     assert_eq!(
         wide[0],

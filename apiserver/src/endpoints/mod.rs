@@ -2,6 +2,7 @@
 //!
 //! - [`server`]: the request handler: authentication, authorization, dispatch.
 //! - [`request_info`]: what a request is about (verb, group, resource, namespace, name).
+//! - [`metrics`]: `apiserver_request_total` and `apiserver_request_duration_seconds`.
 //! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
 //! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
 //! - [`subresource`]: `scale` and `pods/binding`, served from the parent object.
@@ -14,6 +15,7 @@
 
 pub mod body;
 pub mod discovery;
+pub mod metrics;
 pub mod patch;
 pub mod protobuf;
 pub mod query;

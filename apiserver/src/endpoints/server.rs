@@ -10,6 +10,7 @@ use hyper::body::Incoming;
 
 use super::body::{json_response, status_response};
 use super::discovery;
+use super::metrics::RequestMetrics;
 use super::query::Query;
 use super::request_info::RequestInfo;
 use super::resource::{self, MAX_BODY_BYTES};
@@ -27,6 +28,7 @@ pub struct ApiServer {
     pub authorizer: Box<dyn Authorizer>,
     pub health: HealthChecks,
     pub metrics: prometheus::Registry,
+    pub request_metrics: RequestMetrics,
     pub shutdown: Shutdown,
     /// `host:port` clients reach this server at, for `/api` discovery.
     pub advertise_address: String,
@@ -46,10 +48,22 @@ impl Handler for ApiServer {
         request: Request<Incoming>,
         connection: Arc<Connection>,
     ) -> Response<ResponseBody> {
-        match self.serve(request, &connection).await {
+        let started = std::time::Instant::now();
+        let info = RequestInfo::parse(
+            request.method().as_str(),
+            request.uri().path(),
+            request.uri().query().unwrap_or(""),
+        );
+        let response = match self.serve(request, &connection).await {
             Ok(response) => response,
             Err(error) => status_response(&error),
-        }
+        };
+        self.request_metrics.observe(
+            &info,
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
+        response
     }
 }
 

@@ -5,12 +5,14 @@
 //! - [`object`]: metadata access on JSON objects, uids, timestamps, resource versions.
 //! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split);
 //!   [`core`] holds the strategies of core/v1 resources.
+//! - [`defaults`]: upstream's defaulting functions (`SetDefaults_*`), per API group.
 //! - [`store`]: the generic store (create, get, update, delete); [`list`] and [`watch`] add
 //!   LIST with paging and WATCH.
 //! - [`selector`]: label and field selectors, parsed and matched as upstream does.
 //! - [`validation`]: validation every resource shares (object names).
 
 pub mod core;
+pub mod defaults;
 pub mod list;
 pub mod object;
 pub mod resources;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde_json::Value;
 
+use super::defaults::apply_defaults;
 use super::object::{
     ObjectMeta, metadata_mut, name_suffix, new_uid, now_rfc3339, parse_resource_version,
     set_resource_version,
@@ -184,6 +185,7 @@ impl Store {
         metadata.remove("resourceVersion");
         self.generic.prepare_for_create(&mut object);
         self.strategy.prepare_for_create(&mut object);
+        apply_defaults(self.info.group, self.info.kind, &mut object);
         let mut causes = validate_name(
             &name,
             NameRule::for_resource(self.info.group, self.info.plural),
@@ -289,6 +291,7 @@ impl Store {
                     }
                 }
             }
+            apply_defaults(self.info.group, self.info.kind, &mut new);
             let mut causes = self.strategy.validate(&new);
             causes.extend(self.strategy.validate_update(&new, &old));
             if !causes.is_empty() {

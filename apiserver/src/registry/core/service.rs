@@ -221,44 +221,16 @@ fn invalid_ip(ip: &str, detail: &str) -> ApiError {
 
 #[async_trait::async_trait]
 impl Strategy for ServiceStrategy {
+    /// Field defaults come from [`crate::registry::defaults`]; what the registry adds is the
+    /// IP family of what it allocates, and an empty status.
     fn prepare_for_create(&self, object: &mut Value) {
         if !object["spec"].is_object() {
             object["spec"] = json!({});
         }
         let spec = &mut object["spec"];
-        if spec.get("type").is_none() {
-            spec["type"] = json!("ClusterIP");
-        }
-        if spec.get("sessionAffinity").is_none() {
-            spec["sessionAffinity"] = json!("None");
-        }
-        let kind = spec["type"].as_str().unwrap_or("ClusterIP").to_owned();
-        if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
-            for port in ports {
-                if port.get("protocol").is_none() {
-                    port["protocol"] = json!("TCP");
-                }
-                if port.get("targetPort").is_none() {
-                    port["targetPort"] = port["port"].clone();
-                }
-            }
-        }
-        if kind != "ExternalName" {
-            if spec.get("internalTrafficPolicy").is_none() {
-                spec["internalTrafficPolicy"] = json!("Cluster");
-            }
-            if spec["clusterIP"] != "None" {
-                spec["ipFamilies"] = json!(["IPv4"]);
-                spec["ipFamilyPolicy"] = json!("SingleStack");
-            }
-        }
-        if matches!(kind.as_str(), "NodePort" | "LoadBalancer")
-            && spec.get("externalTrafficPolicy").is_none()
-        {
-            spec["externalTrafficPolicy"] = json!("Cluster");
-        }
-        if kind == "LoadBalancer" && spec.get("allocateLoadBalancerNodePorts").is_none() {
-            spec["allocateLoadBalancerNodePorts"] = json!(true);
+        if spec["type"] != "ExternalName" && spec["clusterIP"] != "None" {
+            spec["ipFamilies"] = json!(["IPv4"]);
+            spec["ipFamilyPolicy"] = json!("SingleStack");
         }
         object["status"] = json!({"loadBalancer": {}});
     }
@@ -392,17 +364,19 @@ mod tests {
     }
 
     #[test]
-    fn defaults_like_upstream() {
+    fn defaults_and_families_like_upstream() {
         let strategy = ServiceStrategy {
             ranges: ServiceRanges::parse("10.96.0.0/12", "30000-32767").unwrap(),
         };
         let mut service = json!({"metadata": {"name": "web"}, "spec": {"ports": [{"port": 80}]}});
         strategy.prepare_for_create(&mut service);
+        crate::registry::defaults::apply_defaults("", "Service", &mut service);
         assert_eq!(service["spec"]["type"], "ClusterIP");
         assert_eq!(service["spec"]["sessionAffinity"], "None");
         assert_eq!(service["spec"]["ports"][0]["protocol"], "TCP");
         assert_eq!(service["spec"]["ports"][0]["targetPort"], 80);
         assert_eq!(service["spec"]["internalTrafficPolicy"], "Cluster");
+        assert_eq!(service["spec"]["ipFamilyPolicy"], "SingleStack");
         assert!(strategy.validate(&service).is_empty());
     }
 }

@@ -11,6 +11,12 @@ use super::json::{Obj, child_ptr, child_struct, default_ptr, default_str, items_
 
 /// Applies the defaults of one `apps` kind.
 pub(super) fn apply(kind: &str, obj: &mut Obj) {
+    if !matches!(
+        kind,
+        "Deployment" | "DaemonSet" | "StatefulSet" | "ReplicaSet"
+    ) {
+        return;
+    }
     let Some(spec) = child_struct(obj, "spec") else {
         return;
     };

@@ -445,7 +445,7 @@ fn namespace(obj: &mut Obj) {
 
 /// `SetDefaults_NodeStatus`: allocatable defaults to capacity.
 fn node(obj: &mut Obj) {
-    if let Some(status) = child_struct(obj, "status")
+    if let Some(status) = child_ptr(obj, "status")
         && is_nil(status, "allocatable")
         && let Some(cap) = nonempty_map(status, "capacity")
     {
@@ -455,7 +455,7 @@ fn node(obj: &mut Obj) {
 
 /// `SetDefaults_LimitRangeItem` for every item of `spec.limits`.
 fn limit_range(obj: &mut Obj) {
-    let Some(spec) = child_struct(obj, "spec") else {
+    let Some(spec) = child_ptr(obj, "spec") else {
         return;
     };
     for item in items_mut(spec, "limits") {

@@ -13,7 +13,7 @@ pub(super) fn apply(kind: &str, obj: &mut Obj) {
         "NetworkPolicy" => network_policy(obj),
         "IngressClass" => {
             // SetDefaults_IngressClass
-            if let Some(p) = child_struct(obj, "spec").and_then(|s| child_ptr(s, "parameters")) {
+            if let Some(p) = child_ptr(obj, "spec").and_then(|s| child_ptr(s, "parameters")) {
                 default_ptr(p, "scope", json!("Cluster"));
             }
         }

@@ -18,8 +18,8 @@ pub(super) fn apply(kind: &str, obj: &mut Obj) {
         }
         "CSIDriver" => csi_driver(obj),
         "VolumeAttachment" => {
-            let inline = child_struct(obj, "spec")
-                .and_then(|s| child_struct(s, "source"))
+            let inline = child_ptr(obj, "spec")
+                .and_then(|s| child_ptr(s, "source"))
                 .and_then(|s| child_ptr(s, "inlineVolumeSpec"));
             if let Some(pv_spec) = inline {
                 persistent_volume_source(pv_spec);

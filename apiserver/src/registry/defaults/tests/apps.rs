@@ -165,3 +165,10 @@ fn replicaset_defaults() {
         json!({"spec": {"replicas": 1, "template": {"spec": template_spec("nginx", "Always")}}});
     check("apps", "ReplicaSet", input, expected);
 }
+
+/// Kinds without defaults are untouched (no `spec` is invented for a ControllerRevision).
+#[test]
+fn controller_revision_untouched() {
+    let rev = json!({"metadata": {"name": "r"}, "revision": 1, "data": {}});
+    check("apps", "ControllerRevision", rev.clone(), rev);
+}

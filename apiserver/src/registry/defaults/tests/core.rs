@@ -328,3 +328,21 @@ fn list_items() {
     assert_eq!(got["items"][0]["spec"]["enableServiceLinks"], json!(true));
     assert_eq!(got["items"][1], json!(7));
 }
+
+/// Structs are only created where a default lands: a Node without status or a LimitRange
+/// without spec stays as sent.
+#[test]
+fn no_spurious_structs() {
+    check(
+        "",
+        "Node",
+        json!({"metadata": {"name": "n"}}),
+        json!({"metadata": {"name": "n"}}),
+    );
+    check(
+        "",
+        "LimitRange",
+        json!({"metadata": {"name": "l"}}),
+        json!({"metadata": {"name": "l"}}),
+    );
+}

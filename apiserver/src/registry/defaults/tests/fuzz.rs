@@ -246,3 +246,23 @@ fn random_json_never_panics() {
         }
     }
 }
+
+#[test]
+fn random_image_strings_never_panic() {
+    const ALPHABET: &[&str] = &[
+        "a", "Z", "0", "/", ":", "@", ".", "_", "-", "[", "]", "é", "€", " ", "sha256", "latest",
+    ];
+    let mut rng = Rng(42);
+    for _ in 0..10_000 {
+        let image: String = (0..rng.below(24))
+            .map(|_| ALPHABET[rng.below(ALPHABET.len())])
+            .collect();
+        let mut pod = json!({"spec": {"containers": [{"name": "c", "image": image}]}});
+        apply_defaults("", "Pod", &mut pod);
+        let policy = &pod["spec"]["containers"][0]["imagePullPolicy"];
+        assert!(
+            policy == "Always" || policy == "IfNotPresent",
+            "{image}: {policy}"
+        );
+    }
+}
