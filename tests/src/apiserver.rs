@@ -15,6 +15,7 @@ pub struct TestApiServer {
     pub address: SocketAddr,
     pub kubeconfig: PathBuf,
     pub ca_pem: String,
+    options: apiserver::options::Options,
     shutdown: Shutdown,
     server: Option<tokio::task::JoinHandle<Result<()>>>,
     _dir: tempfile::TempDir,
@@ -47,7 +48,11 @@ impl TestApiServer {
             "--bind-address=127.0.0.1".to_owned(),
         ])?;
         let shutdown = Shutdown::new();
-        let server = tokio::spawn(apiserver::app::run(options, listener, shutdown.clone()));
+        let server = tokio::spawn(apiserver::app::run(
+            options.clone(),
+            listener,
+            shutdown.clone(),
+        ));
 
         let admin =
             ca.issue_client(&ClientCertSpec::new("kubernetes-admin", ["system:masters"]))?;
@@ -63,10 +68,11 @@ impl TestApiServer {
             },
         };
         common::kubeconfig::write(&kubeconfig, &spec.build()?)?;
-        let test = TestApiServer {
+        let mut test = TestApiServer {
             address,
             kubeconfig,
             ca_pem: ca.cert_pem().to_owned(),
+            options,
             shutdown,
             server: Some(server),
             _dir: dir,
@@ -75,10 +81,16 @@ impl TestApiServer {
         Ok(test)
     }
 
-    async fn wait_ready(&self) -> Result<()> {
+    async fn wait_ready(&mut self) -> Result<()> {
         let client = self.client().await?;
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
+            if self.server.as_ref().is_some_and(|s| s.is_finished()) {
+                if let Some(server) = self.server.take() {
+                    server.await??;
+                }
+                anyhow::bail!("the API server stopped during start");
+            }
             match client.apiserver_version().await {
                 Ok(_) => return Ok(()),
                 Err(e) if tokio::time::Instant::now() > deadline => {
@@ -94,6 +106,22 @@ impl TestApiServer {
         Ok(KubeconfigOptions::from_path(&self.kubeconfig)
             .client()
             .await?)
+    }
+
+    /// Stops the server (as SIGTERM would) and starts it again on the same port and store.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.shutdown.trigger();
+        if let Some(server) = self.server.take() {
+            server.await??;
+        }
+        let listener = tokio::net::TcpListener::bind(self.address).await?;
+        self.shutdown = Shutdown::new();
+        self.server = Some(tokio::spawn(apiserver::app::run(
+            self.options.clone(),
+            listener,
+            self.shutdown.clone(),
+        )));
+        self.wait_ready().await
     }
 
     /// Stops the server and waits for it.

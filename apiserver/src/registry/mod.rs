@@ -131,6 +131,10 @@ impl Registry {
             let Some(store) = self.get("", "v1", plural) else {
                 continue;
             };
+            // On a restart the Service exists already (and holds its IP): leave it alone.
+            if plural == "services" && store.get(Some("default"), "kubernetes").await.is_ok() {
+                continue;
+            }
             match store
                 .create(Some("default"), object.clone(), WriteOptions::default())
                 .await
