@@ -204,3 +204,68 @@ async fn anonymous_requests_reach_only_health_and_version() {
     }
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn field_validation_and_typed_decoding() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let body = |extra: Value| {
+        let mut map = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "m"},
+            "data": {"a": "b"}});
+        map["datta"] = extra;
+        serde_json::to_vec(&map).unwrap()
+    };
+    let path = "/api/v1/namespaces/default/configmaps";
+
+    let strict = status_of(
+        client
+            .request::<Value>(post(
+                &format!("{path}?fieldValidation=Strict"),
+                "application/json",
+                body(json!({"x": "y"})),
+            ))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(strict.code, 400);
+    assert_eq!(
+        strict.message,
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"datta\""
+    );
+
+    // Warn (the default) stores the object without the field and says so in a header.
+    let response = client
+        .send(post(path, "application/json", body(json!({"x": "y"}))).map(Into::into))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let warning = response
+        .headers()
+        .get("warning")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(warning, "299 - \"unknown field \\\"datta\\\"\"");
+    let stored: Value = client
+        .request(Request::get(format!("{path}/m")).body(Vec::new()).unwrap())
+        .await
+        .unwrap();
+    assert!(stored.get("datta").is_none());
+
+    // A value of the wrong type is refused.
+    let wrong = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "w"},
+        "data": {"a": 1}});
+    let error = status_of(
+        client
+            .request::<Value>(post(
+                path,
+                "application/json",
+                serde_json::to_vec(&wrong).unwrap(),
+            ))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.code, 400);
+    server.stop().await.unwrap();
+}

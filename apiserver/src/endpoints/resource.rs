@@ -21,6 +21,7 @@ use super::table::{self, TableNegotiation, TableOptions};
 use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
+use crate::registry::typed::FieldValidation;
 use crate::registry::watch::WatchOptions;
 use common::serving::ResponseBody;
 use common::shutdown::Shutdown;
@@ -103,22 +104,35 @@ pub async fn handle(
         }
         "watch" => watch(store, namespace, query, shutdown, table).await,
         "create" => {
-            let object = decode_body(store, headers, &body)?;
+            let mut warnings = Vec::new();
+            let object = typed(
+                store,
+                query,
+                decode_body(store, headers, &body)?,
+                &mut warnings,
+            )?;
             let created = store.create(namespace, object, write).await?;
-            json_response(StatusCode::CREATED, &created)
+            with_warnings(json_response(StatusCode::CREATED, &created), &warnings)
         }
         "update" => {
-            let object = decode_body(store, headers, &body)?;
+            let mut warnings = Vec::new();
+            let object = typed(
+                store,
+                query,
+                decode_body(store, headers, &body)?,
+                &mut warnings,
+            )?;
             let updated = store
                 .update(namespace, &info.name, object, scope, write)
                 .await?;
-            json_response(StatusCode::OK, &updated)
+            with_warnings(json_response(StatusCode::OK, &updated), &warnings)
         }
         "patch" => {
             let content_type = content_type(headers);
             let patch_type = PatchType::from_content_type(&content_type)
                 .ok_or_else(|| ApiError::unsupported_media_type(&content_type))?;
             let (kind, group) = (store.info().kind, store.info().group);
+            let mut warnings = Vec::new();
             let patched = store
                 .update_with(namespace, &info.name, scope, write, |current| {
                     let mut current = current.clone();
@@ -129,10 +143,13 @@ pub async fn handle(
                             Value::String(store.info().api_version()),
                         );
                     }
-                    patch::apply(patch_type, kind, group, &current, &body).map_err(ApiError::from)
+                    let patched = patch::apply(patch_type, kind, group, &current, &body)
+                        .map_err(ApiError::from)?;
+                    warnings.clear();
+                    typed(store, query, patched, &mut warnings)
                 })
                 .await?;
-            json_response(StatusCode::OK, &patched)
+            with_warnings(json_response(StatusCode::OK, &patched), &warnings)
         }
         "delete" => {
             let options = delete_options(&body)?;
@@ -172,6 +189,54 @@ pub async fn handle(
             verb,
         )),
     }
+}
+
+/// Decodes `object` through its type: wrong types are a 400, unknown fields are dropped and
+/// reported per `fieldValidation`.
+fn typed(
+    store: &Store,
+    query: &Query,
+    object: Value,
+    warnings: &mut Vec<String>,
+) -> Result<Value, ApiError> {
+    let validation = FieldValidation::parse(query.get("fieldValidation").unwrap_or(""))
+        .map_err(ApiError::bad_request)?;
+    let info = store.info();
+    let decoded = crate::registry::typed::decode(info.group, info.version, info.kind, &object)
+        .map_err(ApiError::bad_request)?;
+    let unknown: Vec<String> = decoded
+        .unknown_fields
+        .iter()
+        .map(|field| format!("unknown field \"{field}\""))
+        .collect();
+    match validation {
+        FieldValidation::Strict if !unknown.is_empty() => Err(ApiError::bad_request(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+            unknown.join(", "),
+            kind = info.kind,
+            version = info.version,
+        ))),
+        FieldValidation::Warn => {
+            warnings.extend(unknown);
+            Ok(decoded.object)
+        }
+        _ => Ok(decoded.object),
+    }
+}
+
+/// Adds `Warning: 299 - "..."` headers, as upstream reports dropped fields.
+fn with_warnings(
+    response: Result<Response<ResponseBody>, ApiError>,
+    warnings: &[String],
+) -> Result<Response<ResponseBody>, ApiError> {
+    let mut response = response?;
+    for warning in warnings {
+        let escaped = warning.replace('\\', "\\\\").replace('"', "\\\"");
+        if let Ok(value) = header::HeaderValue::from_str(&format!("299 - \"{escaped}\"")) {
+            response.headers_mut().append(header::WARNING, value);
+        }
+    }
+    Ok(response)
 }
 
 fn content_type(headers: &HeaderMap) -> String {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use super::body::{json_response, status_response};
@@ -157,19 +157,28 @@ impl ApiServer {
     }
 }
 
-/// Reads a request body, refusing more than upstream's limit with 413.
+/// Reads a request body, refusing more than upstream's limit with 413. The rest of an
+/// oversized body is read and discarded (up to a bound), so the client gets the answer instead
+/// of a broken connection.
 async fn read_body(request: Request<Incoming>) -> Result<Bytes, ApiError> {
-    let limited = Limited::new(request.into_body(), MAX_BODY_BYTES);
-    match limited.collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e)
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            Err(ApiError::request_entity_too_large(MAX_BODY_BYTES))
+    const DISCARD_LIMIT: usize = 64 * 1024 * 1024;
+    let mut body = request.into_body();
+    let mut collected = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame
+            .map_err(|e| ApiError::bad_request(format!("error reading the request body: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            total += data.len();
+            if total <= MAX_BODY_BYTES {
+                collected.extend_from_slice(&data);
+            } else if total > DISCARD_LIMIT {
+                break;
+            }
         }
-        Err(e) => Err(ApiError::bad_request(format!(
-            "error reading the request body: {e}"
-        ))),
     }
+    if total > MAX_BODY_BYTES {
+        return Err(ApiError::request_entity_too_large(MAX_BODY_BYTES));
+    }
+    Ok(Bytes::from(collected))
 }

@@ -9,6 +9,7 @@
 //! - [`store`]: the generic store (create, get, update, delete); [`list`] and [`watch`] add
 //!   LIST with paging and WATCH.
 //! - [`selector`]: label and field selectors, parsed and matched as upstream does.
+//! - [`typed`]: decoding through the `k8s-openapi` types (wrong types, unknown fields).
 //! - [`validation`]: validation every resource shares (object names).
 
 pub mod core;
@@ -19,6 +20,7 @@ pub mod resources;
 pub mod selector;
 pub mod store;
 pub mod strategy;
+pub mod typed;
 pub mod validation;
 pub mod watch;
 
