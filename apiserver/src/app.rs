@@ -14,6 +14,7 @@ use crate::auth::authn::Authenticator;
 use crate::auth::authz::AlwaysAllow;
 use crate::endpoints::metrics::RequestMetrics;
 use crate::endpoints::server::ApiServer;
+use crate::endpoints::{openapi, openapi_catalog};
 use crate::options::Options;
 use crate::registry::Registry;
 use crate::registry::core::service::ServiceRanges;
@@ -83,6 +84,11 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         shutdown: shutdown.clone(),
         advertise_address: SocketAddr::new(advertise, local.port()).to_string(),
     };
+    // The OpenAPI documents take a moment to build: do it now, off the request path.
+    openapi::install(openapi_catalog::catalog);
+    tokio::task::spawn_blocking(|| {
+        openapi::documents();
+    });
     let compaction = tokio::spawn({
         let shutdown = shutdown.clone();
         let storage = storage.clone();

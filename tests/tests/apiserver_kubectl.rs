@@ -219,6 +219,54 @@ fn scenario(k: &Kubectl) {
         ]
     );
 
+    // apply -f of a multi-document file with default validation, then again after an edit.
+    let manifest = |replicas: u32| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: team-a\ndata:\n  a: \"1\"\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: team-a\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: app}}\n  template:\n    metadata:\n      labels: {{app: app}}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app\n  namespace: team-a\nspec:\n  selector: {{app: app}}\n  ports:\n  - port: 80\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.yaml");
+    std::fs::write(&file, manifest(2)).unwrap();
+    let file = file.to_str().unwrap();
+    let applied = k.ok(&["apply", "-f", file]);
+    assert_eq!(
+        applied.lines().collect::<Vec<_>>(),
+        [
+            "configmap/app-config created",
+            "deployment.apps/app created",
+            "service/app created"
+        ]
+    );
+    std::fs::write(dir.path().join("app.yaml"), manifest(3)).unwrap();
+    let again = k.ok(&["apply", "-f", file]);
+    assert_eq!(
+        again.lines().collect::<Vec<_>>(),
+        [
+            "configmap/app-config unchanged",
+            "deployment.apps/app configured",
+            "service/app unchanged"
+        ]
+    );
+    assert_eq!(
+        k.ok(&[
+            "-n",
+            "team-a",
+            "get",
+            "deployment",
+            "app",
+            "-o",
+            "jsonpath={.spec.replicas}"
+        ]),
+        "3"
+    );
+    let explained = k.ok(&["explain", "pod.spec.containers"]);
+    assert!(
+        explained.contains("FIELD: containers <[]Container>")
+            || explained.contains("RESOURCE: containers <[]Object>"),
+        "{explained}"
+    );
+
     // Server-side dry run stores nothing.
     k.ok(&[
         "-n",

@@ -2,6 +2,8 @@
 //!
 //! - [`server`]: the request handler: authentication, authorization, dispatch.
 //! - [`request_info`]: what a request is about (verb, group, resource, namespace, name).
+//! - [`openapi`]: `/openapi/v2` (JSON and protobuf) and `/openapi/v3`, built from the
+//!   `k8s-openapi` schemas; [`openapi_catalog`] feeds it the resource and patch tables.
 //! - [`metrics`]: `apiserver_request_total` and `apiserver_request_duration_seconds`.
 //! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
 //! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
@@ -16,6 +18,8 @@
 pub mod body;
 pub mod discovery;
 pub mod metrics;
+pub mod openapi;
+pub mod openapi_catalog;
 pub mod patch;
 pub mod protobuf;
 pub mod query;

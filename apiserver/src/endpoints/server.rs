@@ -11,6 +11,7 @@ use hyper::body::Incoming;
 use super::body::{json_response, status_response};
 use super::discovery;
 use super::metrics::RequestMetrics;
+use super::openapi;
 use super::query::Query;
 use super::request_info::RequestInfo;
 use super::resource::{self, MAX_BODY_BYTES};
@@ -148,6 +149,9 @@ impl ApiServer {
         if let Some(document) = document {
             return json_response(StatusCode::OK, &document);
         }
+        if let Some(answer) = openapi_document(request, path) {
+            return Ok(answer);
+        }
         let state = serving::ServingState::new(self.health.clone(), self.metrics.clone());
         let answer = serving::handle(&state, request).await;
         if answer.status() == StatusCode::NOT_FOUND {
@@ -155,6 +159,42 @@ impl ApiServer {
         }
         Ok(answer.map(BodyExt::boxed))
     }
+}
+
+/// `/openapi/v2` (protobuf when asked for, as kubectl 1.27 and 1.28 do) and `/openapi/v3`.
+fn openapi_document(request: &Request<Incoming>, path: &str) -> Option<Response<ResponseBody>> {
+    let (bytes, content_type): (&'static [u8], &str) = match path.trim_end_matches('/') {
+        "/openapi/v2" => {
+            let accept = request
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if accept.contains("protobuf") {
+                // The dotted form: client-go cannot parse the `@` form it sends in Accept.
+                (
+                    openapi::v2_protobuf(),
+                    "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+                )
+            } else {
+                (openapi::v2(), "application/json")
+            }
+        }
+        "/openapi/v3" => (openapi::v3_index(), "application/json"),
+        other => {
+            let group_version = other.strip_prefix("/openapi/v3/")?;
+            (
+                openapi::v3_group_version(group_version)?,
+                "application/json",
+            )
+        }
+    };
+    let mut response = Response::new(serving::full_body(bytes));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_str(content_type).ok()?,
+    );
+    Some(response)
 }
 
 /// Reads a request body, refusing more than upstream's limit with 413. The rest of an
