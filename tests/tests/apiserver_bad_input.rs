@@ -269,3 +269,30 @@ async fn field_validation_and_typed_decoding() {
     assert_eq!(error.code, 400);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_objects_get_upstream_messages() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bad"},
+        "spec": {"containers": [{"name": "c"}]}});
+    let error = status_of(
+        client
+            .request::<Value>(post(
+                "/api/v1/namespaces/default/pods",
+                "application/json",
+                serde_json::to_vec(&pod).unwrap(),
+            ))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((error.code, error.reason.as_str()), (422, "Invalid"));
+    assert_eq!(
+        error.message,
+        "Pod \"bad\" is invalid: spec.containers[0].image: Required value"
+    );
+    let causes = error.details.unwrap().causes;
+    assert_eq!(causes[0].field, "spec.containers[0].image");
+    assert_eq!(causes[0].reason, "FieldValueRequired");
+    server.stop().await.unwrap();
+}

@@ -361,6 +361,23 @@ async fn scale_binding_and_graceful_pod_deletion() {
         .unwrap_err();
     assert_eq!(api_error(again).code, 409);
 
+    // The kubelet-backed subresources exist and say why they cannot answer yet.
+    let logs = client
+        .request_text(
+            http::Request::get("/api/v1/namespaces/default/pods/p/log")
+                .body(Vec::new())
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    let logs = api_error(logs);
+    assert_eq!((logs.code, logs.reason.as_str()), (400, "BadRequest"));
+    assert!(
+        logs.message.contains("does not connect to kubelets yet"),
+        "{}",
+        logs.message
+    );
+
     // A pod on a node is only marked for deletion; grace period 0 removes it.
     pods.delete("p", &DeleteParams::default()).await.unwrap();
     let marked = pods.get("p").await.unwrap();

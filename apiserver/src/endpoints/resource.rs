@@ -69,6 +69,18 @@ pub async fn handle(
         "binding" if store.info().plural == "pods" && info.verb == "create" => {
             return subresource::bind(store, namespace, &info.name, &body, write).await;
         }
+        "log" | "exec" | "attach" | "portforward" | "proxy"
+            if store.info().subresource(&info.subresource).is_some() =>
+        {
+            // The routes exist; what serves them (the kubelet connection) does not yet. A
+            // permanent 400, not a 503 that clients would retry.
+            store.get(namespace, &info.name).await?;
+            return Err(ApiError::BadRequest(format!(
+                "{}/{} is not available: this API server does not connect to kubelets yet",
+                store.info().plural,
+                info.subresource
+            )));
+        }
         other => {
             return Err(ApiError::subresource_not_available(
                 &store.qualified_resource(),

@@ -10,7 +10,8 @@
 //!   LIST with paging and WATCH.
 //! - [`selector`]: label and field selectors, parsed and matched as upstream does.
 //! - [`typed`]: decoding through the `k8s-openapi` types (wrong types, unknown fields).
-//! - [`validation`]: validation every resource shares (object names).
+//! - [`validation`]: validation every resource shares (object names);
+//!   [`validation_rules`]: upstream's per-type validation (pods, workloads, jobs, config).
 
 pub mod core;
 pub mod defaults;
@@ -22,6 +23,7 @@ pub mod store;
 pub mod strategy;
 pub mod typed;
 pub mod validation;
+pub mod validation_rules;
 pub mod watch;
 
 use std::collections::HashMap;

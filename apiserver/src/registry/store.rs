@@ -19,6 +19,7 @@ use super::object::{
 use super::resources::ResourceInfo;
 use super::strategy::{GenericStrategy, Strategy};
 use super::validation::{NameRule, validate_name};
+use super::validation_rules;
 use crate::endpoints::status::{ApiError, FieldError};
 use crate::storage::{self, KeyValue, Storage};
 
@@ -190,6 +191,11 @@ impl Store {
             &name,
             NameRule::for_resource(self.info.group, self.info.plural),
         );
+        causes.extend(validation_rules::validate(
+            self.info.group,
+            self.info.kind,
+            &object,
+        ));
         causes.extend(self.strategy.validate(&object));
         if !causes.is_empty() {
             return Err(self.invalid(&name, causes));
@@ -292,7 +298,16 @@ impl Store {
                 }
             }
             apply_defaults(self.info.group, self.info.kind, &mut new);
-            let mut causes = self.strategy.validate(&new);
+            let mut causes = validation_rules::validate(self.info.group, self.info.kind, &new);
+            if scope == UpdateScope::Main {
+                causes.extend(validation_rules::validate_update(
+                    self.info.group,
+                    self.info.kind,
+                    &new,
+                    &old,
+                ));
+            }
+            causes.extend(self.strategy.validate(&new));
             causes.extend(self.strategy.validate_update(&new, &old));
             if !causes.is_empty() {
                 return Err(self.invalid(name, causes));
