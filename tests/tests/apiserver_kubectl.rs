@@ -278,10 +278,57 @@ fn scenario(k: &Kubectl) {
     ]);
     k.fails(&["-n", "team-a", "get", "configmap", "ghost"]);
 
+    // get -w sees the changes as they happen.
+    let mut watch = std::process::Command::new(&k.binary)
+        .arg(format!("--kubeconfig={}", k.kubeconfig.display()))
+        .args([
+            "-n",
+            "team-a",
+            "get",
+            "configmaps",
+            "-w",
+            "--output-watch-events",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    k.ok(&["-n", "team-a", "create", "configmap", "watched"]);
+    k.ok(&[
+        "-n",
+        "team-a",
+        "delete",
+        "configmap",
+        "watched",
+        "--wait=true",
+    ]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    watch.kill().unwrap();
+    let output = watch.wait_with_output().unwrap();
+    let seen = rows(&String::from_utf8_lossy(&output.stdout));
+    let events: Vec<(&str, &str)> = seen
+        .iter()
+        .filter(|r| r.len() > 1 && r[1] == "watched")
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        events,
+        [("ADDED", "watched"), ("DELETED", "watched")],
+        "{seen:?}"
+    );
+
     // Delete.
     assert_eq!(
-        k.ok(&["-n", "team-a", "delete", "configmap", "settings"])
-            .trim(),
+        k.ok(&[
+            "-n",
+            "team-a",
+            "delete",
+            "configmap",
+            "settings",
+            "--wait=true"
+        ])
+        .trim(),
         "configmap \"settings\" deleted"
     );
     k.fails(&["-n", "team-a", "get", "configmap", "settings"]);
