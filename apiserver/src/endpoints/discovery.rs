@@ -1,8 +1,8 @@
 //! Discovery documents, as upstream serves them (`k8s.io/apiserver/pkg/endpoints/discovery`):
 //! `/api` (APIVersions), `/apis` (APIGroupList), `/apis/<group>` (APIGroup), and
 //! `/api/v1` or `/apis/<group>/<version>` (APIResourceList with verbs, short names, categories
-//! and subresources). Clients that ask for aggregated discovery get these legacy documents and
-//! fall back to them, as client-go does.
+//! and subresources), and aggregated discovery (`APIGroupDiscoveryList`, apidiscovery.k8s.io v2
+//! and v2beta1) on `/api` and `/apis` for clients that ask for it in `Accept`.
 
 use serde_json::{Value, json};
 
@@ -108,6 +108,97 @@ pub fn api_resource_list(group: &str, version: &str) -> Option<Value> {
         "groupVersion": group_version,
         "resources": entries,
     }))
+}
+
+/// The aggregated discovery version an `Accept` header asks for first (`v2` or `v2beta1`), if
+/// any; clients list it before plain JSON and fall back to the legacy documents without it.
+pub fn aggregated_version(accept: &str) -> Option<&'static str> {
+    for clause in accept.split(',') {
+        let params: Vec<&str> = clause.split(';').map(str::trim).collect();
+        let has = |p: &str| params.contains(&p);
+        if has("g=apidiscovery.k8s.io") && has("as=APIGroupDiscoveryList") {
+            if has("v=v2") {
+                return Some("v2");
+            }
+            if has("v=v2beta1") {
+                return Some("v2beta1");
+            }
+        }
+    }
+    None
+}
+
+/// The Content-Type of an aggregated answer in `version`.
+pub fn aggregated_content_type(version: &str) -> String {
+    format!("application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList")
+}
+
+fn response_kind(group: &str, version: &str, kind: &str) -> Value {
+    json!({"group": group, "version": version, "kind": kind})
+}
+
+fn aggregated_resource(resource: &ResourceInfo) -> Value {
+    let mut entry = json!({
+        "resource": resource.plural,
+        "responseKind": response_kind(resource.group, resource.version, resource.kind),
+        "scope": if resource.namespaced { "Namespaced" } else { "Cluster" },
+        "singularResource": resource.singular,
+        "verbs": resource.verbs,
+    });
+    if !resource.short_names.is_empty() {
+        entry["shortNames"] = json!(resource.short_names);
+    }
+    if !resource.categories.is_empty() {
+        entry["categories"] = json!(resource.categories);
+    }
+    if !resource.subresources.is_empty() {
+        let subresources: Vec<Value> = resource
+            .subresources
+            .iter()
+            .map(|sub| {
+                json!({"subresource": sub.name,
+                    "responseKind": response_kind(sub.group, sub.version, sub.kind),
+                    "verbs": sub.verbs})
+            })
+            .collect();
+        entry["subresources"] = json!(subresources);
+    }
+    entry
+}
+
+fn aggregated_group(group: &ApiGroup) -> Value {
+    let versions: Vec<Value> = group
+        .versions
+        .iter()
+        .map(|version| {
+            let resources: Vec<Value> = resources::RESOURCES
+                .iter()
+                .filter(|r| r.group == group.name && r.version == *version)
+                .map(aggregated_resource)
+                .collect();
+            json!({"version": version, "resources": resources, "freshness": "Current"})
+        })
+        .collect();
+    let mut metadata = json!({"creationTimestamp": null});
+    if !group.name.is_empty() {
+        metadata["name"] = json!(group.name);
+    }
+    json!({"metadata": metadata, "versions": versions})
+}
+
+/// Aggregated discovery of `/api` (`core`) or `/apis`, in apidiscovery `version`.
+pub fn aggregated(core: bool, version: &str) -> Value {
+    let items: Vec<Value> = if core {
+        vec![aggregated_group(&CORE_GROUP)]
+    } else {
+        resources::groups().iter().map(aggregated_group).collect()
+    };
+    json!({
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": format!("apidiscovery.k8s.io/{version}"),
+        "metadata": {},
+        "items": items,
+    })
 }
 
 /// `/version`, as upstream's `version.Info`.

@@ -131,7 +131,28 @@ impl ApiServer {
                 request.method().as_str(),
             ));
         }
-        let document = match path.trim_end_matches('/') {
+        let trimmed = path.trim_end_matches('/');
+        if trimmed == "/api" || trimmed == "/apis" {
+            let accept = request
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if let Some(version) = discovery::aggregated_version(accept) {
+                let document = discovery::aggregated(trimmed == "/api", version);
+                let mut response = json_response(StatusCode::OK, &document)?;
+                if let Ok(value) =
+                    header::HeaderValue::from_str(&discovery::aggregated_content_type(version))
+                {
+                    response.headers_mut().insert(header::CONTENT_TYPE, value);
+                }
+                response
+                    .headers_mut()
+                    .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+                return Ok(response);
+            }
+        }
+        let document = match trimmed {
             "/version" => Some(discovery::version()),
             "/api" => Some(discovery::api_versions(&self.advertise_address)),
             "/apis" => Some(discovery::api_group_list()),
