@@ -18,6 +18,7 @@ use crate::endpoints::{openapi, openapi_catalog};
 use crate::options::Options;
 use crate::registry::Registry;
 use crate::registry::core::service::ServiceRanges;
+use crate::storage::cacher::CacheMetrics;
 use crate::storage::compactor;
 
 /// Runs the API server on an already bound listener until `shutdown`.
@@ -39,7 +40,13 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         &options.service_node_port_range,
     )
     .map_err(anyhow::Error::msg)?;
-    let registry = Registry::new(storage.clone(), ranges);
+    let metrics = common::metrics::new_registry();
+    let watch_cache = if options.watch_cache {
+        Some(CacheMetrics::register(&metrics).context("registering metrics")?)
+    } else {
+        None
+    };
+    let registry = Registry::new(storage.clone(), ranges, watch_cache);
     registry
         .ensure_system_namespaces()
         .await
@@ -72,7 +79,6 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         .await
         .map_err(|e| anyhow::anyhow!("creating the kubernetes Service: {e}"))?;
     let tls_config = server_tls(&options, advertise)?;
-    let metrics = common::metrics::new_registry();
     let request_metrics = RequestMetrics::register(&metrics).context("registering metrics")?;
     let server = ApiServer {
         registry,

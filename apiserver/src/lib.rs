@@ -3,7 +3,8 @@
 //! # Layout
 //!
 //! - [`storage`]: the storage contract with etcd v3 semantics, its two backends (`embedded`, the
-//!   default, and `etcd`), API-server-driven compaction, and the storage flags.
+//!   default, and `etcd`), the watch cache in front of them, API-server-driven compaction, and
+//!   the storage flags.
 //! - [`registry`]: the built-in resources and the per-resource rules (selectors, ...).
 //! - [`endpoints`]: the HTTP side: the request handler, discovery, resource verbs, errors as
 //!   `metav1.Status`, patches.

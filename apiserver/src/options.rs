@@ -48,6 +48,10 @@ pub struct Options {
     #[arg(long = "anonymous-auth", default_value_t = true, action = clap::ArgAction::Set)]
     pub anonymous_auth: bool,
 
+    /// Enable watch caching in the apiserver.
+    #[arg(long = "watch-cache", default_value_t = true, action = clap::ArgAction::Set)]
+    pub watch_cache: bool,
+
     /// Ordered list of plug-ins to do authorization on secure port. Only AlwaysAllow for now.
     #[arg(long = "authorization-mode", default_value = "AlwaysAllow")]
     pub authorization_mode: String,

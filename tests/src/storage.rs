@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Result;
 use apiserver::storage::Storage;
+use apiserver::storage::cacher::{CacheMetrics, CachedResource, Cacher, DEFAULT_EVENT_WINDOW};
 use apiserver::storage::embedded::{EmbeddedOptions, EmbeddedStore};
 use apiserver::storage::etcd::{EtcdOptions, EtcdStore};
 use tokio::sync::RwLock;
@@ -59,6 +60,30 @@ impl TestStore {
             _dir: None,
             prefix_root: format!("/conformance-{}", std::process::id()),
         })
+    }
+
+    /// The store behind a watch cache for `prefix`, once the cache has loaded.
+    pub async fn watch_cache(&self, prefix: &str) -> Result<Arc<dyn Storage>> {
+        let resource = CachedResource {
+            group: String::new(),
+            resource: "conformance".into(),
+        };
+        let cacher = Cacher::new(
+            self.store.clone(),
+            prefix.to_owned(),
+            resource,
+            DEFAULT_EVENT_WINDOW,
+            CacheMetrics::unregistered(),
+        );
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !cacher.is_ready() {
+            anyhow::ensure!(
+                tokio::time::Instant::now() < deadline,
+                "the watch cache did not load"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        Ok(Arc::new(cacher))
     }
 
     /// A key prefix no other case uses, ending in `/`.

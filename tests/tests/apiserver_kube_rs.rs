@@ -450,3 +450,84 @@ where
     }
     seen.clone()
 }
+
+/// The value of one sample in a Prometheus text exposition, if present.
+fn metric(text: &str, sample: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(sample)?.trim().parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watch_cache_serves_informers_and_is_measured() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let maps: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    for i in 0..3 {
+        let map = config_map(&format!("cached-{i}"), &[("cache", "yes")]);
+        maps.create(&PostParams::default(), &map).await.unwrap();
+    }
+    // A consistent read (resourceVersion unset) sees every write at once.
+    let selected = ListParams::default().labels("cache=yes");
+    assert_eq!(maps.list(&selected).await.unwrap().items.len(), 3);
+    // resourceVersion=0 (what informers send) may be answered by the cache, which follows
+    // the store within moments; it must converge on the same three objects.
+    let any = selected.clone().match_any();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let listed = loop {
+        let listed = maps.list(&any).await.unwrap();
+        if listed.items.len() == 3 || tokio::time::Instant::now() > deadline {
+            break listed;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(listed.items.len(), 3);
+
+    // A watch from that list's revision sees the next change exactly once.
+    let version = listed.metadata.resource_version.unwrap();
+    let mut watch = maps
+        .watch(&WatchParams::default().labels("cache=yes"), &version)
+        .await
+        .unwrap()
+        .boxed();
+    maps.create(
+        &PostParams::default(),
+        &config_map("cached-3", &[("cache", "yes")]),
+    )
+    .await
+    .unwrap();
+    let event = tokio::time::timeout(Duration::from_secs(10), watch.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    match event {
+        WatchEvent::Added(map) => assert_eq!(map.metadata.name.unwrap(), "cached-3"),
+        other => panic!("expected ADDED cached-3, got {other:?}"),
+    }
+
+    // Upstream's metrics: the open watch is registered, and the object count is the stored one.
+    let all: Api<ConfigMap> = Api::all(client.clone());
+    let stored = all.list(&ListParams::default()).await.unwrap().items.len() as f64;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = client
+            .request_text(http::Request::get("/metrics").body(Vec::new()).unwrap())
+            .await
+            .unwrap();
+        let watchers = metric(
+            &text,
+            "apiserver_registered_watchers{group=\"\",kind=\"ConfigMap\",version=\"v1\"}",
+        );
+        let objects = metric(&text, "apiserver_storage_objects{resource=\"configmaps\"}");
+        if watchers == Some(1.0) && objects == Some(stored) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "watchers {watchers:?}, objects {objects:?} (stored {stored})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(watch);
+    server.stop().await.unwrap();
+}

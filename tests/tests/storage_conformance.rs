@@ -1,5 +1,6 @@
 //! The storage conformance suite (`apiserver::storage::conformance`) against both backends: the
-//! embedded store, and a real etcd (CI's, from `ETCD_ENDPOINTS`, or one started per test).
+//! embedded store, and a real etcd (CI's, from `ETCD_ENDPOINTS`, or one started per test); and
+//! the watch cache in front of the embedded store.
 
 use apiserver::storage::conformance;
 use tests::storage::{GATE, TestStore};
@@ -27,10 +28,25 @@ macro_rules! conformance_case {
                 let $store = target.store.clone();
                 $body.await;
             }
+
+            conformance_case!(@cached $mode, $name, |$store, $prefix| $body);
         }
     };
     (@gate shared) => { GATE.read().await };
     (@gate exclusive) => { GATE.write().await };
+    // The watch cache in front of the embedded store keeps the contract too, except where it
+    // is deliberately more generous than the store: a watch inside its event window is served
+    // even after the store compacted that history (upstream's cacher does the same).
+    (@cached shared, $name:ident, |$store:ident, $prefix:ident| $body:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn embedded_with_watch_cache() {
+            let target = TestStore::embedded().await.unwrap();
+            let $prefix = target.prefix(stringify!($name));
+            let $store = target.watch_cache(&$prefix).await.unwrap();
+            $body.await;
+        }
+    };
+    (@cached exclusive, $name:ident, |$store:ident, $prefix:ident| $body:expr) => {};
 }
 
 conformance_case!(create_if_absent, shared, |store, prefix| {

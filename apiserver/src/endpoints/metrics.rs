@@ -1,9 +1,10 @@
 //! The API server's request metrics, with upstream's names and labels
 //! (`k8s.io/apiserver/pkg/endpoints/metrics`): `apiserver_request_total` and
 //! `apiserver_request_duration_seconds`, by verb, group, version, resource, subresource, scope,
-//! component and (for the counter) code.
+//! component and (for the counter) code; and `apiserver_registered_watchers`, by group, version
+//! and kind.
 
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
 
 use super::request_info::RequestInfo;
 
@@ -11,6 +12,17 @@ use super::request_info::RequestInfo;
 pub struct RequestMetrics {
     total: IntCounterVec,
     duration: HistogramVec,
+    /// `apiserver_registered_watchers{group,version,kind}`: watches open now.
+    watchers: IntGaugeVec,
+}
+
+/// Counts one open watch in `apiserver_registered_watchers` for as long as it lives.
+pub struct RegisteredWatcher(prometheus::IntGauge);
+
+impl Drop for RegisteredWatcher {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 const LABELS: [&str; 7] = [
@@ -47,9 +59,28 @@ impl RequestMetrics {
             .buckets(buckets),
             &LABELS,
         )?;
+        let watchers = IntGaugeVec::new(
+            Opts::new(
+                "apiserver_registered_watchers",
+                "Number of currently registered watchers for a given resources",
+            ),
+            &["group", "version", "kind"],
+        )?;
         registry.register(Box::new(total.clone()))?;
         registry.register(Box::new(duration.clone()))?;
-        Ok(RequestMetrics { total, duration })
+        registry.register(Box::new(watchers.clone()))?;
+        Ok(RequestMetrics {
+            total,
+            duration,
+            watchers,
+        })
+    }
+
+    /// Registers an open watch; it counts until the returned guard is dropped.
+    pub fn register_watcher(&self, group: &str, version: &str, kind: &str) -> RegisteredWatcher {
+        let gauge = self.watchers.with_label_values(&[group, version, kind]);
+        gauge.inc();
+        RegisteredWatcher(gauge)
     }
 
     /// Records one answered request.

@@ -11,6 +11,7 @@ use hyper::body::Frame;
 use serde_json::Value;
 
 use super::body::{json_response, status_response};
+use super::metrics::{RegisteredWatcher, RequestMetrics};
 use super::patch::{self, PatchType};
 use super::protobuf;
 use super::query::Query;
@@ -37,6 +38,7 @@ pub async fn handle(
     headers: &HeaderMap,
     body: Bytes,
     shutdown: &Shutdown,
+    metrics: &RequestMetrics,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let namespaced = store.info().namespaced;
     if namespaced && info.namespace.is_empty() && !info.name.is_empty() {
@@ -114,7 +116,11 @@ pub async fn handle(
                 None => json_response(StatusCode::OK, &list),
             }
         }
-        "watch" => watch(store, namespace, query, shutdown, table).await,
+        "watch" => {
+            let info = store.info();
+            let registered = metrics.register_watcher(info.group, info.version, info.kind);
+            watch(store, namespace, query, shutdown, table, registered).await
+        }
         "create" => {
             let mut warnings = Vec::new();
             let object = typed(
@@ -370,6 +376,7 @@ async fn watch(
     query: &Query,
     shutdown: &Shutdown,
     mut table: Option<TableOptions>,
+    registered: RegisteredWatcher,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let options = WatchOptions {
         list: list_options(query)?,
@@ -385,6 +392,7 @@ async fn watch(
     let (kind, group) = (store.info().kind, store.info().group);
     let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {
+        let _registered = registered;
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
         loop {

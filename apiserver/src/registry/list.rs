@@ -115,8 +115,11 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let filter = Filter::new(self, &options.label_selector, &options.field_selector)?;
         let prefix = self.info.storage_prefix(namespace);
+        let mut not_older_than = None;
         let (mut revision, mut start_key) = if options.continue_token.is_empty() {
-            (self.list_revision(options).await?, None)
+            let (revision, freshness) = self.list_revision(options).await?;
+            not_older_than = freshness;
+            (revision, None)
         } else {
             if !options.resource_version.is_empty() && options.resource_version != "0" {
                 return Err(ApiError::bad_request(
@@ -143,6 +146,7 @@ impl Store {
                     start_key: start_key.clone(),
                     limit: page_limit,
                     revision,
+                    not_older_than,
                 })
                 .await
                 .map_err(|e| list_error(self, e, !options.continue_token.is_empty()))?;
@@ -206,15 +210,21 @@ impl Store {
         }))
     }
 
-    /// The revision a first page is read at: `None` for the latest (unset or `0`), the given
-    /// one for `resourceVersionMatch=Exact`, and the latest when it is at least the given one
-    /// for `NotOlderThan` (the default with a resourceVersion).
-    async fn list_revision(&self, options: &ListOptions) -> Result<Option<Revision>, ApiError> {
+    /// The revision a first page is read at, and how fresh a read from the watch cache must
+    /// be ([`RangeRequest::not_older_than`]): unset is a consistent read of the latest; `0` is
+    /// the latest or any state the watch cache has; `resourceVersionMatch=Exact` reads the given
+    /// revision; `NotOlderThan` (the default with a resourceVersion) reads the latest once the
+    /// store has reached the given one, or the watch cache if it has.
+    async fn list_revision(
+        &self,
+        options: &ListOptions,
+    ) -> Result<(Option<Revision>, Option<Revision>), ApiError> {
         let requested =
             parse_resource_version(&options.resource_version).map_err(ApiError::bad_request)?;
         match (options.resource_version_match.as_str(), requested) {
-            ("", None) | ("", Some(0)) => Ok(None),
-            ("Exact", Some(rev)) if rev > 0 => Ok(Some(rev)),
+            ("", None) => Ok((None, None)),
+            ("", Some(0)) | ("NotOlderThan", Some(0)) => Ok((None, Some(0))),
+            ("Exact", Some(rev)) if rev > 0 => Ok((Some(rev), None)),
             ("NotOlderThan", Some(rev)) | ("", Some(rev)) => {
                 let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
                 loop {
@@ -224,7 +234,7 @@ impl Store {
                         .await
                         .map_err(|e| self.storage_error("", e))?;
                     if current >= rev {
-                        return Ok(None);
+                        return Ok((None, Some(rev)));
                     }
                     if tokio::time::Instant::now() >= deadline {
                         return Err(ApiError::too_large_resource_version(rev, current));

@@ -36,6 +36,7 @@ use self::core::pod::PodStrategy;
 use self::core::service::{ServiceRanges, ServiceStrategy};
 use crate::endpoints::status::ApiError;
 use crate::storage::Storage;
+use crate::storage::cacher::{CacheMetrics, CachedResource, Cacher, DEFAULT_EVENT_WINDOW};
 use store::{Store, WriteOptions};
 use strategy::{FieldLabels, NoRules, Strategy};
 
@@ -80,11 +81,38 @@ pub const SYSTEM_NAMESPACES: [&str; 4] =
     ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 impl Registry {
-    pub fn new(storage: Arc<dyn Storage>, ranges: ServiceRanges) -> Self {
+    /// The stores of every built-in resource. With `watch_cache`, each resource but events gets
+    /// a watch cache in front of `storage` (one per storage prefix, shared by the versions of a
+    /// resource), as upstream's default `--watch-cache=true` does.
+    pub fn new(
+        storage: Arc<dyn Storage>,
+        ranges: ServiceRanges,
+        watch_cache: Option<CacheMetrics>,
+    ) -> Self {
+        let mut caches: HashMap<&'static str, Arc<dyn Storage>> = HashMap::new();
         let stores = resources::RESOURCES
             .iter()
             .map(|info| {
-                let store = Store::new(storage.clone(), info, strategy_for(info, ranges));
+                let backend = match &watch_cache {
+                    Some(metrics) if info.plural != "events" => caches
+                        .entry(info.etcd_prefix)
+                        .or_insert_with(|| {
+                            let resource = CachedResource {
+                                group: info.group.to_owned(),
+                                resource: info.plural.to_owned(),
+                            };
+                            Arc::new(Cacher::new(
+                                storage.clone(),
+                                info.storage_prefix(None),
+                                resource,
+                                DEFAULT_EVENT_WINDOW,
+                                metrics.clone(),
+                            ))
+                        })
+                        .clone(),
+                    _ => storage.clone(),
+                };
+                let store = Store::new(backend, info, strategy_for(info, ranges));
                 ((info.group, info.version, info.plural), Arc::new(store))
             })
             .collect();

@@ -64,7 +64,11 @@ impl Store {
             let mut list_options = options.list.clone();
             list_options.limit = 0;
             list_options.continue_token.clear();
-            list_options.resource_version.clear();
+            // `resourceVersion=0` accepts the watch cache's state; unset asks for the latest.
+            list_options.resource_version = match requested {
+                Some(0) => "0".to_owned(),
+                _ => String::new(),
+            };
             list_options.resource_version_match.clear();
             let list = self.list(namespace, &list_options).await?;
             let revision: Revision = list["metadata"]["resourceVersion"]

@@ -6,6 +6,9 @@
 //!   on-disk log (redb), group commit, and watch events broadcast on commit.
 //! - [`etcd`]: a real etcd cluster through `etcd-client`, for production and HA.
 //!
+//! In front of either, [`cacher`] puts one watch cache per resource (itself a [`Storage`]), as
+//! upstream's `--watch-cache` does.
+//!
 //! The contract, exactly as etcd defines it:
 //!
 //! - one global revision, raised by every write;
@@ -26,6 +29,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::Stream;
 
+pub mod cacher;
 pub mod compactor;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -95,6 +99,11 @@ pub struct RangeRequest {
     pub limit: usize,
     /// Read at this revision; `None` reads the latest.
     pub revision: Option<Revision>,
+    /// With `revision: None`, whether a watch cache in front of the store may answer from
+    /// memory: `None` asks for a consistent read (the cache answers only if it has seen the
+    /// store's current revision), `Some(n)` accepts any state at revision `n` or later
+    /// (`Some(0)`: any state, upstream's `resourceVersion=0`). Stores ignore it.
+    pub not_older_than: Option<Revision>,
 }
 
 /// The answer to a [`RangeRequest`].
