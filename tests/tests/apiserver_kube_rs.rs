@@ -531,3 +531,81 @@ async fn the_watch_cache_serves_informers_and_is_measured() {
     drop(watch);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versions_of_one_resource_convert_through_one_storage() {
+    use k8s_openapi::api::autoscaling::{v1 as as1, v2 as as2};
+    use k8s_openapi::api::core::v1::Event as CoreEvent;
+    use k8s_openapi::api::events::v1::Event;
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+
+    // An HPA written as autoscaling/v1 reads as v2, and a v2-only metric survives a v1 update.
+    let v1: Api<as1::HorizontalPodAutoscaler> = Api::namespaced(client.clone(), "default");
+    let v2: Api<as2::HorizontalPodAutoscaler> = Api::namespaced(client.clone(), "default");
+    let hpa: as1::HorizontalPodAutoscaler = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "web"},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "maxReplicas": 4, "targetCPUUtilizationPercentage": 55}}))
+    .unwrap();
+    v1.create(&PostParams::default(), &hpa).await.unwrap();
+    let read = v2.get("web").await.unwrap();
+    let metrics = read.spec.as_ref().unwrap().metrics.clone().unwrap();
+    assert_eq!(metrics.len(), 1);
+    let cpu = metrics[0].resource.as_ref().unwrap();
+    assert_eq!(
+        (cpu.name.as_str(), cpu.target.average_utilization),
+        ("cpu", Some(55))
+    );
+
+    let memory = serde_json::json!({"spec": {"metrics": [metrics[0].clone(),
+        {"type": "Resource", "resource": {"name": "memory",
+            "target": {"type": "AverageValue", "averageValue": "200Mi"}}}]}});
+    v2.patch("web", &PatchParams::default(), &Patch::Merge(&memory))
+        .await
+        .unwrap();
+    let mut as_v1 = v1.get("web").await.unwrap();
+    assert_eq!(
+        as_v1
+            .spec
+            .as_ref()
+            .unwrap()
+            .target_cpu_utilization_percentage,
+        Some(55)
+    );
+    as_v1.spec.as_mut().unwrap().max_replicas = 6;
+    v1.replace("web", &PostParams::default(), &as_v1)
+        .await
+        .unwrap();
+    let after = v2.get("web").await.unwrap();
+    let spec = after.spec.unwrap();
+    assert_eq!(spec.max_replicas, 6);
+    assert_eq!(
+        spec.metrics.unwrap().len(),
+        2,
+        "the memory metric survived the v1 update"
+    );
+    assert!(
+        after.metadata.annotations.unwrap_or_default().is_empty(),
+        "no conversion annotations leak into v2"
+    );
+
+    // An events.k8s.io/v1 Event is a core v1 Event with other field names.
+    let events: Api<Event> = Api::namespaced(client.clone(), "default");
+    let core: Api<CoreEvent> = Api::namespaced(client.clone(), "default");
+    let event: Event = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "e1"}, "eventTime": "2026-11-26T20:00:00.000000Z",
+        "reportingController": "example.com/ctl", "reportingInstance": "ctl-1",
+        "action": "Scale", "reason": "Scaled", "type": "Normal", "note": "scaled to 3",
+        "regarding": {"kind": "Deployment", "namespace": "default", "name": "web"}}))
+    .unwrap();
+    events.create(&PostParams::default(), &event).await.unwrap();
+    let read = core.get("e1").await.unwrap();
+    assert_eq!(read.message.as_deref(), Some("scaled to 3"));
+    assert_eq!(read.involved_object.name.as_deref(), Some("web"));
+    assert_eq!(read.reporting_component.as_deref(), Some("example.com/ctl"));
+    let back = events.get("e1").await.unwrap();
+    assert_eq!(back.note.as_deref(), Some("scaled to 3"));
+    assert_eq!(back.regarding.unwrap().name.as_deref(), Some("web"));
+    server.stop().await.unwrap();
+}

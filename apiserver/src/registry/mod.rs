@@ -3,6 +3,7 @@
 //! - [`resources`]: the table of built-in resources: group, version, kind, names, scope, verbs,
 //!   subresources and where each is stored.
 //! - [`object`]: metadata access on JSON objects, uids, timestamps, resource versions.
+//! - [`conversion`]: between served and stored versions (events, horizontalpodautoscalers).
 //! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split);
 //!   [`core`] holds the strategies of core/v1 resources.
 //! - [`defaults`]: upstream's defaulting functions (`SetDefaults_*`), per API group.
@@ -13,6 +14,7 @@
 //! - [`validation`]: validation every resource shares (object names);
 //!   [`validation_rules`]: upstream's per-type validation (pods, workloads, jobs, config).
 
+pub mod conversion;
 pub mod core;
 pub mod defaults;
 pub mod list;

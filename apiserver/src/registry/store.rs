@@ -11,6 +11,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde_json::Value;
 
+use super::conversion;
 use super::defaults::apply_defaults;
 use super::object::{
     ObjectMeta, metadata_mut, name_suffix, new_uid, now_rfc3339, parse_resource_version,
@@ -102,11 +103,11 @@ impl Store {
             )
         })?;
         set_resource_version(&mut object, kv.mod_revision);
-        Ok(object)
+        Ok(conversion::from_storage(self.info, object))
     }
 
-    fn encode(object: &Value) -> Result<Bytes, ApiError> {
-        let mut stored = object.clone();
+    fn encode(&self, object: &Value) -> Result<Bytes, ApiError> {
+        let mut stored = conversion::to_storage(self.info, object.clone());
         metadata_mut(&mut stored).remove("resourceVersion");
         serde_json::to_vec(&stored)
             .map(Bytes::from)
@@ -210,7 +211,7 @@ impl Store {
         self.strategy
             .allocate(self.storage.as_ref(), &mut object)
             .await?;
-        let stored = match self.storage.create(&key, Self::encode(&object)?, 0).await {
+        let stored = match self.storage.create(&key, self.encode(&object)?, 0).await {
             Ok(stored) => stored,
             Err(e) => {
                 self.strategy.release(self.storage.as_ref(), &object).await;
@@ -331,7 +332,7 @@ impl Store {
             }
             match self
                 .storage
-                .update(&key, Self::encode(&new)?, current.mod_revision, 0)
+                .update(&key, self.encode(&new)?, current.mod_revision, 0)
                 .await
             {
                 Ok(stored) => {
@@ -445,7 +446,7 @@ impl Store {
                 metadata_mut(&mut object).insert("deletionGracePeriodSeconds".into(), grace.into());
                 match self
                     .storage
-                    .update(&key, Self::encode(&object)?, kv.mod_revision, 0)
+                    .update(&key, self.encode(&object)?, kv.mod_revision, 0)
                     .await
                 {
                     Ok(stored) => {

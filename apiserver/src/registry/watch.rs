@@ -10,6 +10,7 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use super::conversion;
 use super::list::{Filter, ListOptions};
 use super::object::{ObjectMeta, parse_resource_version, set_resource_version};
 use super::store::Store;
@@ -98,18 +99,11 @@ impl Store {
 
         let kind = self.info.kind;
         let api_version = self.info.api_version();
-        let decode = {
-            let kind = kind.to_owned();
-            let api_version = api_version.clone();
-            move |bytes: &[u8], revision: Revision| -> Option<Value> {
-                let mut object: Value = serde_json::from_slice(bytes).ok()?;
-                set_resource_version(&mut object, revision);
-                if let Some(fields) = object.as_object_mut() {
-                    fields.insert("kind".into(), Value::String(kind.clone()));
-                    fields.insert("apiVersion".into(), Value::String(api_version.clone()));
-                }
-                Some(object)
-            }
+        let info = self.info;
+        let decode = move |bytes: &[u8], revision: Revision| -> Option<Value> {
+            let mut object: Value = serde_json::from_slice(bytes).ok()?;
+            set_resource_version(&mut object, revision);
+            Some(conversion::from_storage(info, object))
         };
         let bookmark = move |revision: Revision, initial_end: bool| -> WatchEvent {
             let mut metadata = json!({"resourceVersion": revision.to_string()});
