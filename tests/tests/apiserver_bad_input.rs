@@ -253,6 +253,51 @@ async fn field_validation_and_typed_decoding() {
         .unwrap();
     assert!(stored.get("datta").is_none());
 
+    // Duplicate fields: a strict decoding error by path, or a warning; the last value wins.
+    let duplicated = br#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "dup"},
+        "data": {"a": "1", "a": "2"}, "datta": 1, "datta": 2}"#;
+    let strict = status_of(
+        client
+            .request::<Value>(post(
+                &format!("{path}?fieldValidation=Strict"),
+                "application/json",
+                duplicated.to_vec(),
+            ))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        strict.message,
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"datta\", duplicate field \"data.a\""
+    );
+    let response = client
+        .send(post(path, "application/json", duplicated.to_vec()).map(Into::into))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let warnings: Vec<&str> = response
+        .headers()
+        .get_all("warning")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "299 - \"unknown field \\\"datta\\\"\"",
+            "299 - \"duplicate field \\\"data.a\\\"\""
+        ]
+    );
+    let stored: Value = client
+        .request(
+            Request::get(format!("{path}/dup"))
+                .body(Vec::new())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored["data"], json!({"a": "2"}));
+
     // A value of the wrong type is refused.
     let wrong = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "w"},
         "data": {"a": 1}});

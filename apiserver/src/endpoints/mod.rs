@@ -4,11 +4,13 @@
 //! - [`request_info`]: what a request is about (verb, group, resource, namespace, name).
 //! - [`openapi`]: `/openapi/v2` (JSON and protobuf) and `/openapi/v3`, built from the
 //!   `k8s-openapi` schemas; [`openapi_catalog`] feeds it the resource and patch tables.
-//! - [`metrics`]: `apiserver_request_total` and `apiserver_request_duration_seconds`.
+//! - [`metrics`]: `apiserver_request_total`, `apiserver_request_duration_seconds` and
+//!   `apiserver_registered_watchers`.
 //! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
 //! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
 //! - [`subresource`]: `scale` and `pods/binding`, served from the parent object.
-//! - [`query`] and [`body`]: query parameters, JSON answers.
+//! - [`query`] and [`body`]: query parameters, JSON answers; [`duplicate_fields`]: duplicate
+//!   keys in JSON bodies, for `fieldValidation`.
 //! - [`status`]: API errors as `metav1.Status`, with upstream's reasons, codes and messages, in
 //!   one place.
 //! - [`patch`]: JSON patch, merge patch and strategic merge patch.
@@ -17,6 +19,7 @@
 
 pub mod body;
 pub mod discovery;
+pub mod duplicate_fields;
 pub mod metrics;
 pub mod openapi;
 pub mod openapi_catalog;

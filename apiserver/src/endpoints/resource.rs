@@ -122,7 +122,7 @@ pub async fn handle(
             watch(store, namespace, query, shutdown, table, registered).await
         }
         "create" => {
-            let mut warnings = Vec::new();
+            let mut warnings = duplicate_fields(headers, &body);
             let object = typed(
                 store,
                 query,
@@ -133,7 +133,7 @@ pub async fn handle(
             with_warnings(json_response(StatusCode::CREATED, &created), &warnings)
         }
         "update" => {
-            let mut warnings = Vec::new();
+            let mut warnings = duplicate_fields(headers, &body);
             let object = typed(
                 store,
                 query,
@@ -209,33 +209,54 @@ pub async fn handle(
     }
 }
 
-/// Decodes `object` through its type: wrong types are a 400, unknown fields are dropped and
-/// reported per `fieldValidation`.
+/// The duplicate fields of a JSON body, worded as upstream's strict decoder words them.
+fn duplicate_fields(headers: &HeaderMap, body: &[u8]) -> Vec<String> {
+    match content_type(headers).as_str() {
+        "" | "application/json" | "*/*" => super::duplicate_fields::find(body)
+            .into_iter()
+            .map(|path| format!("duplicate field \"{path}\""))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Decodes `object` through its type: wrong types are a 400, unknown fields are dropped and,
+/// with the strict-decoding problems already in `problems` (duplicate fields), reported per
+/// `fieldValidation`: as warnings (which `problems` becomes), as a 400, or not at all.
 fn typed(
     store: &Store,
     query: &Query,
     object: Value,
-    warnings: &mut Vec<String>,
+    problems: &mut Vec<String>,
 ) -> Result<Value, ApiError> {
     let validation = FieldValidation::parse(query.get("fieldValidation").unwrap_or(""))
         .map_err(ApiError::bad_request)?;
     let info = store.info();
     let decoded = crate::registry::typed::decode(info.group, info.version, info.kind, &object)
         .map_err(ApiError::bad_request)?;
-    let unknown: Vec<String> = decoded
+    let mut strict: Vec<String> = decoded
         .unknown_fields
         .iter()
         .map(|field| format!("unknown field \"{field}\""))
         .collect();
+    // A duplicated unknown field is reported once, as unknown.
+    problems.retain(|problem| {
+        !decoded.unknown_fields.iter().any(|field| {
+            problem
+                .strip_prefix(&format!("duplicate field \"{field}"))
+                .is_some_and(|rest| rest.starts_with(['"', '.', '[']))
+        })
+    });
+    strict.append(problems);
     match validation {
-        FieldValidation::Strict if !unknown.is_empty() => Err(ApiError::bad_request(format!(
+        FieldValidation::Strict if !strict.is_empty() => Err(ApiError::bad_request(format!(
             "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
-            unknown.join(", "),
+            strict.join(", "),
             kind = info.kind,
             version = info.version,
         ))),
         FieldValidation::Warn => {
-            warnings.extend(unknown);
+            *problems = strict;
             Ok(decoded.object)
         }
         _ => Ok(decoded.object),
