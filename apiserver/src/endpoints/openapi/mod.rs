@@ -123,6 +123,20 @@ pub trait PatchNode: Send + Sync {
 /// Finds the root [`PatchNode`] of a kind: `(group, version, kind)`.
 pub type PatchRoot = Box<dyn Fn(&str, &str, &str) -> Option<Box<dyn PatchNode>> + Send + Sync>;
 
+/// The list and map semantics of one field, or (with an empty field name) of a definition:
+/// `x-kubernetes-list-type`, `x-kubernetes-list-map-keys` and `x-kubernetes-map-type`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FieldStructure {
+    /// `atomic`, `set` or `map`; empty when not a list.
+    pub list_type: &'static str,
+    pub list_map_keys: &'static [&'static str],
+    /// `atomic` for a struct or map that is one unit; empty otherwise.
+    pub map_type: &'static str,
+}
+
+/// Finds the [`FieldStructure`] of `(definition, field)`; field `""` asks about the definition.
+pub type StructureLookup = Box<dyn Fn(&str, &str) -> FieldStructure + Send + Sync>;
+
 /// What the documents describe.
 #[derive(Default)]
 pub struct Catalog {
@@ -130,6 +144,8 @@ pub struct Catalog {
     pub resources: Vec<Resource>,
     /// The strategic-merge-patch table; without it no patch extensions are emitted.
     pub patch_root: Option<PatchRoot>,
+    /// List types and atomic structs; without it none are emitted.
+    pub structure: Option<StructureLookup>,
 }
 
 /// The built documents (compact JSON); the v2 ones are built on first use.
@@ -189,6 +205,9 @@ impl Documents {
             catalog.patch_root.as_ref(),
             &patch_kinds,
         ));
+        if let Some(structure) = &catalog.structure {
+            defs.annotate_structure(structure.as_ref());
+        }
 
         let mut all_paths = Map::new();
         let mut index = Map::new();

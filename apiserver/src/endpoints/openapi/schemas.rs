@@ -1,6 +1,6 @@
 //! Component schemas: generated from `k8s-openapi`'s `schemars` impls, then shaped like
 //! upstream's (`allOf`-wrapped references, `Quantity` / `IntOrString` special cases,
-//! `x-kubernetes-group-version-kind`, strategic-merge-patch metadata).
+//! `x-kubernetes-group-version-kind`, strategic-merge-patch metadata, list and map types).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,7 +8,7 @@ use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use super::{FieldPatch, PatchNode, PatchRoot, registry};
+use super::{FieldPatch, FieldStructure, PatchNode, PatchRoot, registry};
 
 /// Where v3 references point.
 pub(super) const V3_PREFIX: &str = "#/components/schemas/";
@@ -156,6 +156,25 @@ impl Definitions {
         }
     }
 
+    /// Adds `x-kubernetes-list-type`, `x-kubernetes-list-map-keys` and `x-kubernetes-map-type`
+    /// to every definition and property `lookup` knows.
+    pub(super) fn annotate_structure(&mut self, lookup: &dyn Fn(&str, &str) -> FieldStructure) {
+        for (name, def) in self.defs.iter_mut() {
+            let Some(obj) = def.as_object_mut() else {
+                continue;
+            };
+            set_structure(obj, lookup(name, ""));
+            let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (field, prop) in props.iter_mut() {
+                if let Some(prop) = prop.as_object_mut() {
+                    set_structure(prop, lookup(name, field));
+                }
+            }
+        }
+    }
+
     /// The names of all definitions reachable from `roots`.
     pub(super) fn closure<'a>(&self, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
@@ -249,6 +268,21 @@ fn set_patch(obj: &mut Map<String, Value>, meta: FieldPatch) {
     }
     if !meta.strategy.is_empty() {
         obj.insert("x-kubernetes-patch-strategy".into(), meta.strategy.into());
+    }
+}
+
+fn set_structure(obj: &mut Map<String, Value>, structure: FieldStructure) {
+    if !structure.list_type.is_empty() {
+        obj.insert("x-kubernetes-list-type".into(), structure.list_type.into());
+    }
+    if !structure.list_map_keys.is_empty() {
+        obj.insert(
+            "x-kubernetes-list-map-keys".into(),
+            json!(structure.list_map_keys),
+        );
+    }
+    if !structure.map_type.is_empty() {
+        obj.insert("x-kubernetes-map-type".into(), structure.map_type.into());
     }
 }
 

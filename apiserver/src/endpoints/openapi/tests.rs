@@ -112,6 +112,18 @@ fn catalog() -> Catalog {
                 _ => "Deployment",
             })) as Box<dyn PatchNode>)
         })),
+        structure: Some(Box::new(|definition, field| match (definition, field) {
+            ("io.k8s.api.core.v1.PodSpec", "containers") => FieldStructure {
+                list_type: "map",
+                list_map_keys: &["name"],
+                map_type: "",
+            },
+            ("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", "") => FieldStructure {
+                map_type: "atomic",
+                ..FieldStructure::default()
+            },
+            _ => FieldStructure::default(),
+        })),
     }
 }
 
@@ -169,6 +181,15 @@ fn pod_schema_has_gvk_and_patch_metadata() {
     assert_eq!(volumes["x-kubernetes-patch-strategy"], "merge,retainKeys");
     let ports = &schemas["io.k8s.api.core.v1.Container"]["properties"]["ports"];
     assert_eq!(ports["x-kubernetes-patch-merge-key"], "containerPort");
+    // List and map types.
+    assert_eq!(containers["x-kubernetes-list-type"], "map");
+    assert_eq!(
+        containers["x-kubernetes-list-map-keys"],
+        serde_json::json!(["name"])
+    );
+    assert!(volumes.get("x-kubernetes-list-type").is_none());
+    let selector = &schemas["io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"];
+    assert_eq!(selector["x-kubernetes-map-type"], "atomic");
     // Referenced kinds of subresources are included.
     assert!(schemas["io.k8s.api.policy.v1.Eviction"].is_object());
 }

@@ -9,12 +9,18 @@
 //!   directives. The per-field metadata comes from [`schema_table`], generated from the Go
 //!   struct tags of k8s.io/api (k8s-openapi does not carry it).
 //!
+//! [`smd`] holds the structured-merge-diff schema of the built-in types (list types, map keys,
+//! atomic structs), for the OpenAPI documents and, later, server-side apply.
+//!
 //! `application/apply-patch+yaml` (server-side apply) is recognised but refused with 415.
 //! Errors carry the HTTP code, reason and message upstream's
 //! `staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go` answers with.
 
 mod schema;
 mod schema_table;
+pub mod smd;
+#[rustfmt::skip]
+mod smd_table;
 mod strategic;
 
 #[cfg(test)]
