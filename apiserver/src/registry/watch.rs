@@ -174,11 +174,18 @@ impl Store {
                     None => return,
                 };
                 last = event.revision();
+                // Without selectors every previous value matched: decode it only for a DELETED.
+                let everything = filter.is_everything();
                 let old = event
                     .prev
                     .as_ref()
+                    .filter(|_| !everything || event.kind == EventKind::Delete)
                     .and_then(|prev| decode(&prev.value, prev.mod_revision));
-                let old_matches = old.as_ref().is_some_and(|o| filter.matches(o));
+                let old_matches = if everything {
+                    event.prev.is_some()
+                } else {
+                    old.as_ref().is_some_and(|o| filter.matches(o))
+                };
                 let out = match event.kind {
                     EventKind::Put => {
                         let Some(new) = decode(&event.kv.value, event.kv.mod_revision) else {
