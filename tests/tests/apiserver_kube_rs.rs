@@ -167,8 +167,16 @@ async fn crud_errors_lists_and_watches() {
     maps.create(&PostParams::default(), &config_map("b9", &[("app", "db")]))
         .await
         .unwrap();
+    // Selector transitions: leaving the selection is a DELETED, entering it an ADDED.
+    let relabel =
+        |app: &str| Patch::Merge(serde_json::json!({"metadata": {"labels": {"app": app}}}));
+    let params = PatchParams::default();
+    maps.patch("b1", &params, &relabel("web")).await.unwrap();
+    maps.patch("a", &params, &relabel("db")).await.unwrap();
+    let data = Patch::Merge(serde_json::json!({"data": {"key": "changed"}}));
+    maps.patch("b2", &params, &data).await.unwrap();
     let mut seen = Vec::new();
-    while seen.len() < 2 {
+    while seen.len() < 5 {
         let event = tokio::time::timeout(Duration::from_secs(10), events.try_next())
             .await
             .expect("watch event within 10s")
@@ -186,7 +194,16 @@ async fn crud_errors_lists_and_watches() {
             WatchEvent::Error(e) => panic!("watch error {e:?}"),
         }
     }
-    assert_eq!(seen, vec!["DELETED b0", "ADDED b9"]);
+    assert_eq!(
+        seen,
+        vec![
+            "DELETED b0",
+            "ADDED b9",
+            "DELETED b1",
+            "ADDED a",
+            "MODIFIED b2"
+        ]
+    );
 
     // Deleting with a wrong uid precondition is refused; deleting works.
     let wrong = api_error(

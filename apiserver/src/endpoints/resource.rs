@@ -23,7 +23,7 @@ use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
 use crate::registry::typed::FieldValidation;
-use crate::registry::watch::WatchOptions;
+use crate::registry::watch::{WatchEvent, WatchOptions};
 use common::serving::ResponseBody;
 use common::shutdown::Shutdown;
 
@@ -423,18 +423,19 @@ async fn watch(
                 () = shutdown.wait() => None,
                 () = sender.closed() => None,
             };
-            let Some(mut event) = event else { return };
-            if let Some(options) = table.as_mut()
-                && event.kind != "ERROR"
-                && event.kind != "BOOKMARK"
-            {
-                options.now_unix_nanos = now_nanos();
-                event.object = table::table_for_with(kind, group, &[event.object], options);
-                // Column definitions go with the first event only, as upstream sends them.
-                options.no_headers = true;
-            }
-            let mut line = event.to_json().to_string().into_bytes();
-            line.push(b'\n');
+            let Some(event) = event else { return };
+            let line = match table.as_mut() {
+                Some(options) if event.kind != "ERROR" && event.kind != "BOOKMARK" => {
+                    options.now_unix_nanos = now_nanos();
+                    let object = event.object.value().clone();
+                    let rows = table::table_for_with(kind, group, &[object], options);
+                    // Column definitions go with the first event only, as upstream sends them.
+                    options.no_headers = true;
+                    WatchEvent::new(event.kind, rows).to_line()
+                }
+                // The object's JSON is encoded once for every watcher that sends it.
+                _ => event.to_line(),
+            };
             if sender.send(Bytes::from(line)).await.is_err() {
                 return;
             }

@@ -21,6 +21,7 @@ use super::resources::ResourceInfo;
 use super::strategy::{GenericStrategy, Strategy};
 use super::validation::{NameRule, validate_name};
 use super::validation_rules;
+use super::watch::RecentlyDecoded;
 use crate::endpoints::status::{ApiError, FieldError};
 use crate::storage::{self, KeyValue, Storage};
 
@@ -32,6 +33,8 @@ pub struct Store {
     pub(super) info: &'static ResourceInfo,
     pub(super) strategy: Box<dyn Strategy>,
     pub(super) generic: GenericStrategy,
+    /// Objects this store's watchers decoded lately, shared among them.
+    pub(super) recently_decoded: Arc<RecentlyDecoded>,
 }
 
 /// Which part of an object an update may change.
@@ -74,6 +77,7 @@ impl Store {
             info,
             strategy,
             generic: GenericStrategy::for_resource(info),
+            recently_decoded: Arc::default(),
         }
     }
 

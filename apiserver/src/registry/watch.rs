@@ -4,6 +4,8 @@
 //! selector transitions (an object that stops matching is DELETED for this watcher), and an
 //! ERROR event with 410 Expired when `N` is too old.
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -29,12 +31,107 @@ pub struct WatchOptions {
 #[derive(Clone, Debug, PartialEq)]
 pub struct WatchEvent {
     pub kind: &'static str,
-    pub object: Value,
+    pub object: Arc<SharedObject>,
 }
 
 impl WatchEvent {
+    pub fn new(kind: &'static str, object: Value) -> Self {
+        WatchEvent {
+            kind,
+            object: SharedObject::new(object),
+        }
+    }
+
     pub fn to_json(&self) -> Value {
-        json!({"type": self.kind, "object": self.object})
+        json!({"type": self.kind, "object": self.object.value()})
+    }
+
+    /// The event as one line of a watch response, built from the object's shared encoding.
+    pub fn to_line(&self) -> Vec<u8> {
+        let object = self.object.json();
+        let mut line = Vec::with_capacity(object.len() + 32);
+        line.extend_from_slice(b"{\"type\":\"");
+        line.extend_from_slice(self.kind.as_bytes());
+        line.extend_from_slice(b"\",\"object\":");
+        line.extend_from_slice(object);
+        line.extend_from_slice(b"}\n");
+        line
+    }
+}
+
+/// A watched object, decoded once and encoded at most once however many watchers send it.
+#[derive(Debug)]
+pub struct SharedObject {
+    value: Value,
+    json: OnceLock<Vec<u8>>,
+}
+
+impl PartialEq for SharedObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl SharedObject {
+    pub fn new(value: Value) -> Arc<Self> {
+        Arc::new(SharedObject {
+            value,
+            json: OnceLock::new(),
+        })
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The object as JSON.
+    pub fn json(&self) -> &[u8] {
+        self.json
+            .get_or_init(|| serde_json::to_vec(&self.value).unwrap_or_default())
+    }
+}
+
+/// The objects watchers of one store decoded lately, by key and revision, so that a change
+/// watched by many clients is decoded (and encoded) once.
+#[derive(Default)]
+pub(super) struct RecentlyDecoded {
+    entries: Mutex<VecDeque<(String, Revision, Arc<SharedObject>)>>,
+}
+
+/// How many decoded objects a store keeps for its watchers.
+const RECENTLY_DECODED: usize = 256;
+
+impl RecentlyDecoded {
+    fn get_or_decode(
+        &self,
+        key: &str,
+        revision: Revision,
+        decode: impl FnOnce() -> Option<Value>,
+    ) -> Option<Arc<SharedObject>> {
+        let find = |entries: &VecDeque<(String, Revision, Arc<SharedObject>)>| {
+            entries
+                .iter()
+                .rev()
+                .find(|(k, r, _)| *r == revision && k == key)
+                .map(|(_, _, object)| object.clone())
+        };
+        if let Some(found) = find(&self.lock()) {
+            return Some(found);
+        }
+        let object = SharedObject::new(decode()?);
+        let mut entries = self.lock();
+        if let Some(found) = find(&entries) {
+            return Some(found);
+        }
+        entries.push_back((key.to_owned(), revision, object.clone()));
+        if entries.len() > RECENTLY_DECODED {
+            entries.pop_front();
+        }
+        Some(object)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(String, Revision, Arc<SharedObject>)>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -87,10 +184,7 @@ impl Store {
             Err(storage::Error::Compacted { .. }) => {
                 let error = ApiError::watch_too_old(requested.unwrap_or(0));
                 let _ = sender
-                    .send(WatchEvent {
-                        kind: "ERROR",
-                        object: error.to_status(),
-                    })
+                    .send(WatchEvent::new("ERROR", error.to_status()))
                     .await;
                 return Ok(receiver);
             }
@@ -100,20 +194,22 @@ impl Store {
         let kind = self.info.kind;
         let api_version = self.info.api_version();
         let info = self.info;
-        let decode = move |bytes: &[u8], revision: Revision| -> Option<Value> {
-            let mut object: Value = serde_json::from_slice(bytes).ok()?;
-            set_resource_version(&mut object, revision);
-            Some(conversion::from_storage(info, object))
+        let recent = self.recently_decoded.clone();
+        // The object `bytes` stand for, at `revision`, decoded once for all watchers.
+        let decode = move |key: &str, bytes: &[u8], revision: Revision| {
+            recent.get_or_decode(key, revision, || {
+                let mut object: Value = serde_json::from_slice(bytes).ok()?;
+                set_resource_version(&mut object, revision);
+                Some(conversion::from_storage(info, object))
+            })
         };
         let bookmark = move |revision: Revision, initial_end: bool| -> WatchEvent {
             let mut metadata = json!({"resourceVersion": revision.to_string()});
             if initial_end {
                 metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
             }
-            WatchEvent {
-                kind: "BOOKMARK",
-                object: json!({"kind": kind, "apiVersion": api_version, "metadata": metadata}),
-            }
+            let object = json!({"kind": kind, "apiVersion": api_version, "metadata": metadata});
+            WatchEvent::new("BOOKMARK", object)
         };
         let allow_bookmarks = options.allow_bookmarks;
         let explicit_initial = options.send_initial_events == Some(true);
@@ -124,13 +220,9 @@ impl Store {
                 for mut item in items {
                     if let Some(fields) = item.as_object_mut() {
                         fields.insert("kind".into(), Value::String(kind.to_owned()));
-                        let version = bookmark(0, false).object["apiVersion"].clone();
-                        fields.insert("apiVersion".into(), version);
+                        fields.insert("apiVersion".into(), Value::String(info.api_version()));
                     }
-                    let event = WatchEvent {
-                        kind: "ADDED",
-                        object: item,
-                    };
+                    let event = WatchEvent::new("ADDED", item);
                     if sender.send(event).await.is_err() {
                         return;
                     }
@@ -160,10 +252,7 @@ impl Store {
                     Some(Err(storage::Error::Compacted { .. })) => {
                         let error = ApiError::watch_too_old(last);
                         let _ = sender
-                            .send(WatchEvent {
-                                kind: "ERROR",
-                                object: error.to_status(),
-                            })
+                            .send(WatchEvent::new("ERROR", error.to_status()))
                             .await;
                         return;
                     }
@@ -176,35 +265,35 @@ impl Store {
                 last = event.revision();
                 // Without selectors every previous value matched: decode it only for a DELETED.
                 let everything = filter.is_everything();
-                let old = event
-                    .prev
-                    .as_ref()
-                    .filter(|_| !everything || event.kind == EventKind::Delete)
-                    .and_then(|prev| decode(&prev.value, prev.mod_revision));
-                let old_matches = if everything {
-                    event.prev.is_some()
-                } else {
-                    old.as_ref().is_some_and(|o| filter.matches(o))
-                };
-                let out = match event.kind {
-                    EventKind::Put => {
-                        let Some(new) = decode(&event.kv.value, event.kv.mod_revision) else {
+                let key = event.kv.key.as_str();
+                let out = match (event.kind, &event.prev) {
+                    (EventKind::Put, prev) => {
+                        let old_matches = match prev {
+                            None => false,
+                            Some(_) if everything => true,
+                            Some(prev) => decode(key, &prev.value, prev.mod_revision)
+                                .is_some_and(|old| filter.matches(old.value())),
+                        };
+                        let Some(new) = decode(key, &event.kv.value, event.kv.mod_revision) else {
                             continue;
                         };
-                        match (old_matches, filter.matches(&new)) {
+                        match (old_matches, everything || filter.matches(new.value())) {
                             (true, true) => Some(("MODIFIED", new)),
                             (false, true) => Some(("ADDED", new)),
                             (true, false) => Some(("DELETED", new)),
                             (false, false) => None,
                         }
                     }
-                    EventKind::Delete => old.filter(|_| old_matches).map(|mut old| {
-                        set_resource_version(&mut old, event.kv.mod_revision);
-                        ("DELETED", old)
-                    }),
+                    // A deletion carries the deleted object at the deletion's revision.
+                    (EventKind::Delete, Some(prev)) => {
+                        decode(key, &prev.value, event.kv.mod_revision)
+                            .filter(|old| everything || filter.matches(old.value()))
+                            .map(|old| ("DELETED", old))
+                    }
+                    (EventKind::Delete, None) => None,
                 };
                 if let Some((kind, object)) = out {
-                    debug_assert!(object.resource_version().is_some());
+                    debug_assert!(object.value().resource_version().is_some());
                     if sender.send(WatchEvent { kind, object }).await.is_err() {
                         return;
                     }
