@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::authn::Authenticator;
 use crate::auth::authz::AlwaysAllow;
+use crate::endpoints::limits::RequestLimits;
 use crate::endpoints::metrics::RequestMetrics;
 use crate::endpoints::server::ApiServer;
 use crate::endpoints::{openapi, openapi_catalog};
@@ -89,6 +90,11 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         request_metrics,
         shutdown: shutdown.clone(),
         advertise_address: SocketAddr::new(advertise, local.port()).to_string(),
+        limits: RequestLimits::new(
+            options.max_requests_inflight,
+            options.max_mutating_requests_inflight,
+            options.request_timeout,
+        ),
     };
     // The OpenAPI documents take a moment to build: do it now, off the request path.
     openapi::install(openapi_catalog::catalog);

@@ -48,6 +48,22 @@ pub struct Options {
     #[arg(long = "anonymous-auth", default_value_t = true, action = clap::ArgAction::Set)]
     pub anonymous_auth: bool,
 
+    /// The maximum number of non-mutating requests in flight at a given time. When the server
+    /// exceeds this, it rejects requests. Zero for no limit.
+    #[arg(long = "max-requests-inflight", default_value_t = 400)]
+    pub max_requests_inflight: usize,
+
+    /// The maximum number of mutating requests in flight at a given time. When the server
+    /// exceeds this, it rejects requests. Zero for no limit.
+    #[arg(long = "max-mutating-requests-inflight", default_value_t = 200)]
+    pub max_mutating_requests_inflight: usize,
+
+    /// An optional field indicating the duration a handler must keep a request open before
+    /// timing it out. This is the default request timeout for requests but may be overridden
+    /// by flags such as --min-request-timeout for specific types of requests.
+    #[arg(long = "request-timeout", default_value = "1m0s", value_parser = common::go_duration::parse)]
+    pub request_timeout: std::time::Duration,
+
     /// Enable watch caching in the apiserver.
     #[arg(long = "watch-cache", default_value_t = true, action = clap::ArgAction::Set)]
     pub watch_cache: bool,

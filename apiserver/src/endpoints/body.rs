@@ -32,5 +32,10 @@ pub fn status_response(error: &ApiError) -> Response<ResponseBody> {
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/json"),
     );
+    if let Some(seconds) = error.retry_after_seconds() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
     response
 }

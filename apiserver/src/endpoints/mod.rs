@@ -1,6 +1,7 @@
 //! The HTTP face of the API server.
 //!
-//! - [`server`]: the request handler: authentication, authorization, dispatch.
+//! - [`server`]: the request handler: authentication, authorization, dispatch; [`limits`]:
+//!   in-flight limits (429) and request deadlines (504).
 //! - [`request_info`]: what a request is about (verb, group, resource, namespace, name).
 //! - [`openapi`]: `/openapi/v2` (JSON and protobuf) and `/openapi/v3`, built from the
 //!   `k8s-openapi` schemas; [`openapi_catalog`] feeds it the resource and patch tables.
@@ -20,6 +21,7 @@
 pub mod body;
 pub mod discovery;
 pub mod duplicate_fields;
+pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod openapi_catalog;

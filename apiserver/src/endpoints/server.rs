@@ -10,6 +10,7 @@ use hyper::body::Incoming;
 
 use super::body::{json_response, status_response};
 use super::discovery;
+use super::limits::{self, RequestLimits};
 use super::metrics::RequestMetrics;
 use super::openapi;
 use super::query::Query;
@@ -33,6 +34,8 @@ pub struct ApiServer {
     pub shutdown: Shutdown,
     /// `host:port` clients reach this server at, for `/api` discovery.
     pub advertise_address: String,
+    /// In-flight limits and request deadlines.
+    pub limits: RequestLimits,
 }
 
 /// Paths anonymous clients may read when `--anonymous-auth` allows it.
@@ -55,9 +58,21 @@ impl Handler for ApiServer {
             request.uri().path(),
             request.uri().query().unwrap_or(""),
         );
-        let response = match self.serve(request, &connection).await {
-            Ok(response) => response,
-            Err(error) => status_response(&error),
+        let response = match self.limits.admit(&info) {
+            Err(refused) => status_response(&refused),
+            Ok(_permit) => {
+                let deadline = self
+                    .limits
+                    .deadline(&info, request.uri().query().unwrap_or(""));
+                let serving = self.serve(request, &connection);
+                let answer = match deadline {
+                    Some(deadline) => tokio::time::timeout(deadline, serving)
+                        .await
+                        .unwrap_or_else(|_| Err(limits::timed_out())),
+                    None => serving.await,
+                };
+                answer.unwrap_or_else(|error| status_response(&error))
+            }
         };
         self.request_metrics.observe(
             &info,
