@@ -17,3 +17,6 @@ pub mod endpoints;
 pub mod options;
 pub mod registry;
 pub mod storage;
+
+#[cfg(test)]
+mod testing;

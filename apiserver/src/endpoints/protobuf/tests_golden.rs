@@ -8,6 +8,7 @@ use super::decode;
 use super::decode::object;
 use super::generated::MESSAGES;
 use super::tests::{envelope, ld};
+use crate::testing::Rng;
 
 macro_rules! golden {
     ($($name:literal),* $(,)?) => {
@@ -54,22 +55,6 @@ fn empty_message_is_go_zero_value() {
     for (index, message) in MESSAGES.iter().enumerate() {
         let got = Value::Object(object(index as u16, &[], 1).unwrap());
         assert_eq!(Some(&got), zero.get(message.name), "{}", message.name);
-    }
-}
-
-/// xorshift64*: deterministic, dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
     }
 }
 

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::apply_defaults;
+use crate::testing::Rng;
 
 /// Keys the defaulters look at, so random objects reach deep code paths.
 const KEYS: &[&str] = &[
@@ -133,21 +134,6 @@ const KINDS: &[(&str, &str)] = &[
     ("policy", "PodDisruptionBudget"),
     ("coordination.k8s.io", "Lease"),
 ];
-
-/// xorshift64* — deterministic and dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn random_value(rng: &mut Rng, depth: usize) -> Value {
     let choice = if depth == 0 {

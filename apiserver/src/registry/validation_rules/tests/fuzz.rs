@@ -4,20 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::registry::validation_rules::{validate, validate_update};
 
-/// xorshift64*: deterministic, dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use crate::testing::Rng;
 
 /// Field names the rules read, so random objects reach deep code paths.
 const KEYS: &[&str] = &[
@@ -123,11 +110,11 @@ fn value(rng: &mut Rng, depth: u32) -> Value {
         1 => Value::Bool(rng.below(2) == 0),
         2 => json!(rng.next() as i64 % 100_000 - 50_000),
         3 => json!((rng.next() as i64).wrapping_mul(7)),
-        4 => json!(STRINGS[rng.below(STRINGS.len() as u64) as usize]),
+        4 => json!(*rng.pick(STRINGS)),
         5 | 6 => {
             let mut m = Map::new();
             for _ in 0..rng.below(6) {
-                let k = KEYS[rng.below(KEYS.len() as u64) as usize];
+                let k = *rng.pick(KEYS);
                 m.insert(k.to_owned(), value(rng, depth + 1));
             }
             Value::Object(m)
