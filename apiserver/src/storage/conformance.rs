@@ -229,6 +229,30 @@ pub async fn count(store: &dyn Storage, prefix: &str) {
         .await
         .unwrap();
     assert_eq!(store.count(prefix).await.unwrap(), 6);
+
+    // Changes since a revision: counted at one latest revision, values unread.
+    let before = store.current_revision().await.unwrap();
+    let unchanged = store.changes_since(prefix, before).await.unwrap();
+    assert_eq!((unchanged.keys, unchanged.modified), (6, 0));
+    assert!(unchanged.revision >= before);
+    let updated = store
+        .get(&format!("{prefix}1"), None)
+        .await
+        .unwrap()
+        .kv
+        .unwrap();
+    store
+        .update(&updated.key, value("y"), updated.mod_revision, 0)
+        .await
+        .unwrap();
+    store
+        .create(&format!("{prefix}9"), value("x"), 0)
+        .await
+        .unwrap();
+    store.delete(&format!("{prefix}0"), None).await.unwrap();
+    let changed = store.changes_since(prefix, before).await.unwrap();
+    assert_eq!((changed.keys, changed.modified), (6, 2));
+    assert_eq!(changed.revision, store.current_revision().await.unwrap());
 }
 
 /// A watch from a revision delivers every later change under its prefix, in order, once, with

@@ -19,8 +19,8 @@ use etcd_client::{
 use futures::stream;
 
 use super::{
-    Error, Event, EventKind, GetResponse, KeyValue, LeaseId, RangeRequest, RangeResponse, Result,
-    Revision, Storage, WatchStream, prefix_range_end,
+    Error, Event, EventKind, GetResponse, KeyValue, LeaseId, PrefixChanges, RangeRequest,
+    RangeResponse, Result, Revision, Storage, WatchStream, prefix_range_end,
 };
 
 /// How to reach etcd (`--etcd-servers` and the TLS files).
@@ -334,6 +334,26 @@ impl Storage for EtcdStore {
             .with_count_only();
         let mut kv = self.client.kv_client();
         Ok(self.call(0, kv.get(prefix, Some(options))).await?.count())
+    }
+
+    async fn changes_since(&self, prefix: &str, since: Revision) -> Result<PrefixChanges> {
+        let end = prefix_range_end(prefix.as_bytes());
+        let mut kv = self.client.kv_client();
+        let all = GetOptions::new().with_range(end.clone()).with_count_only();
+        let counted = self.call(0, kv.get(prefix, Some(all))).await?;
+        let revision = header_revision(counted.header());
+        // etcd applies the mod-revision filter to the returned keys, not to `count`.
+        let modified = GetOptions::new()
+            .with_range(end)
+            .with_keys_only()
+            .with_revision(revision)
+            .with_min_mod_revision(since + 1);
+        let modified = self.call(revision, kv.get(prefix, Some(modified))).await?;
+        Ok(PrefixChanges {
+            revision,
+            keys: counted.count(),
+            modified: modified.kvs().len() as i64,
+        })
     }
 
     async fn current_revision(&self) -> Result<Revision> {

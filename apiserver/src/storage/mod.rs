@@ -126,6 +126,17 @@ pub struct GetResponse {
     pub revision: Revision,
 }
 
+/// The answer to [`Storage::changes_since`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrefixChanges {
+    /// The revision counted at.
+    pub revision: Revision,
+    /// Keys under the prefix.
+    pub keys: i64,
+    /// Keys under the prefix whose last write is after the given revision.
+    pub modified: i64,
+}
+
 /// Events from a watch, in revision order. The stream ends after an error.
 pub type WatchStream = Pin<Box<dyn Stream<Item = Result<Event>> + Send>>;
 
@@ -160,6 +171,11 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Counts the keys under `prefix` at the latest revision.
     async fn count(&self, prefix: &str) -> Result<i64>;
+
+    /// Counts, at one latest revision, the keys under `prefix` and those of them last written
+    /// after `since`, without reading values. A watch cache at `since` holding as many keys
+    /// proves with it that nothing under `prefix` changed since.
+    async fn changes_since(&self, prefix: &str, since: Revision) -> Result<PrefixChanges>;
 
     /// The latest revision.
     async fn current_revision(&self) -> Result<Revision>;

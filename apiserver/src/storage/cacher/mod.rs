@@ -6,8 +6,9 @@
 //!
 //! - prefix ranges at the latest revision: at once when the request accepts a cache that may be
 //!   behind (`resourceVersion=0`, or not older than a given revision the cache has reached), and
-//!   for a consistent read only when the cache has already seen the store's current revision
-//!   (otherwise the store answers, as upstream does without progress notifications);
+//!   for a consistent read when the cache has seen the store's current revision or the store's
+//!   key counts prove nothing under the prefix changed since the cache's revision (otherwise
+//!   the store answers);
 //! - watches that start inside the event window, fanned out from memory to any number of
 //!   watchers (one store watch per resource, not one per client).
 //!
@@ -29,8 +30,8 @@ use prometheus::{IntCounterVec, IntGaugeVec, Opts};
 use tokio::sync::watch as signal;
 
 use super::{
-    GetResponse, KeyValue, LeaseId, RangeRequest, RangeResponse, Result, Revision, Storage,
-    WatchStream,
+    GetResponse, KeyValue, LeaseId, PrefixChanges, RangeRequest, RangeResponse, Result, Revision,
+    Storage, WatchStream,
 };
 use state::State;
 
@@ -208,19 +209,13 @@ impl Cacher {
                 (state.ready && state.revision >= wanted).then(|| state.range(request))
             }
             None => {
-                // A consistent read: the cache must have seen everything the store has.
-                if !self.is_ready() {
-                    return Ok(None);
-                }
-                let current = self.inner.current_revision().await?;
-                let state = self.read_state();
-                let fresh = state.ready && state.revision >= current;
-                let fallback = if fresh { "false" } else { "true" };
+                let answer = self.consistent_range(request).await?;
+                let fallback = if answer.is_some() { "false" } else { "true" };
                 self.metrics
                     .consistent_reads
                     .with_label_values(&[labels[0], labels[1], "true", fallback])
                     .inc();
-                fresh.then(|| state.range(request))
+                answer
             }
         };
         if answer.is_some() {
@@ -230,6 +225,41 @@ impl Cacher {
                 .inc();
         }
         Ok(answer)
+    }
+}
+
+impl Cacher {
+    /// A consistent read from memory, when the cache can show it holds the store's latest
+    /// state: it has seen the current revision, or the store counts under the prefix exactly
+    /// the cache's keys and none written after the cache's revision (then nothing changed
+    /// in between, and the cache is moved up to the counted revision).
+    async fn consistent_range(&self, request: &RangeRequest) -> Result<Option<RangeResponse>> {
+        let (ready, cached, keys) = {
+            let state = self.read_state();
+            (state.ready, state.revision, state.objects.len())
+        };
+        if !ready {
+            return Ok(None);
+        }
+        let current = self.inner.current_revision().await?;
+        if cached < current {
+            let changes = self.inner.changes_since(&self.prefix, cached).await?;
+            if changes.modified != 0 || usize::try_from(changes.keys) != Ok(keys) {
+                return Ok(None);
+            }
+            let mut state = self.write_state();
+            if state.ready && state.revision == cached {
+                state.revision = changes.revision;
+            }
+        }
+        let state = self.read_state();
+        Ok((state.ready && state.revision >= current).then(|| state.range(request)))
+    }
+
+    fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -270,6 +300,10 @@ impl Storage for Cacher {
 
     async fn count(&self, prefix: &str) -> Result<i64> {
         self.inner.count(prefix).await
+    }
+
+    async fn changes_since(&self, prefix: &str, since: Revision) -> Result<PrefixChanges> {
+        self.inner.changes_since(prefix, since).await
     }
 
     async fn current_revision(&self) -> Result<Revision> {

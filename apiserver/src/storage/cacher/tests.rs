@@ -239,3 +239,44 @@ async fn a_watcher_left_behind_by_the_window_gets_compacted() {
         "the stream ends after the error"
     );
 }
+
+#[tokio::test]
+async fn a_quiet_cache_proves_itself_fresh_for_consistent_reads() {
+    let f = fixture(100).await;
+    // Writes elsewhere raise the store's revision past the cache's.
+    for i in 0..3 {
+        f.store
+            .create(&format!("/registry/services/x/s{i}"), value(i), 0)
+            .await
+            .unwrap();
+    }
+    let current = f.store.current_revision().await.unwrap();
+    assert!(f.cacher.revision() < current);
+    let listed = f
+        .cacher
+        .range(RangeRequest {
+            prefix: PREFIX.into(),
+            ..RangeRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.revision, current);
+    assert_eq!(listed.kvs.len(), 5);
+    // The cache answered: it counted, found nothing changed, and moved up to the revision.
+    assert_eq!(f.cacher.revision(), current);
+
+    // A change under the prefix that the cache has not applied yet is never hidden.
+    f.store
+        .create("/registry/pods/a/new", value(7), 0)
+        .await
+        .unwrap();
+    let listed = f
+        .cacher
+        .range(RangeRequest {
+            prefix: PREFIX.into(),
+            ..RangeRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.kvs.len(), 6);
+}

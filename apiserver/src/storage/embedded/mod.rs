@@ -24,8 +24,8 @@ use tokio::sync::{mpsc, oneshot};
 use self::mvcc::Mvcc;
 use self::writer::{Op, Reply, Request};
 use super::{
-    Error, GetResponse, KeyValue, LeaseId, RangeRequest, RangeResponse, Result, Revision, Storage,
-    WatchStream,
+    Error, GetResponse, KeyValue, LeaseId, PrefixChanges, RangeRequest, RangeResponse, Result,
+    Revision, Storage, WatchStream,
 };
 
 /// How the embedded store is opened.
@@ -280,6 +280,10 @@ impl Storage for EmbeddedStore {
 
     async fn count(&self, prefix: &str) -> Result<i64> {
         Ok(self.shared.read().count(prefix))
+    }
+
+    async fn changes_since(&self, prefix: &str, since: Revision) -> Result<PrefixChanges> {
+        Ok(self.shared.read().changes_since(prefix, since))
     }
 
     async fn current_revision(&self) -> Result<Revision> {

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use crate::storage::{
-    Error, Event, EventKind, KeyValue, LeaseId, RangeRequest, RangeResponse, Result, Revision,
+    Error, Event, EventKind, KeyValue, LeaseId, PrefixChanges, RangeRequest, RangeResponse, Result,
+    Revision,
 };
 
 /// One revision of one key; `kv: None` marks a deletion.
@@ -214,6 +215,30 @@ impl Mvcc {
             .take_while(|(key, _)| key.starts_with(prefix))
             .filter(|(_, entries)| Self::visible(entries, at).is_some())
             .count() as i64
+    }
+
+    /// Keys under `prefix` at the committed revision, and those last written after `since`.
+    pub fn changes_since(&self, prefix: &str, since: Revision) -> PrefixChanges {
+        let at = self.committed;
+        let mut changes = PrefixChanges {
+            revision: at,
+            ..PrefixChanges::default()
+        };
+        let visible = self
+            .keys
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(key, _)| key.starts_with(prefix))
+            .filter_map(|(_, entries)| Self::visible(entries, at));
+        for kv in visible {
+            changes.keys += 1;
+            if kv.mod_revision > since {
+                changes.modified += 1;
+            }
+        }
+        changes
     }
 
     /// Index of the first logged event with revision `>= from`, or why there is none to serve.
