@@ -1,5 +1,5 @@
 //! A real kube-apiserver for a test, in-process on `127.0.0.1:0`, over TLS with a fresh PKI
-//! and the embedded store in a temporary folder; clients authenticate with an admin client
+//! and the embedded store in a temporary folder (or a private etcd); clients authenticate with an admin client
 //! certificate, as `kubeadm up` sets it up.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -11,6 +11,8 @@ use common::kubeconfig::{Credentials, KubeconfigOptions, KubeconfigSpec};
 use common::pki::{CertificateAuthority, ClientCertSpec, ServingCertSpec};
 use common::shutdown::Shutdown;
 
+use crate::etcd::EtcdServer;
+
 pub struct TestApiServer {
     pub address: SocketAddr,
     pub kubeconfig: PathBuf,
@@ -18,12 +20,24 @@ pub struct TestApiServer {
     options: apiserver::options::Options,
     shutdown: Shutdown,
     server: Option<tokio::task::JoinHandle<Result<()>>>,
+    /// The private etcd of [`TestApiServer::start_on_etcd`]; dropped after the server.
+    _etcd: Option<EtcdServer>,
     _dir: tempfile::TempDir,
 }
 
 impl TestApiServer {
-    /// Starts the API server and waits until it answers.
+    /// Starts the API server on the embedded store and waits until it answers.
     pub async fn start() -> Result<Self> {
+        Self::start_with(None).await
+    }
+
+    /// Starts the API server on a private etcd of its own (the keys of two API servers must
+    /// not meet in one etcd) and waits until it answers.
+    pub async fn start_on_etcd() -> Result<Self> {
+        Self::start_with(Some(EtcdServer::start()?)).await
+    }
+
+    async fn start_with(etcd: Option<EtcdServer>) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let path = |name: &str| dir.path().join(name);
         let ca = CertificateAuthority::generate()?;
@@ -43,7 +57,10 @@ impl TestApiServer {
             format!("--tls-cert-file={}", path("apiserver.crt").display()),
             format!("--tls-private-key-file={}", path("apiserver.key").display()),
             format!("--client-ca-file={}", path("ca.crt").display()),
-            format!("--data-dir={}", path("store").display()),
+            match &etcd {
+                Some(etcd) => format!("--etcd-servers={}", etcd.endpoint()),
+                None => format!("--data-dir={}", path("store").display()),
+            },
             format!("--secure-port={}", address.port()),
             "--bind-address=127.0.0.1".to_owned(),
         ])?;
@@ -75,6 +92,7 @@ impl TestApiServer {
             options,
             shutdown,
             server: Some(server),
+            _etcd: etcd,
             _dir: dir,
         };
         test.wait_ready().await?;

@@ -37,7 +37,15 @@ fn api_error(error: kube::Error) -> kube::core::Status {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crud_errors_lists_and_watches() {
-    let server = TestApiServer::start().await.unwrap();
+    crud_errors_lists_and_watches_on(TestApiServer::start().await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crud_errors_lists_and_watches_on_etcd() {
+    crud_errors_lists_and_watches_on(TestApiServer::start_on_etcd().await.unwrap()).await;
+}
+
+async fn crud_errors_lists_and_watches_on(server: TestApiServer) {
     let client = server.client().await.unwrap();
 
     // The system namespaces exist from the start.
@@ -409,8 +417,16 @@ async fn scale_binding_and_graceful_pod_deletion() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watchers_resume_across_an_api_server_restart() {
+    watchers_resume_across_a_restart(TestApiServer::start().await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watchers_resume_across_an_api_server_restart_on_etcd() {
+    watchers_resume_across_a_restart(TestApiServer::start_on_etcd().await.unwrap()).await;
+}
+
+async fn watchers_resume_across_a_restart(mut server: TestApiServer) {
     use kube::runtime::watcher;
-    let mut server = TestApiServer::start().await.unwrap();
     let client = server.client().await.unwrap();
     let maps: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     let mut events = watcher::watcher(maps.clone(), watcher::Config::default()).boxed();
@@ -476,7 +492,15 @@ fn metric(text: &str, sample: &str) -> Option<f64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_watch_cache_serves_informers_and_is_measured() {
-    let server = TestApiServer::start().await.unwrap();
+    watch_cache_serves_informers(TestApiServer::start().await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watch_cache_serves_informers_on_etcd() {
+    watch_cache_serves_informers(TestApiServer::start_on_etcd().await.unwrap()).await;
+}
+
+async fn watch_cache_serves_informers(server: TestApiServer) {
     let client = server.client().await.unwrap();
     let maps: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     for i in 0..3 {
