@@ -70,6 +70,9 @@ conformance_case!(count, shared, |store, prefix| conformance::count(
     store.as_ref(),
     &prefix
 ));
+conformance_case!(large_range, shared, |store, prefix| {
+    conformance::large_range(store.as_ref(), &prefix)
+});
 conformance_case!(watch_from_revision, shared, |store, prefix| {
     conformance::watch_from_revision(store.as_ref(), &prefix)
 });

@@ -255,6 +255,33 @@ pub async fn count(store: &dyn Storage, prefix: &str) {
     assert_eq!(changed.revision, store.current_revision().await.unwrap());
 }
 
+/// A range larger than gRPC's default 4 MiB message (a LIST of a few thousand objects) is read
+/// whole, and so is a watch of values that large.
+pub async fn large_range(store: &dyn Storage, prefix: &str) {
+    let big = Bytes::from(vec![b'x'; 200 * 1024]);
+    let from = store.current_revision().await.unwrap() + 1;
+    for i in 0..30 {
+        store
+            .create(&format!("{prefix}{i:02}"), big.clone(), 0)
+            .await
+            .unwrap();
+    }
+    let all = store
+        .range(RangeRequest {
+            prefix: prefix.to_owned(),
+            ..RangeRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.kvs.len(), 30);
+    assert!(all.kvs.iter().all(|kv| kv.value == big));
+    let mut watch = store.watch(prefix, from).await.unwrap();
+    for i in 0..30 {
+        let event = next_event(&mut watch).await.unwrap().unwrap();
+        assert_eq!(event.kv.key, format!("{prefix}{i:02}"));
+    }
+}
+
 /// A watch from a revision delivers every later change under its prefix, in order, once, with
 /// the previous value, and then the live ones.
 pub async fn watch_from_revision(store: &dyn Storage, prefix: &str) {

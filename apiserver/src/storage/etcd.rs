@@ -52,7 +52,17 @@ pub struct EtcdStore {
     request_timeout: Duration,
 }
 
+/// The largest response accepted from etcd. gRPC's default of 4 MiB would fail a LIST of a
+/// few thousand objects; upstream's etcd client allows `math.MaxInt32`, and so do we.
+const MAX_RESPONSE_BYTES: usize = i32::MAX as usize;
+
 impl EtcdStore {
+    fn kv(&self) -> etcd_client::KvClient {
+        self.client
+            .kv_client()
+            .max_decoding_message_size(MAX_RESPONSE_BYTES)
+    }
+
     /// Builds a client. No request is made: an unreachable etcd shows up as
     /// [`Error::Unavailable`] on use and in [`Storage::check_health`], not as a failure here.
     pub async fn connect(options: EtcdOptions) -> Result<Self> {
@@ -182,7 +192,7 @@ impl Storage for EtcdStore {
         let txn = Txn::new()
             .when([Compare::create_revision(key, CompareOp::Equal, 0)])
             .and_then([TxnOp::put(key, value.to_vec(), Some(put))]);
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         let response = self
             .call(0, kv.txn(txn))
             .await
@@ -213,7 +223,7 @@ impl Storage for EtcdStore {
             .when([Compare::mod_revision(key, CompareOp::Equal, expected)])
             .and_then([TxnOp::put(key, value.to_vec(), Some(put))])
             .or_else([TxnOp::get(key, None)]);
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         let response = self
             .call(0, kv.txn(txn))
             .await
@@ -260,7 +270,7 @@ impl Storage for EtcdStore {
                 Some(DeleteOptions::new().with_prev_key()),
             )])
             .or_else([TxnOp::get(key, None)]);
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         let response = self.call(0, kv.txn(txn)).await?;
         let rev = header_revision(response.header());
         let responses = response.op_responses();
@@ -289,7 +299,7 @@ impl Storage for EtcdStore {
         if let Some(rev) = revision.filter(|rev| *rev > 0) {
             options = options.with_revision(rev);
         }
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         let response = self
             .call(revision.unwrap_or(0), kv.get(key, Some(options)))
             .await?;
@@ -313,7 +323,7 @@ impl Storage for EtcdStore {
         if let Some(rev) = request.revision.filter(|rev| *rev > 0) {
             options = options.with_revision(rev);
         }
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         let response = self
             .call(request.revision.unwrap_or(0), kv.get(start, Some(options)))
             .await?;
@@ -332,13 +342,13 @@ impl Storage for EtcdStore {
         let options = GetOptions::new()
             .with_range(prefix_range_end(prefix.as_bytes()))
             .with_count_only();
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         Ok(self.call(0, kv.get(prefix, Some(options))).await?.count())
     }
 
     async fn changes_since(&self, prefix: &str, since: Revision) -> Result<PrefixChanges> {
         let end = prefix_range_end(prefix.as_bytes());
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         let all = GetOptions::new().with_range(end.clone()).with_count_only();
         let counted = self.call(0, kv.get(prefix, Some(all))).await?;
         let revision = header_revision(counted.header());
@@ -357,7 +367,7 @@ impl Storage for EtcdStore {
     }
 
     async fn current_revision(&self) -> Result<Revision> {
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         let options = GetOptions::new().with_count_only();
         let response = self.call(0, kv.get("health", Some(options))).await?;
         Ok(header_revision(response.header()))
@@ -387,7 +397,7 @@ impl Storage for EtcdStore {
     }
 
     async fn compact(&self, revision: Revision) -> Result<()> {
-        let mut kv = self.client.kv_client();
+        let mut kv = self.kv();
         self.call(revision, kv.compact(revision, None))
             .await
             .map(drop)
@@ -490,7 +500,10 @@ impl EtcdWatch {
             .with_prefix()
             .with_prev_key()
             .with_start_revision(self.next);
-        let mut client = self.client.watch_client();
+        let mut client = self
+            .client
+            .watch_client()
+            .max_decoding_message_size(MAX_RESPONSE_BYTES);
         let stream = client
             .watch(self.prefix.clone(), Some(options))
             .await
