@@ -1,0 +1,226 @@
+//! What the benchmarks share: a private etcd process, free loopback ports, outcomes and
+//! percentiles, the machine description and number formatting.
+
+// Each benchmark uses a part of this module.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+// ----------------------------------------------------------------------------------------------
+// etcd, owned by the benchmark
+
+/// A private etcd: killed and its data dir removed when this drops, also during a panic.
+pub struct EtcdProcess {
+    child: Child,
+    pub endpoint: String,
+    _data_dir: tempfile::TempDir,
+}
+
+impl EtcdProcess {
+    pub fn start() -> Result<Self, String> {
+        let data_dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+        let client_url = format!("http://127.0.0.1:{}", free_port()?);
+        let peer_url = format!("http://127.0.0.1:{}", free_port()?);
+        let child = Command::new("etcd")
+            .arg("--name=bench")
+            .arg(format!(
+                "--data-dir={}",
+                data_dir.path().join("etcd").display()
+            ))
+            .arg(format!("--listen-client-urls={client_url}"))
+            .arg(format!("--advertise-client-urls={client_url}"))
+            .arg(format!("--listen-peer-urls={peer_url}"))
+            .arg(format!("--initial-advertise-peer-urls={peer_url}"))
+            .arg(format!("--initial-cluster=bench={peer_url}"))
+            // Default heartbeat (100ms) and election timeout (1000ms); only the space quota is
+            // raised, so that a long run cannot hit etcd's 2 GiB alarm.
+            .arg("--quota-backend-bytes=8589934592")
+            .arg("--logger=zap")
+            .arg("--log-level=error")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start etcd (is it installed?): {e}"))?;
+        Ok(EtcdProcess {
+            child,
+            endpoint: client_url,
+            _data_dir: data_dir,
+        })
+    }
+
+    pub fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(status.to_string()),
+            Ok(None) => None,
+            Err(e) => Some(e.to_string()),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until etcd serves a read (it has a leader) and returns a client connected to it.
+    pub async fn wait_ready(&mut self) -> Result<etcd_client::Client, String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.exited() {
+                return Err(format!("etcd exited during start: {status}"));
+            }
+            if let Ok(mut client) = etcd_client::Client::connect([&self.endpoint], None).await
+                && client.get("health", None).await.is_ok()
+            {
+                return Ok(client);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("etcd at {} not ready within 30s", self.endpoint));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for EtcdProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+// ----------------------------------------------------------------------------------------------
+// Statistics and formatting
+
+/// What one row measured on one target.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    pub ops: usize,
+    pub errors: usize,
+    pub first_error: Option<String>,
+    pub elapsed: Duration,
+    /// Latencies of the ops themselves, or, for watch rows, writer ack -> watcher receipt.
+    pub latencies: Vec<Duration>,
+    /// Free-form detail printed below the table.
+    pub note: Option<String>,
+}
+
+impl Outcome {
+    /// Ops per second.
+    pub fn rate(&self) -> f64 {
+        let seconds = self.elapsed.as_secs_f64();
+        if seconds > 0.0 {
+            self.ops as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// The `p`th percentile latency, formatted.
+    pub fn percentile(&self, p: f64) -> String {
+        fmt_percentile(&self.latencies, p)
+    }
+
+    pub fn error(&mut self, e: impl std::fmt::Display) {
+        self.errors += 1;
+        self.first_error.get_or_insert_with(|| e.to_string());
+    }
+
+    /// Adds what `other` counted (not its time).
+    pub fn absorb(&mut self, mut other: Outcome) {
+        self.ops += other.ops;
+        self.errors += other.errors;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error.take();
+        }
+        self.latencies.append(&mut other.latencies);
+    }
+}
+
+/// The `p`th percentile (nearest rank) of `samples`, or `None` when there are none.
+pub fn percentile(samples: &[Duration], p: f64) -> Option<Duration> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+pub fn fmt_rate(rate: f64) -> String {
+    if rate >= 100.0 {
+        format!("{rate:.0}")
+    } else {
+        format!("{rate:.1}")
+    }
+}
+
+pub fn fmt_latency(latency: Duration) -> String {
+    let micros = latency.as_secs_f64() * 1e6;
+    if micros < 1000.0 {
+        format!("{micros:.0} µs")
+    } else if micros < 1e6 {
+        format!("{:.2} ms", micros / 1000.0)
+    } else {
+        format!("{:.2} s", micros / 1e6)
+    }
+}
+
+/// The `p`th percentile of `samples`, formatted, or `-` when there are none.
+pub fn fmt_percentile(samples: &[Duration], p: f64) -> String {
+    percentile(samples, p)
+        .map(fmt_latency)
+        .unwrap_or_else(|| "-".into())
+}
+
+/// Prints the report's title and the lines every report starts with: machine and date.
+pub fn print_title(title: &str) {
+    println!();
+    println!("## {title}");
+    println!();
+    println!("- machine: {}", machine());
+    println!(
+        "- date: {}",
+        command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"])
+    );
+}
+
+pub fn machine() -> String {
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, model)| model.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{cpus} CPUs (nproc), {model}")
+}
+
+/// The first line `program args` prints, or a note that it could not run.
+pub fn command_line(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .and_then(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .map(|line| line.trim().to_owned())
+        })
+        .unwrap_or_else(|| format!("({program} unavailable)"))
+}
