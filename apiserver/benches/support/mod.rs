@@ -1,8 +1,11 @@
-//! What the benchmarks share: a private etcd process, free loopback ports, outcomes and
-//! percentiles, the machine description and number formatting.
+//! What the benchmarks share: a private etcd process, free loopback ports, the kube-apiserver
+//! process and connections to it ([`server`]), process statistics from /proc, percentiles, the
+//! machine description and number formatting.
 
 // Each benchmark uses a part of this module.
 #![allow(dead_code)]
+
+pub mod server;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -95,6 +98,161 @@ pub fn free_port() -> Result<u16, String> {
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
         .map_err(|e| format!("no free port: {e}"))
+}
+
+// ----------------------------------------------------------------------------------------------
+// /proc
+
+/// What /proc says about a process at one moment.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProcSample {
+    /// utime + stime, in clock ticks.
+    pub cpu_ticks: u64,
+    pub rss_bytes: u64,
+    pub peak_rss_bytes: u64,
+}
+
+impl ProcSample {
+    fn read(pid: &str) -> ProcSample {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The fields after the command name (which may hold spaces) start with the state,
+        // the third field; utime and stime are the 14th and 15th.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let tick = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let kib = |key: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(key))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0)
+                * 1024
+        };
+        ProcSample {
+            cpu_ticks: tick(11) + tick(12),
+            rss_bytes: kib("VmRSS:"),
+            peak_rss_bytes: kib("VmHWM:"),
+        }
+    }
+
+    pub fn of(pid: u32) -> ProcSample {
+        Self::read(&pid.to_string())
+    }
+
+    pub fn this_process() -> ProcSample {
+        Self::read("self")
+    }
+}
+
+/// Clock ticks per second of /proc's CPU times.
+fn ticks_per_second() -> f64 {
+    command_line("getconf", &["CLK_TCK"])
+        .parse()
+        .unwrap_or(100.0)
+}
+
+/// CPU time the whole machine spent busy (all but idle and iowait), in clock ticks.
+fn machine_busy_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .map(|(_, ticks)| ticks)
+        .sum()
+}
+
+/// The 1, 5 and 15 minute load averages.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Measures the CPU used by some processes, by this one, and by everything else on the
+/// machine, from `start` to `stop`.
+pub struct CpuMeter {
+    pids: Vec<u32>,
+    ticks: Vec<u64>,
+    this_process: u64,
+    machine: u64,
+    started: Instant,
+}
+
+/// What a [`CpuMeter`] measured, in cores (CPU seconds per second).
+#[derive(Clone, Debug, Default)]
+pub struct CpuUse {
+    /// One per pid given to [`CpuMeter::start`].
+    pub processes: Vec<f64>,
+    pub this_process: f64,
+    /// The machine's busy time less the above: other work that competed for the cores.
+    pub others: f64,
+    pub window: Duration,
+}
+
+impl CpuMeter {
+    pub fn start(pids: &[u32]) -> Self {
+        CpuMeter {
+            pids: pids.to_vec(),
+            ticks: pids
+                .iter()
+                .map(|&pid| ProcSample::of(pid).cpu_ticks)
+                .collect(),
+            this_process: ProcSample::this_process().cpu_ticks,
+            machine: machine_busy_ticks(),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn stop(&self) -> CpuUse {
+        let window = self.started.elapsed();
+        let per_second = ticks_per_second() * window.as_secs_f64().max(1e-9);
+        let cores = |before: u64, after: u64| after.saturating_sub(before) as f64 / per_second;
+        let processes: Vec<f64> = self
+            .pids
+            .iter()
+            .zip(&self.ticks)
+            .map(|(&pid, &before)| cores(before, ProcSample::of(pid).cpu_ticks))
+            .collect();
+        let this_process = cores(self.this_process, ProcSample::this_process().cpu_ticks);
+        let machine = cores(self.machine, machine_busy_ticks());
+        CpuUse {
+            others: (machine - this_process - processes.iter().sum::<f64>()).max(0.0),
+            processes,
+            this_process,
+            window,
+        }
+    }
+}
+
+pub fn fmt_bytes(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib >= 1.0 {
+        format!("{mib:.1} MiB")
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
 }
 
 // ----------------------------------------------------------------------------------------------
