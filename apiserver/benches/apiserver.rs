@@ -1050,6 +1050,8 @@ async fn bench_watch(
 /// What the run was: printed above the tables.
 struct Context {
     etcd_version: String,
+    /// Over the whole run; "this process" includes the API servers and etcd, which have ended.
+    run_cpu: CpuUse,
     load_before: String,
     load_after: String,
     total: Duration,
@@ -1068,8 +1070,11 @@ fn print_report(results: &[BackendResult; 2], plan: &Plan, context: &Context) {
         context.total.as_secs_f64()
     );
     println!(
-        "- load average (1/5/15 min) before the run: {}, after: {}; the CPU that other processes used during each measurement is given below",
-        context.load_before, context.load_after
+        "- other work on the machine: load average (1/5/15 min) {} before the run, {} after; over the run this benchmark (with its API servers and etcd) used {:.2} cores, other processes {:.2} cores; what others used during each measurement is given below",
+        context.load_before,
+        context.load_after,
+        context.run_cpu.this_process,
+        context.run_cpu.others,
     );
     println!(
         "- etcd: {}, single member on 127.0.0.1, plaintext, default heartbeat/election; a fresh one for the etcd run",
@@ -1158,6 +1163,15 @@ fn print_creates(results: &[BackendResult; 2], plan: &Plan) {
 
 fn print_lists(results: &[BackendResult; 2], plan: &Plan) {
     let [embedded, etcd] = results;
+    let samples = |r: &BackendResult| {
+        let counts: Vec<String> = r
+            .lists
+            .iter()
+            .filter(|row| row.error.is_none())
+            .map(|row| row.latencies.len().to_string())
+            .collect();
+        counts.join("/")
+    };
     println!("### LIST of {} pods", plan.pods());
     println!();
     println!("| request | answer | embedded p50 | embedded p99 | etcd p50 | etcd p99 | goal p99 |");
@@ -1181,13 +1195,13 @@ fn print_lists(results: &[BackendResult; 2], plan: &Plan) {
     println!(
         "`GET /api/v1/namespaces/{LIST_NAMESPACE}/pods` by one client, one request at a time, the whole body read. \
          After one untimed request of each kind that checks the count, the kinds take turns, up to {} timed requests each or {:?} in all \
-         (samples: embedded {}, etcd {}; nearest-rank percentiles, so with fewer than 100 samples p99 is the slowest). \
+         (timed samples of each kind: embedded {}, etcd {}; nearest-rank percentiles, so with fewer than 100 samples p99 is the slowest). \
          `resourceVersion=0` may be served from a watch cache. The Table rows send kubectl's Accept header; \
          the paged row is kubectl get's `limit=500` with continue tokens, timed over all pages.",
         plan.lists,
         plan.list_time,
-        embedded.lists.first().map_or(0, |row| row.latencies.len()),
-        etcd.lists.first().map_or(0, |row| row.latencies.len()),
+        samples(embedded),
+        samples(etcd),
     );
     for result in results {
         for row in &result.lists {
@@ -1388,6 +1402,7 @@ fn main() {
     let plan = Plan::new(quick);
     let etcd_version = command_line("etcd", &["--version"]);
     let load_before = load_average();
+    let run_meter = CpuMeter::start(&[]);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -1402,6 +1417,7 @@ fn main() {
     let total = total.elapsed();
     drop(runtime);
     let context = Context {
+        run_cpu: run_meter.stop(),
         etcd_version,
         load_before,
         load_after: load_average(),

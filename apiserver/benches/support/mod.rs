@@ -108,6 +108,8 @@ pub fn free_port() -> Result<u16, String> {
 pub struct ProcSample {
     /// utime + stime, in clock ticks.
     pub cpu_ticks: u64,
+    /// cutime + cstime: the CPU of children that have been waited for.
+    pub children_cpu_ticks: u64,
     pub rss_bytes: u64,
     pub peak_rss_bytes: u64,
 }
@@ -139,6 +141,7 @@ impl ProcSample {
         };
         ProcSample {
             cpu_ticks: tick(11) + tick(12),
+            children_cpu_ticks: tick(13) + tick(14),
             rss_bytes: kib("VmRSS:"),
             peak_rss_bytes: kib("VmHWM:"),
         }
@@ -151,16 +154,25 @@ impl ProcSample {
     pub fn this_process() -> ProcSample {
         Self::read("self")
     }
+
+    fn own_and_children_ticks(&self) -> u64 {
+        self.cpu_ticks + self.children_cpu_ticks
+    }
 }
 
 /// Clock ticks per second of /proc's CPU times.
 fn ticks_per_second() -> f64 {
-    command_line("getconf", &["CLK_TCK"])
-        .parse()
-        .unwrap_or(100.0)
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        command_line("getconf", &["CLK_TCK"])
+            .parse()
+            .unwrap_or(100.0)
+    })
 }
 
-/// CPU time the whole machine spent busy (all but idle and iowait), in clock ticks.
+/// CPU time the whole machine spent running processes (user, nice, system, and steal: time the
+/// hypervisor gave to others), in clock ticks. Interrupts are left out: much of that is our own
+/// loopback traffic.
 fn machine_busy_ticks() -> u64 {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
     let fields: Vec<u64> = stat
@@ -175,7 +187,7 @@ fn machine_busy_ticks() -> u64 {
     fields
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i != 3 && *i != 4)
+        .filter(|(i, _)| matches!(i, 0 | 1 | 2 | 7))
         .map(|(_, ticks)| ticks)
         .sum()
 }
@@ -205,6 +217,7 @@ pub struct CpuMeter {
 pub struct CpuUse {
     /// One per pid given to [`CpuMeter::start`].
     pub processes: Vec<f64>,
+    /// This process, and its children that ended and were waited for in the window.
     pub this_process: f64,
     /// The machine's busy time less the above: other work that competed for the cores.
     pub others: f64,
@@ -219,7 +232,7 @@ impl CpuMeter {
                 .iter()
                 .map(|&pid| ProcSample::of(pid).cpu_ticks)
                 .collect(),
-            this_process: ProcSample::this_process().cpu_ticks,
+            this_process: ProcSample::this_process().own_and_children_ticks(),
             machine: machine_busy_ticks(),
             started: Instant::now(),
         }
@@ -235,7 +248,10 @@ impl CpuMeter {
             .zip(&self.ticks)
             .map(|(&pid, &before)| cores(before, ProcSample::of(pid).cpu_ticks))
             .collect();
-        let this_process = cores(self.this_process, ProcSample::this_process().cpu_ticks);
+        let this_process = cores(
+            self.this_process,
+            ProcSample::this_process().own_and_children_ticks(),
+        );
         let machine = cores(self.machine, machine_busy_ticks());
         CpuUse {
             others: (machine - this_process - processes.iter().sum::<f64>()).max(0.0),
