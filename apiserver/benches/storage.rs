@@ -11,9 +11,9 @@
 //! with its default heartbeat and election settings, and killed when the run ends (also on a
 //! panic). Results go to stdout as a markdown table.
 
+mod support;
+
 use std::collections::HashMap;
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -23,6 +23,7 @@ use apiserver::storage::etcd::{EtcdOptions, EtcdStore};
 use apiserver::storage::{Error, RangeRequest, Revision, Storage};
 use bytes::Bytes;
 use futures::StreamExt;
+use support::{EtcdProcess, Outcome, command_line, fmt_percentile, fmt_rate, print_title};
 use tokio::task::JoinHandle;
 
 const CLIENTS: [usize; 3] = [1, 8, 64];
@@ -84,128 +85,16 @@ impl Limits {
 // ----------------------------------------------------------------------------------------------
 // etcd, owned by the benchmark
 
-/// A private etcd: killed and its data dir removed when this drops, also during a panic.
-struct EtcdProcess {
-    child: Child,
-    endpoint: String,
-    _data_dir: tempfile::TempDir,
-}
-
-impl EtcdProcess {
-    fn start() -> Result<Self, String> {
-        let data_dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
-        let client_url = format!("http://127.0.0.1:{}", free_port()?);
-        let peer_url = format!("http://127.0.0.1:{}", free_port()?);
-        let child = Command::new("etcd")
-            .arg("--name=bench")
-            .arg(format!(
-                "--data-dir={}",
-                data_dir.path().join("etcd").display()
-            ))
-            .arg(format!("--listen-client-urls={client_url}"))
-            .arg(format!("--advertise-client-urls={client_url}"))
-            .arg(format!("--listen-peer-urls={peer_url}"))
-            .arg(format!("--initial-advertise-peer-urls={peer_url}"))
-            .arg(format!("--initial-cluster=bench={peer_url}"))
-            // Default heartbeat (100ms) and election timeout (1000ms); only the space quota is
-            // raised, so that a long run cannot hit etcd's 2 GiB alarm.
-            .arg("--quota-backend-bytes=8589934592")
-            .arg("--logger=zap")
-            .arg("--log-level=error")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start etcd (is it installed?): {e}"))?;
-        Ok(EtcdProcess {
-            child,
-            endpoint: client_url,
-            _data_dir: data_dir,
-        })
-    }
-
-    fn exited(&mut self) -> Option<String> {
-        match self.child.try_wait() {
-            Ok(Some(status)) => Some(status.to_string()),
-            Ok(None) => None,
-            Err(e) => Some(e.to_string()),
-        }
-    }
-}
-
-impl Drop for EtcdProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> Result<u16, String> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .map_err(|e| format!("no free port: {e}"))
-}
-
-/// Connects to the private etcd and waits until it serves a read (it has a leader).
+/// Waits until the private etcd serves a read (it has a leader) and connects the store to it.
 async fn connect_etcd(etcd: &mut EtcdProcess) -> Result<EtcdStore, String> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(status) = etcd.exited() {
-            return Err(format!("etcd exited during start: {status}"));
-        }
-        if let Ok(store) = EtcdStore::connect(EtcdOptions::new(vec![etcd.endpoint.clone()])).await
-            && store.current_revision().await.is_ok()
-        {
-            return Ok(store);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("etcd at {} not ready within 30s", etcd.endpoint));
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    etcd.wait_ready().await?;
+    EtcdStore::connect(EtcdOptions::new(vec![etcd.endpoint.clone()]))
+        .await
+        .map_err(|e| format!("connecting to etcd at {}: {e}", etcd.endpoint))
 }
 
 // ----------------------------------------------------------------------------------------------
 // Results
-
-/// One backend's result for one row.
-#[derive(Clone, Debug, Default)]
-struct Outcome {
-    ops: usize,
-    errors: usize,
-    first_error: Option<String>,
-    elapsed: Duration,
-    /// Latencies of the ops themselves, or, for watch rows, writer ack -> watcher receipt.
-    latencies: Vec<Duration>,
-    /// Free-form detail printed below the table.
-    note: Option<String>,
-}
-
-impl Outcome {
-    fn rate(&self) -> f64 {
-        let seconds = self.elapsed.as_secs_f64();
-        if seconds > 0.0 {
-            self.ops as f64 / seconds
-        } else {
-            0.0
-        }
-    }
-
-    fn percentile(&self, p: f64) -> Option<Duration> {
-        percentile(&self.latencies, p)
-    }
-}
-
-fn percentile(samples: &[Duration], p: f64) -> Option<Duration> {
-    if samples.is_empty() {
-        return None;
-    }
-    let mut sorted = samples.to_vec();
-    sorted.sort_unstable();
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    Some(sorted[rank.clamp(1, sorted.len()) - 1])
-}
 
 struct Row {
     operation: String,
@@ -218,11 +107,9 @@ struct Row {
 /// What one client task reports.
 #[derive(Default)]
 struct ClientReport {
-    ops: usize,
-    errors: usize,
-    first_error: Option<String>,
+    /// Ops, errors and latencies (no time: that is [`ClientReport::finished`]).
+    outcome: Outcome,
     finished: Option<Instant>,
-    latencies: Vec<Duration>,
     /// Keys created (create phase).
     created: Vec<String>,
     /// (revision, (submit time, ack time)) per acknowledged write (watch phase).
@@ -230,11 +117,14 @@ struct ClientReport {
 }
 
 impl ClientReport {
+    /// One op done, in `latency`.
+    fn done(&mut self, latency: Duration) {
+        self.outcome.ops += 1;
+        self.outcome.latencies.push(latency);
+    }
+
     fn error(&mut self, e: impl std::fmt::Display) {
-        self.errors += 1;
-        if self.first_error.is_none() {
-            self.first_error = Some(e.to_string());
-        }
+        self.outcome.error(e);
     }
 }
 
@@ -247,12 +137,7 @@ async fn join_clients(
     let mut last = start;
     for handle in handles {
         let mut report = handle.await.expect("a benchmark client panicked");
-        outcome.ops += report.ops;
-        outcome.errors += report.errors;
-        if outcome.first_error.is_none() {
-            outcome.first_error = report.first_error.take();
-        }
-        outcome.latencies.append(&mut report.latencies);
+        outcome.absorb(std::mem::take(&mut report.outcome));
         last = last.max(report.finished.unwrap_or(start));
         reports.push(report);
     }
@@ -338,8 +223,7 @@ async fn bench_create(store: &Store, clients: usize, limits: Limits) -> (Outcome
                     let began = Instant::now();
                     match store.create(&key, value, 0).await {
                         Ok(_) => {
-                            report.latencies.push(began.elapsed());
-                            report.ops += 1;
+                            report.done(began.elapsed());
                             report.created.push(key);
                         }
                         Err(e) => report.error(e),
@@ -387,8 +271,7 @@ async fn bench_update(store: &Store, clients: usize, limits: Limits) -> Outcome 
                     let began = Instant::now();
                     match store.update(key, value, *expected, 0).await {
                         Ok(kv) => {
-                            report.latencies.push(began.elapsed());
-                            report.ops += 1;
+                            report.done(began.elapsed());
                             *expected = kv.mod_revision;
                         }
                         Err(Error::Conflict { current, .. }) => {
@@ -435,8 +318,7 @@ async fn bench_get(
                     let began = Instant::now();
                     match store.get(key, None).await {
                         Ok(response) if response.kv.is_some() => {
-                            report.latencies.push(began.elapsed());
-                            report.ops += 1;
+                            report.done(began.elapsed());
                         }
                         Ok(_) => report.error(format!("{key} missing")),
                         Err(e) => report.error(e),
@@ -469,8 +351,7 @@ async fn bench_range(store: &Store, clients: usize, limits: Limits) -> Outcome {
                     let began = Instant::now();
                     match store.range(request).await {
                         Ok(response) if response.kvs.len() == RANGE_KEYS => {
-                            report.latencies.push(began.elapsed());
-                            report.ops += 1;
+                            report.done(began.elapsed());
                         }
                         Ok(response) => {
                             report.error(format!("range returned {} keys", response.kvs.len()))
@@ -554,9 +435,8 @@ async fn bench_watch(store: &Store, clients: usize, watchers: usize, limits: Lim
                     match store.create(&key, value, 0).await {
                         Ok(kv) => {
                             let acked = Instant::now();
-                            report.latencies.push(acked - began);
+                            report.done(acked - began);
                             report.acks.push((kv.mod_revision, (began, acked)));
-                            report.ops += 1;
                         }
                         Err(e) => report.error(e),
                     }
@@ -622,23 +502,10 @@ async fn bench_watch(store: &Store, clients: usize, watchers: usize, limits: Lim
     outcome.elapsed = last - start;
     let expected = writes.ops * watchers;
     let missing = expected.saturating_sub(outcome.ops);
-    let p50 = outcome
-        .percentile(50.0)
-        .map(fmt_latency)
-        .unwrap_or_else(|| "-".into());
-    let max = outcome
-        .percentile(100.0)
-        .map(fmt_latency)
-        .unwrap_or_else(|| "-".into());
-    let write_p99 = writes
-        .percentile(99.0)
-        .map(fmt_latency)
-        .unwrap_or_else(|| "-".into());
-    let submit = |p: f64| {
-        percentile(&from_submit, p)
-            .map(fmt_latency)
-            .unwrap_or_else(|| "-".into())
-    };
+    let p50 = outcome.percentile(50.0);
+    let max = outcome.percentile(100.0);
+    let write_p99 = writes.percentile(99.0);
+    let submit = |p: f64| fmt_percentile(&from_submit, p);
     let mut note = format!(
         "writes {} at {:.0}/s (write p99 {write_p99}), deliveries {}/{expected}, ack->delivery p50 {p50}, max {max}, \
          {before_ack} delivered before the writer's ack (counted as 0); write-submit->delivery p50 {}, p99 {}",
@@ -664,55 +531,6 @@ async fn bench_watch(store: &Store, clients: usize, watchers: usize, limits: Lim
 // ----------------------------------------------------------------------------------------------
 // Output
 
-fn fmt_rate(rate: f64) -> String {
-    if rate >= 100.0 {
-        format!("{rate:.0}")
-    } else {
-        format!("{rate:.1}")
-    }
-}
-
-fn fmt_latency(latency: Duration) -> String {
-    let micros = latency.as_secs_f64() * 1e6;
-    if micros < 1000.0 {
-        format!("{micros:.0} µs")
-    } else if micros < 1e6 {
-        format!("{:.2} ms", micros / 1000.0)
-    } else {
-        format!("{:.2} s", micros / 1e6)
-    }
-}
-
-fn machine() -> String {
-    let cpus = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    format!("{cpus} CPUs (nproc), {model}")
-}
-
-fn command_line(program: &str, args: &[&str]) -> String {
-    Command::new(program)
-        .args(args)
-        .output()
-        .ok()
-        .and_then(|out| {
-            String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .next()
-                .map(|line| line.trim().to_owned())
-        })
-        .unwrap_or_else(|| format!("({program} unavailable)"))
-}
-
 fn print_table(rows: &[Row]) {
     println!(
         "| operation | clients | embedded ops/s | etcd ops/s | embedded/etcd | embedded p99 | etcd p99 |"
@@ -725,11 +543,7 @@ fn print_table(rows: &[Row]) {
         } else {
             "-".into()
         };
-        let p99 = |o: &Outcome| {
-            o.percentile(99.0)
-                .map(fmt_latency)
-                .unwrap_or_else(|| "-".into())
-        };
+        let p99 = |o: &Outcome| o.percentile(99.0);
         let unit = if row.is_watch { " ev/s" } else { "" };
         println!(
             "| {} | {} | {}{unit} | {}{unit} | {ratio} | {} | {} |",
@@ -810,14 +624,7 @@ fn main() {
     drop(runtime);
     drop(etcd);
 
-    println!();
-    println!("## Storage benchmark: embedded store vs etcd");
-    println!();
-    println!("- machine: {}", machine());
-    println!(
-        "- date: {}",
-        command_line("date", &["-u", "+%Y-%m-%d %H:%M:%S UTC"])
-    );
+    print_title("Storage benchmark: embedded store vs etcd");
     println!(
         "- etcd: {etcd_version}, single member on 127.0.0.1, plaintext, default heartbeat (100 ms) / election (1000 ms), quota 8 GiB"
     );
