@@ -18,6 +18,7 @@ use super::request_info::RequestInfo;
 use super::status::ApiError;
 use super::subresource;
 use super::table::{self, TableNegotiation, TableOptions};
+use crate::registry::delete::DeleteOptions;
 use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
@@ -49,9 +50,19 @@ pub async fn handle(
     let write = WriteOptions {
         dry_run: query.dry_run()?,
     };
+    if let Some(subresource) = store.info().subresource(&info.subresource)
+        && !subresource.supports(&info.verb)
+    {
+        return Err(ApiError::method_not_supported(
+            &store.qualified_resource(),
+            &info.verb,
+        ));
+    }
+    let plural = store.info().plural;
     let scope = match info.subresource.as_str() {
         "" => UpdateScope::Main,
         "status" if store.info().has_status() => UpdateScope::Status,
+        "finalize" if plural == "namespaces" => UpdateScope::Subresource("finalize"),
         "scale" if store.info().subresource("scale").is_some() => {
             let name = &info.name;
             let content_type = content_type(headers);
@@ -66,7 +77,7 @@ pub async fn handle(
             )
             .await;
         }
-        "binding" if store.info().plural == "pods" && info.verb == "create" => {
+        "binding" if plural == "pods" => {
             return subresource::bind(store, namespace, &info.name, &body, write).await;
         }
         "log" | "exec" | "attach" | "portforward" | "proxy"
@@ -164,30 +175,28 @@ pub async fn handle(
             with_warnings(json_response(StatusCode::OK, &patched), &warnings)
         }
         "delete" => {
-            let options = delete_options(&body)?;
-            let dry_run = write.dry_run || options.dry_run;
-            let deleted = store
-                .delete(
-                    namespace,
-                    &info.name,
-                    options.uid.as_deref(),
-                    options.resource_version.as_deref(),
-                    options.grace_period.or(query
-                        .parse_or("gracePeriodSeconds", -1i64)
-                        .ok()
-                        .filter(|g| *g >= 0)),
-                    WriteOptions { dry_run },
-                )
-                .await?;
-            json_response(StatusCode::OK, &deleted)
+            let mut options = delete_options(&body, query)?;
+            options.dry_run |= write.dry_run;
+            let deleted = store.delete(namespace, &info.name, &options).await?;
+            // Upstream answers 202 when the object stays and the client asked for its
+            // dependents to be deleted (`orphanDependents: false`).
+            let status = match (deleted.removed, options.orphan_dependents) {
+                (false, Some(false)) => StatusCode::ACCEPTED,
+                _ => StatusCode::OK,
+            };
+            json_response(status, &deleted.object)
         }
         "deletecollection" => {
             let list = store.list(namespace, &list_options(query)?).await?;
+            let options = DeleteOptions {
+                dry_run: write.dry_run,
+                ..DeleteOptions::default()
+            };
             let mut deleted = Vec::new();
             for item in list["items"].as_array().into_iter().flatten() {
                 let Some(name) = item.name() else { continue };
-                match store.delete(namespace, name, None, None, None, write).await {
-                    Ok(object) => deleted.push(object),
+                match store.delete(namespace, name, &options).await {
+                    Ok(done) => deleted.push(done.object),
                     Err(e) if e.code() == 404 => {}
                     Err(e) => return Err(e),
                 }
@@ -329,17 +338,22 @@ fn list_options(query: &Query) -> Result<ListOptions, ApiError> {
     })
 }
 
-#[derive(Default)]
-struct DeleteOptions {
-    uid: Option<String>,
-    resource_version: Option<String>,
-    grace_period: Option<i64>,
-    dry_run: bool,
-}
-
-fn delete_options(body: &[u8]) -> Result<DeleteOptions, ApiError> {
+/// `DeleteOptions` from the body or, when there is none, from the query, as upstream.
+fn delete_options(body: &[u8], query: &Query) -> Result<DeleteOptions, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(DeleteOptions::default());
+        let grace_period = query
+            .parse_or("gracePeriodSeconds", -1i64)
+            .ok()
+            .filter(|g| *g >= 0);
+        return Ok(DeleteOptions {
+            grace_period,
+            propagation_policy: query
+                .get("propagationPolicy")
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned),
+            orphan_dependents: query.optional_flag("orphanDependents")?,
+            ..DeleteOptions::default()
+        });
     }
     let value: Value = if body.starts_with(protobuf::MAGIC) {
         protobuf::decode(body)
@@ -349,17 +363,7 @@ fn delete_options(body: &[u8]) -> Result<DeleteOptions, ApiError> {
         serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?
     };
-    let preconditions = value.get("preconditions");
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    Ok(DeleteOptions {
-        uid: text(preconditions.and_then(|p| p.get("uid"))),
-        resource_version: text(preconditions.and_then(|p| p.get("resourceVersion"))),
-        grace_period: value.get("gracePeriodSeconds").and_then(Value::as_i64),
-        dry_run: value
-            .get("dryRun")
-            .and_then(Value::as_array)
-            .is_some_and(|d| d.iter().any(|v| v == "All")),
-    })
+    Ok(DeleteOptions::from_json(&value))
 }
 
 /// Streams watch events as newline-delimited JSON until the client leaves, `timeoutSeconds`

@@ -4,9 +4,10 @@
 //!
 //! Objects arrive as `serde_json::Value` that were decoded through the typed models and defaulted
 //! with upstream's defaults, so the rules read JSON field names and treat a wrong JSON type like an
-//! absent field (never panicking). Covered kinds: Pod, PodTemplate, Deployment, ReplicaSet,
-//! StatefulSet, DaemonSet, Job, CronJob, ConfigMap, Secret; every kind gets the ObjectMeta
-//! label/annotation checks. Object names are validated elsewhere (`registry::validation`).
+//! absent field (never panicking). Covered kinds: Namespace, Pod, PodTemplate, Deployment,
+//! ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ConfigMap, Secret; every kind gets the
+//! ObjectMeta label/annotation checks. Object names are validated elsewhere
+//! (`registry::validation`).
 //!
 //! Where upstream prints a Go composite with `%#v` (`map[string]string{"app":"x"}`,
 //! `intstr.IntOrString{...}`, `v1.LabelSelector{...}`) the rendering is carried in the error's
@@ -25,6 +26,7 @@ mod batch;
 mod config;
 mod meta;
 mod names;
+mod namespace;
 mod pod;
 mod pod_update;
 mod quantity;
@@ -34,8 +36,15 @@ mod tests;
 
 /// Validates a create (upstream's `Strategy.Validate`) of `kind` in API `group` ("" for core).
 pub fn validate(group: &str, kind: &str, object: &Value) -> Vec<FieldError> {
+    validate_existing(group, kind, object)
+}
+
+/// The rules an object must meet whenever it is written (for most kinds, what [`validate`]
+/// checks).
+pub fn validate_existing(group: &str, kind: &str, object: &Value) -> Vec<FieldError> {
     let mut errs = meta::validate_object_meta(object);
     match (group, kind) {
+        ("", "Namespace") => errs.extend(namespace::validate_namespace(object)),
         ("", "Pod") => errs.extend(pod::validate_pod(object)),
         ("", "PodTemplate") => {
             let tmpl = object.get("template").unwrap_or(&Value::Null);
@@ -57,7 +66,7 @@ pub fn validate(group: &str, kind: &str, object: &Value) -> Vec<FieldError> {
 /// Validates an update (upstream's `Strategy.ValidateUpdate`): the new object's own rules plus
 /// the kind's update rules (immutable fields, pod spec mutability).
 pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec<FieldError> {
-    let mut errs = validate(group, kind, new);
+    let mut errs = validate_existing(group, kind, new);
     match (group, kind) {
         ("", "Pod") => errs.extend(pod_update::validate_pod_update(new, old)),
         ("", "ConfigMap") => errs.extend(config::validate_config_map_update(new, old)),
@@ -73,6 +82,25 @@ pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec
         _ => {}
     }
     errs
+}
+
+/// Validates an update through a subresource whose strategy has its own rules
+/// (`ValidateNamespaceFinalizeUpdate`); other subresources check the object's own rules.
+pub fn validate_subresource_update(
+    group: &str,
+    kind: &str,
+    subresource: &str,
+    new: &Value,
+    _old: &Value,
+) -> Vec<FieldError> {
+    match (group, kind, subresource) {
+        ("", "Namespace", "finalize") => {
+            let mut errs = meta::validate_object_meta(new);
+            errs.extend(namespace::validate_namespace_finalize(new));
+            errs
+        }
+        _ => validate_existing(group, kind, new),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
