@@ -1,8 +1,8 @@
 //! Lifecycles the API server enforces as upstream does, driven by kube-rs and raw requests:
-//! namespace termination and `namespaces/finalize`. Every expected code and message is
+//! namespace termination and `namespaces/finalize`, and `pods/ephemeralcontainers`. Every expected code and message is
 //! upstream's.
 
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod};
 use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 use tests::apiserver::TestApiServer;
@@ -240,5 +240,164 @@ async fn namespaces_terminate_until_finalized() {
         404
     );
 
+    server.stop().await.unwrap();
+}
+
+fn pod(name: &str, labels: Value) -> Pod {
+    serde_json::from_value(json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "labels": labels},
+        "spec": {"containers": [{"name": "app", "image": "nginx"}]}}))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ephemeral_containers_are_added_never_removed() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+
+    // Ephemeral containers cannot come with the pod.
+    let mut with = pod("early", json!({}));
+    with.spec.as_mut().unwrap().ephemeral_containers = Some(vec![
+        serde_json::from_value(json!({"name": "dbg", "image": "busybox"})).unwrap(),
+    ]);
+    let refused = api_error(
+        pods.create(&PostParams::default(), &with)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(refused.code, 422);
+    assert_eq!(
+        refused.message,
+        "Pod \"early\" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create"
+    );
+
+    pods.create(&PostParams::default(), &pod("app", json!({"app": "web"})))
+        .await
+        .unwrap();
+    let viewed = pods.get_ephemeral_containers("app").await.unwrap();
+    assert_eq!(viewed.metadata.name.as_deref(), Some("app"));
+
+    // A strategic merge patch adds one (as kubectl debug sends it); nothing else changes.
+    let patched = pods
+        .patch_ephemeral_containers(
+            "app",
+            &PatchParams::default(),
+            &Patch::Strategic(json!({
+                "metadata": {"labels": {"sneaky": "yes"}},
+                "spec": {"containers": [{"name": "app", "image": "changed"}],
+                    "ephemeralContainers": [{"name": "debugger", "image": "busybox",
+                        "targetContainerName": "app", "stdin": true, "tty": true}]}})),
+        )
+        .await
+        .unwrap();
+    let spec = patched.spec.as_ref().unwrap();
+    let added = &spec.ephemeral_containers.as_ref().unwrap()[0];
+    assert_eq!(added.name, "debugger");
+    assert_eq!(
+        added.termination_message_policy.as_deref(),
+        Some("File"),
+        "ephemeral containers get the container defaults"
+    );
+    assert_eq!(spec.containers[0].image.as_deref(), Some("nginx"));
+    assert!(
+        !patched
+            .metadata
+            .labels
+            .as_ref()
+            .unwrap()
+            .contains_key("sneaky")
+    );
+    assert_eq!(patched.metadata.generation, Some(2));
+
+    // Existing ephemeral containers can be neither removed nor changed.
+    let mut removed = patched.clone();
+    removed.spec.as_mut().unwrap().ephemeral_containers = Some(vec![]);
+    let refused = api_error(
+        pods.replace_ephemeral_containers("app", &PostParams::default(), &removed)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!((refused.code, refused.reason.as_str()), (422, "Invalid"));
+    assert_eq!(
+        refused.message,
+        "Pod \"app\" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers \"debugger\" may not be removed\n"
+    );
+    let changed = api_error(
+        pods.patch_ephemeral_containers(
+            "app",
+            &PatchParams::default(),
+            &Patch::Strategic(json!({"spec": {"ephemeralContainers": [
+                {"name": "debugger", "image": "alpine"}]}})),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert!(
+        changed.message.starts_with(
+            "Pod \"app\" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers \"debugger\" may not be changed\n"
+        ),
+        "{}",
+        changed.message
+    );
+
+    // New ones are validated: unique names, no ports, probes or resources. (A patch without
+    // `$setElementOrder` puts its new items before the ones only the server has.)
+    let invalid = api_error(
+        pods.patch_ephemeral_containers(
+            "app",
+            &PatchParams::default(),
+            &Patch::Strategic(json!({"spec": {"ephemeralContainers": [
+                {"name": "app", "image": "busybox", "ports": [{"containerPort": 80}],
+                 "readinessProbe": {"exec": {"command": ["true"]}}},
+                {"name": "noimage", "resources": {"limits": {"cpu": "1"}}}]}})),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(invalid.code, 422);
+    let causes: Vec<(String, String)> = invalid
+        .details
+        .unwrap()
+        .causes
+        .into_iter()
+        .map(|c| (c.field, c.message))
+        .collect();
+    let forbidden = "Forbidden: cannot be set for an Ephemeral Container".to_owned();
+    for expected in [
+        (
+            "spec.ephemeralContainers[0].name".to_owned(),
+            "Duplicate value: \"app\"".to_owned(),
+        ),
+        (
+            "spec.ephemeralContainers[0].ports".to_owned(),
+            forbidden.clone(),
+        ),
+        (
+            "spec.ephemeralContainers[0].readinessProbe".to_owned(),
+            forbidden.clone(),
+        ),
+        (
+            "spec.ephemeralContainers[1].image".to_owned(),
+            "Required value".to_owned(),
+        ),
+        (
+            "spec.ephemeralContainers[1].resources".to_owned(),
+            forbidden.clone(),
+        ),
+    ] {
+        assert!(causes.contains(&expected), "{expected:?} in {causes:?}");
+    }
+
+    // The pod itself still takes ordinary updates.
+    pods.patch(
+        "app",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"labels": {"debugged": "yes"}}})),
+    )
+    .await
+    .unwrap();
+
+    pods.delete("app", &DeleteParams::default()).await.unwrap();
     server.stop().await.unwrap();
 }

@@ -63,6 +63,9 @@ pub async fn handle(
         "" => UpdateScope::Main,
         "status" if store.info().has_status() => UpdateScope::Status,
         "finalize" if plural == "namespaces" => UpdateScope::Subresource("finalize"),
+        "ephemeralcontainers" if plural == "pods" => {
+            UpdateScope::Subresource("ephemeralcontainers")
+        }
         "scale" if store.info().subresource("scale").is_some() => {
             let name = &info.name;
             let content_type = content_type(headers);
