@@ -1,11 +1,25 @@
 //! Lifecycles the API server enforces as upstream does, driven by kube-rs and raw requests:
-//! namespace termination and `namespaces/finalize`, and `pods/ephemeralcontainers`. Every expected code and message is
+//! namespace termination and `namespaces/finalize`, `pods/eviction` against
+//! PodDisruptionBudgets, and `pods/ephemeralcontainers`. Every expected code and message is
 //! upstream's.
 
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod};
-use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use kube::api::{Api, DeleteParams, EvictParams, Patch, PatchParams, PostParams};
+use kube::core::response::StatusSummary;
 use serde_json::{Value, json};
 use tests::apiserver::TestApiServer;
+
+/// A kube-rs client that does not retry 429s on its own (kube-rs does, up to 15 times, which
+/// would only slow down the refusals these tests look at).
+async fn client_without_retries(server: &TestApiServer) -> kube::Client {
+    let mut config = common::kubeconfig::KubeconfigOptions::from_path(&server.kubeconfig)
+        .config()
+        .await
+        .unwrap();
+    config.default_retry = false;
+    kube::Client::try_from(config).unwrap()
+}
 
 fn api_error(error: kube::Error) -> kube::core::Status {
     match error {
@@ -248,6 +262,220 @@ fn pod(name: &str, labels: Value) -> Pod {
         "metadata": {"name": name, "labels": labels},
         "spec": {"containers": [{"name": "app", "image": "nginx"}]}}))
     .unwrap()
+}
+
+/// Creates a pod and reports it running and ready, as its kubelet would.
+async fn running_pod(pods: &Api<Pod>, name: &str) {
+    pods.create(&PostParams::default(), &pod(name, json!({"app": "web"})))
+        .await
+        .unwrap();
+    pods.patch_status(
+        name,
+        &PatchParams::default(),
+        &Patch::Merge(json!({"status": {"phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True"}]}})),
+    )
+    .await
+    .unwrap();
+}
+
+fn budget(name: &str) -> PodDisruptionBudget {
+    serde_json::from_value(
+        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        "metadata": {"name": name},
+        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}}}),
+    )
+    .unwrap()
+}
+
+/// Writes the status the disruption controller would.
+async fn observe(budgets: &Api<PodDisruptionBudget>, name: &str, allowed: i32) {
+    budgets
+        .patch_status(
+            name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"observedGeneration": 1,
+                "disruptionsAllowed": allowed, "currentHealthy": 2, "desiredHealthy": 1,
+                "expectedPods": 2}})),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evictions_honour_disruption_budgets() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = client_without_retries(&server).await;
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let budgets: Api<PodDisruptionBudget> = Api::namespaced(client.clone(), "default");
+    let evict = EvictParams::default();
+
+    // Without a budget, an eviction is a delete, answered with a Success Status.
+    running_pod(&pods, "solo").await;
+    let evicted = pods.evict("solo", &evict).await.unwrap();
+    assert_eq!(evicted.status, Some(StatusSummary::Success));
+    assert_eq!(evicted.code, 201);
+    assert_eq!(api_error(pods.get("solo").await.unwrap_err()).code, 404);
+    let missing = api_error(pods.evict("solo", &evict).await.unwrap_err());
+    assert_eq!(missing.code, 404);
+    assert_eq!(missing.message, "pods \"solo\" not found");
+
+    running_pod(&pods, "web-0").await;
+    running_pod(&pods, "web-1").await;
+    budgets
+        .create(&PostParams::default(), &budget("web-pdb"))
+        .await
+        .unwrap();
+
+    // A budget the disruption controller has not observed yet asks the client to come back.
+    let (code, headers, status) = raw(
+        &client,
+        "POST",
+        "/api/v1/namespaces/default/pods/web-0/eviction",
+        "application/json",
+        Some(json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "web-0"}})),
+    )
+    .await;
+    assert_eq!(code, 429);
+    assert_eq!(headers["Retry-After"], "10");
+    assert_eq!(
+        status,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "Cannot evict pod as it would violate the pod's disruption budget.",
+            "reason": "TooManyRequests",
+            "details": {"causes": [{"reason": "DisruptionBudget",
+                "message": "The disruption budget web-pdb is still being processed by the server."}],
+                "retryAfterSeconds": 10},
+            "code": 429})
+    );
+
+    // One disruption allowed: a dry run spends nothing, the eviction spends it.
+    observe(&budgets, "web-pdb", 1).await;
+    pods.evict(
+        "web-0",
+        &EvictParams {
+            post_options: PostParams {
+                dry_run: true,
+                ..PostParams::default()
+            },
+            ..EvictParams::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(pods.get("web-0").await.is_ok());
+    let unchanged = budgets.get_status("web-pdb").await.unwrap().status.unwrap();
+    assert_eq!(unchanged.disruptions_allowed, 1);
+    assert!(unchanged.disrupted_pods.is_none());
+
+    let evicted = pods.evict("web-0", &evict).await.unwrap();
+    assert_eq!(evicted.status, Some(StatusSummary::Success));
+    assert_eq!(api_error(pods.get("web-0").await.unwrap_err()).code, 404);
+    let spent = budgets.get_status("web-pdb").await.unwrap().status.unwrap();
+    assert_eq!(spent.disruptions_allowed, 0);
+    assert!(spent.disrupted_pods.unwrap().contains_key("web-0"));
+    let condition = &spent.conditions.unwrap()[0];
+    assert_eq!(
+        (condition.type_.as_str(), condition.status.as_str()),
+        ("DisruptionAllowed", "False")
+    );
+    assert_eq!(condition.reason, "InsufficientPods");
+
+    // None left: refused, and the pod stays.
+    let refused = api_error(pods.evict("web-1", &evict).await.unwrap_err());
+    assert_eq!(
+        (refused.code, refused.reason.as_str()),
+        (429, "TooManyRequests")
+    );
+    assert_eq!(
+        refused.message,
+        "Cannot evict pod as it would violate the pod's disruption budget."
+    );
+    let cause = &refused.details.unwrap().causes[0];
+    assert_eq!(cause.reason, "DisruptionBudget");
+    assert_eq!(
+        cause.message,
+        "The disruption budget web-pdb needs 1 healthy pods and has 2 currently"
+    );
+    assert!(pods.get("web-1").await.is_ok());
+
+    // A pod that is not running yet disrupts nothing: it goes whatever the budget says.
+    pods.create(&PostParams::default(), &pod("web-2", json!({"app": "web"})))
+        .await
+        .unwrap();
+    assert_eq!(
+        pods.get("web-2")
+            .await
+            .unwrap()
+            .status
+            .unwrap()
+            .phase
+            .as_deref(),
+        Some("Pending")
+    );
+    pods.evict("web-2", &evict).await.unwrap();
+    assert_eq!(api_error(pods.get("web-2").await.unwrap_err()).code, 404);
+
+    // Two budgets for one pod: upstream answers a Failure Status with code 500 inside a 201.
+    budgets
+        .create(&PostParams::default(), &budget("web-pdb-2"))
+        .await
+        .unwrap();
+    let (code, _, status) = raw(
+        &client,
+        "POST",
+        "/api/v1/namespaces/default/pods/web-1/eviction",
+        "application/json",
+        // policy/v1beta1 Evictions are accepted too.
+        Some(json!({"apiVersion": "policy/v1beta1", "kind": "Eviction", "metadata": {"name": "web-1"}})),
+    )
+    .await;
+    assert_eq!(code, 201);
+    assert_eq!(
+        status,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+            "code": 500})
+    );
+    assert!(pods.get("web-1").await.is_ok());
+
+    // The Eviction must name the pod of the URL.
+    let (code, _, status) = raw(
+        &client,
+        "POST",
+        "/api/v1/namespaces/default/pods/web-1/eviction",
+        "application/json",
+        Some(json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "other"}})),
+    )
+    .await;
+    assert_eq!(code, 400);
+    assert_eq!(
+        status["message"],
+        "name in URL does not match name in Eviction object"
+    );
+
+    // An unready pod goes when the budget is healthy, without spending it.
+    budgets
+        .delete("web-pdb-2", &DeleteParams::default())
+        .await
+        .unwrap();
+    pods.patch_status(
+        "web-1",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"status": {"conditions": [{"type": "Ready", "status": "False"}]}})),
+    )
+    .await
+    .unwrap();
+    pods.evict("web-1", &evict).await.unwrap();
+    assert_eq!(api_error(pods.get("web-1").await.unwrap_err()).code, 404);
+    let status = budgets.get_status("web-pdb").await.unwrap().status.unwrap();
+    assert_eq!(status.disruptions_allowed, 0);
+
+    budgets
+        .delete("web-pdb", &DeleteParams::default())
+        .await
+        .unwrap();
+    server.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

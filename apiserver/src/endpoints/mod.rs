@@ -7,7 +7,8 @@
 //! - [`metrics`]: `apiserver_request_total` and `apiserver_request_duration_seconds`.
 //! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
 //! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
-//! - [`subresource`]: `scale` and `pods/binding`, served from the parent object.
+//! - [`subresource`]: `scale` and `pods/binding`, served from the parent object;
+//!   [`eviction`]: `pods/eviction`, which honours PodDisruptionBudgets.
 //! - [`query`] and [`body`]: query parameters, JSON answers.
 //! - [`status`]: API errors as `metav1.Status`, with upstream's reasons, codes and messages, in
 //!   one place.
@@ -17,6 +18,7 @@
 
 pub mod body;
 pub mod discovery;
+pub mod eviction;
 pub mod metrics;
 pub mod openapi;
 pub mod openapi_catalog;

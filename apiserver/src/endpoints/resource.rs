@@ -11,6 +11,7 @@ use hyper::body::Frame;
 use serde_json::Value;
 
 use super::body::{json_response, status_response};
+use super::eviction;
 use super::patch::{self, PatchType};
 use super::protobuf;
 use super::query::Query;
@@ -18,6 +19,7 @@ use super::request_info::RequestInfo;
 use super::status::ApiError;
 use super::subresource;
 use super::table::{self, TableNegotiation, TableOptions};
+use crate::registry::Registry;
 use crate::registry::delete::DeleteOptions;
 use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
@@ -30,8 +32,10 @@ use common::shutdown::Shutdown;
 /// The largest request body accepted, as upstream's 3 MiB limit.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
 
-/// Answers one resource request on `store`.
+/// Answers one resource request on `store`; `registry` serves the requests that reach other
+/// resources (an eviction reads PodDisruptionBudgets).
 pub async fn handle(
+    registry: &Registry,
     store: &Store,
     info: &RequestInfo,
     query: &Query,
@@ -82,6 +86,17 @@ pub async fn handle(
         }
         "binding" if plural == "pods" => {
             return subresource::bind(store, namespace, &info.name, &body, write).await;
+        }
+        "eviction" if plural == "pods" => {
+            let request = eviction::EvictionRequest {
+                namespace: namespace.unwrap_or_default(),
+                name: &info.name,
+                headers,
+                query,
+                body: &body,
+                dry_run: write.dry_run,
+            };
+            return eviction::evict(registry, store, &request).await;
         }
         "log" | "exec" | "attach" | "portforward" | "proxy"
             if store.info().subresource(&info.subresource).is_some() =>
@@ -223,10 +238,25 @@ fn typed(
     object: Value,
     warnings: &mut Vec<String>,
 ) -> Result<Value, ApiError> {
+    let info = store.info();
+    typed_as(
+        (info.group, info.version, info.kind),
+        query,
+        object,
+        warnings,
+    )
+}
+
+/// [`typed`] for the kind `(group, version, kind)`, which a subresource may name.
+pub(super) fn typed_as(
+    (group, version, kind): (&str, &str, &str),
+    query: &Query,
+    object: Value,
+    warnings: &mut Vec<String>,
+) -> Result<Value, ApiError> {
     let validation = FieldValidation::parse(query.get("fieldValidation").unwrap_or(""))
         .map_err(ApiError::bad_request)?;
-    let info = store.info();
-    let decoded = crate::registry::typed::decode(info.group, info.version, info.kind, &object)
+    let decoded = crate::registry::typed::decode(group, version, kind, &object)
         .map_err(ApiError::bad_request)?;
     let unknown: Vec<String> = decoded
         .unknown_fields
@@ -237,8 +267,6 @@ fn typed(
         FieldValidation::Strict if !unknown.is_empty() => Err(ApiError::bad_request(format!(
             "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
             unknown.join(", "),
-            kind = info.kind,
-            version = info.version,
         ))),
         FieldValidation::Warn => {
             warnings.extend(unknown);
@@ -249,7 +277,7 @@ fn typed(
 }
 
 /// Adds `Warning: 299 - "..."` headers, as upstream reports dropped fields.
-fn with_warnings(
+pub(super) fn with_warnings(
     response: Result<Response<ResponseBody>, ApiError>,
     warnings: &[String],
 ) -> Result<Response<ResponseBody>, ApiError> {
@@ -263,7 +291,7 @@ fn with_warnings(
     Ok(response)
 }
 
-fn content_type(headers: &HeaderMap) -> String {
+pub(super) fn content_type(headers: &HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -279,6 +307,18 @@ fn content_type(headers: &HeaderMap) -> String {
 
 /// Decodes a create or update body and checks its kind and apiVersion against the URL.
 fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let info = store.info();
+    decode_body_as(headers, body, &[&info.api_version()], info.kind)
+}
+
+/// Decodes a body that must be a `kind` in one of the `api_versions` (the first is the one
+/// set when the body names none).
+pub(super) fn decode_body_as(
+    headers: &HeaderMap,
+    body: &[u8],
+    api_versions: &[&str],
+    expected_kind: &str,
+) -> Result<Value, ApiError> {
     let content_type = content_type(headers);
     let mut object: Value = match content_type.as_str() {
         protobuf::PROTOBUF => protobuf::decode(body)
@@ -301,10 +341,9 @@ fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value,
             "the body of the request must be a JSON object",
         ));
     }
-    let info = store.info();
-    let expected_version = info.api_version();
+    let expected_version = api_versions.first().copied().unwrap_or_default();
     match object.api_version() {
-        Some(version) if version != expected_version => {
+        Some(version) if !api_versions.contains(&version) => {
             return Err(ApiError::bad_request(format!(
                 "the API version in the data ({version}) does not match the expected API version ({expected_version})"
             )));
@@ -312,17 +351,16 @@ fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value,
         _ => {}
     }
     match object.kind() {
-        Some(kind) if kind != info.kind => {
+        Some(kind) if kind != expected_kind => {
             return Err(ApiError::bad_request(format!(
-                "the kind in the data ({kind}) does not match the expected kind ({})",
-                info.kind
+                "the kind in the data ({kind}) does not match the expected kind ({expected_kind})"
             )));
         }
         _ => {}
     }
     if let Some(fields) = object.as_object_mut() {
-        fields.insert("kind".into(), Value::String(info.kind.into()));
-        fields.insert("apiVersion".into(), Value::String(expected_version));
+        fields.insert("kind".into(), Value::String(expected_kind.into()));
+        fields.insert("apiVersion".into(), Value::String(expected_version.into()));
     }
     Ok(object)
 }

@@ -118,7 +118,16 @@ impl ApiServer {
         let query = Query::parse(request.uri().query());
         let headers = request.headers().clone();
         let body = read_body(request).await?;
-        resource::handle(store, &info, &query, &headers, body, &self.shutdown).await
+        resource::handle(
+            &self.registry,
+            store,
+            &info,
+            &query,
+            &headers,
+            body,
+            &self.shutdown,
+        )
+        .await
     }
 
     async fn non_resource(

@@ -30,7 +30,7 @@ mod namespace;
 mod pod;
 mod pod_ephemeral;
 mod pod_update;
-mod quantity;
+pub(crate) mod quantity;
 
 #[cfg(test)]
 mod tests;
