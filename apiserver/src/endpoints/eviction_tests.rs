@@ -171,3 +171,27 @@ fn the_disruption_target_condition_is_set_once() {
     assert_eq!(conditions.len(), 2);
     assert_eq!(conditions[1]["lastTransitionTime"], "2020-01-01T00:00:00Z");
 }
+
+#[test]
+fn protobuf_evictions_as_client_go_sends_them() {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/vnd.kubernetes.protobuf"),
+    );
+    let body = include_bytes!("protobuf/testdata/eviction.pb");
+    let eviction =
+        decode_body_as(&headers, body, &["policy/v1", "policy/v1beta1"], "Eviction").unwrap();
+    assert_eq!(eviction.name(), Some("p"));
+    let options = propagate_dry_run(&eviction["deleteOptions"], false).unwrap();
+    assert_eq!(
+        options,
+        DeleteOptions {
+            uid: Some("u".into()),
+            grace_period: Some(0),
+            propagation_policy: Some("Foreground".into()),
+            dry_run: true,
+            ..DeleteOptions::default()
+        }
+    );
+}
