@@ -92,6 +92,17 @@ async fn namespaces_terminate_until_finalized() {
         "namespaces \"kube-system\" is forbidden: this namespace may not be deleted"
     );
 
+    // Namespaces are never deleted as a collection.
+    let (code, _, _) = raw(
+        &client,
+        "DELETE",
+        "/api/v1/namespaces",
+        "application/json",
+        None,
+    )
+    .await;
+    assert_eq!(code, 405);
+
     // Preconditions are honoured; a dry run changes nothing.
     let wrong = api_error(
         namespaces

@@ -54,9 +54,12 @@ pub async fn handle(
     let write = WriteOptions {
         dry_run: query.dry_run()?,
     };
-    if let Some(subresource) = store.info().subresource(&info.subresource)
-        && !subresource.supports(&info.verb)
-    {
+    // Verbs a resource does not serve (namespaces cannot be deleted as a collection).
+    let verb_served = match store.info().subresource(&info.subresource) {
+        Some(subresource) => subresource.supports(&info.verb),
+        None => !info.subresource.is_empty() || store.info().verbs.contains(&info.verb.as_str()),
+    };
+    if !verb_served {
         return Err(ApiError::method_not_supported(
             &store.qualified_resource(),
             &info.verb,
