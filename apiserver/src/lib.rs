@@ -9,8 +9,10 @@
 //! - [`endpoints`]: the HTTP side: the request handler, discovery, resource verbs, errors as
 //!   `metav1.Status`, patches.
 //! - [`auth`]: authentication (client certificates, tokens) and authorization.
+//! - [`admission`]: upstream's admission checks (NamespaceLifecycle).
 //! - [`options`] and [`app`]: the flags, and the wiring `main` calls.
 
+pub mod admission;
 pub mod app;
 pub mod auth;
 pub mod endpoints;

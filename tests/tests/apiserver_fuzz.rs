@@ -1,7 +1,8 @@
 //! Request fuzzing against a real API server over TLS: thousands of random and mutated requests
 //! (paths, verbs, query parameters, content types, JSON, YAML and patch bodies) must each get
-//! either a success or a `metav1.Status` whose code is the HTTP status, never a 500 and never a
-//! dropped connection (a panic), and the server must still answer afterwards.
+//! either a success or a `metav1.Status` whose code is the HTTP status, never a 500 (except where
+//! upstream answers one too) and never a dropped connection (a panic), and the server must still
+//! answer afterwards.
 
 use http::Request;
 use http_body_util::BodyExt;
@@ -225,8 +226,14 @@ async fn random_requests_get_a_status_and_never_crash_the_server() {
             .unwrap_or_else(|e| panic!("{what}: body cut off: {e}"))
             .to_bytes();
         *codes.entry(status).or_default() += 1;
+        // Upstream answers a strategic merge patch error it does not classify (a list without
+        // its merge key, ...) with 500 InternalError (handlers/patch.go,
+        // interpretStrategicMergePatchError); that is the only 500 allowed here.
+        let unclassified_patch_error = status == 500
+            && content_type == "application/strategic-merge-patch+json"
+            && method == "PATCH";
         assert!(
-            status < 500 || status == 504,
+            status < 500 || status == 504 || unclassified_patch_error,
             "{what}: answered {status}: {bytes:?}"
         );
         if status >= 400 && method != "HEAD" {

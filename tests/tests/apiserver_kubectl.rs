@@ -332,6 +332,75 @@ fn scenario(k: &Kubectl) {
         "configmap \"settings\" deleted"
     );
     k.fails(&["-n", "team-a", "get", "configmap", "settings"]);
+
+    debug_and_terminate(k);
+}
+
+/// `kubectl debug` (pods/ephemeralcontainers) and a namespace's termination, as upstream
+/// answers them when no namespace controller empties the namespace.
+fn debug_and_terminate(k: &Kubectl) {
+    k.ok(&["-n", "team-a", "run", "target", "--image=nginx:1.27"]);
+    k.ok(&[
+        "-n",
+        "team-a",
+        "debug",
+        "target",
+        "--image=busybox:1.36",
+        "--container=debugger",
+        "--target=target",
+    ]);
+    assert_eq!(
+        k.ok(&[
+            "-n",
+            "team-a",
+            "get",
+            "pod",
+            "target",
+            "-o",
+            "jsonpath={.spec.ephemeralContainers[0].name},{.spec.ephemeralContainers[0].targetContainerName}"
+        ]),
+        "debugger,target"
+    );
+    k.ok(&["-n", "team-a", "delete", "pod", "target"]);
+
+    k.ok(&["create", "namespace", "doomed"]);
+    k.ok(&["-n", "doomed", "create", "configmap", "kept"]);
+    assert_eq!(
+        k.fails(&["delete", "namespace", "kube-system"]).trim(),
+        "Error from server (Forbidden): namespaces \"kube-system\" is forbidden: this namespace may not be deleted"
+    );
+    assert_eq!(
+        k.ok(&["delete", "namespace", "doomed", "--wait=false"])
+            .trim(),
+        "namespace \"doomed\" deleted"
+    );
+    let doomed = rows(&k.ok(&["get", "namespace", "doomed"]));
+    assert_eq!(&doomed[1][..2], ["doomed", "Terminating"]);
+    assert_eq!(
+        k.fails(&["-n", "doomed", "create", "configmap", "late"])
+            .trim(),
+        "error: failed to create configmap: configmaps \"late\" is forbidden: unable to create new content in namespace doomed because it is being terminated"
+    );
+    k.ok(&["-n", "doomed", "delete", "configmap", "kept"]);
+    // What the namespace controller does once the namespace is empty.
+    let dir = tempfile::tempdir().unwrap();
+    let finalize = dir.path().join("doomed.json");
+    std::fs::write(
+        &finalize,
+        r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"doomed"},"spec":{"finalizers":[]}}"#,
+    )
+    .unwrap();
+    k.ok(&[
+        "replace",
+        "--raw",
+        "/api/v1/namespaces/doomed/finalize",
+        "-f",
+        finalize.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        k.fails(&["get", "namespace", "doomed"]).trim(),
+        "Error from server (NotFound): namespaces \"doomed\" not found"
+    );
 }
 
 async fn run_with(version: &str) {

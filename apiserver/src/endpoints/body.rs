@@ -32,6 +32,7 @@ pub fn status_response(error: &ApiError) -> Response<ResponseBody> {
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/json"),
     );
+    // As upstream's ErrorNegotiated: a retry period in the Status is also a header.
     if let Some(seconds) = error.retry_after_seconds() {
         response
             .headers_mut()

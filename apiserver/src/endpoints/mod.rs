@@ -9,7 +9,8 @@
 //!   `apiserver_registered_watchers`.
 //! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
 //! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
-//! - [`subresource`]: `scale` and `pods/binding`, served from the parent object.
+//! - [`subresource`]: `scale` and `pods/binding`, served from the parent object;
+//!   [`eviction`]: `pods/eviction`, which honours PodDisruptionBudgets.
 //! - [`query`] and [`body`]: query parameters, JSON answers; [`duplicate_fields`]: duplicate
 //!   keys in JSON bodies, for `fieldValidation`.
 //! - [`status`]: API errors as `metav1.Status`, with upstream's reasons, codes and messages, in
@@ -21,6 +22,7 @@
 pub mod body;
 pub mod discovery;
 pub mod duplicate_fields;
+pub mod eviction;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;

@@ -11,6 +11,7 @@ use hyper::body::Frame;
 use serde_json::Value;
 
 use super::body::{json_response, status_response};
+use super::eviction;
 use super::metrics::{RegisteredWatcher, RequestMetrics};
 use super::patch::{self, PatchType};
 use super::protobuf;
@@ -19,6 +20,8 @@ use super::request_info::RequestInfo;
 use super::status::ApiError;
 use super::subresource;
 use super::table::{self, TableNegotiation, TableOptions};
+use crate::registry::Registry;
+use crate::registry::delete::DeleteOptions;
 use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
@@ -30,16 +33,28 @@ use common::shutdown::Shutdown;
 /// The largest request body accepted, as upstream's 3 MiB limit.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
 
+/// What a resource request may use besides its own store: the other stores (an eviction reads
+/// PodDisruptionBudgets), the shutdown signal that ends watches, and the metrics.
+pub struct Context<'a> {
+    pub registry: &'a Registry,
+    pub shutdown: &'a Shutdown,
+    pub metrics: &'a RequestMetrics,
+}
+
 /// Answers one resource request on `store`.
 pub async fn handle(
+    context: Context<'_>,
     store: &Store,
     info: &RequestInfo,
     query: &Query,
     headers: &HeaderMap,
     body: Bytes,
-    shutdown: &Shutdown,
-    metrics: &RequestMetrics,
 ) -> Result<Response<ResponseBody>, ApiError> {
+    let Context {
+        registry,
+        shutdown,
+        metrics,
+    } = context;
     let namespaced = store.info().namespaced;
     if namespaced && info.namespace.is_empty() && !info.name.is_empty() {
         return Err(ApiError::not_found_path());
@@ -51,9 +66,25 @@ pub async fn handle(
     let write = WriteOptions {
         dry_run: query.dry_run()?,
     };
+    // Verbs a resource does not serve (namespaces cannot be deleted as a collection).
+    let verb_served = match store.info().subresource(&info.subresource) {
+        Some(subresource) => subresource.supports(&info.verb),
+        None => !info.subresource.is_empty() || store.info().verbs.contains(&info.verb.as_str()),
+    };
+    if !verb_served {
+        return Err(ApiError::method_not_supported(
+            &store.qualified_resource(),
+            &info.verb,
+        ));
+    }
+    let plural = store.info().plural;
     let scope = match info.subresource.as_str() {
         "" => UpdateScope::Main,
         "status" if store.info().has_status() => UpdateScope::Status,
+        "finalize" if plural == "namespaces" => UpdateScope::Subresource("finalize"),
+        "ephemeralcontainers" if plural == "pods" => {
+            UpdateScope::Subresource("ephemeralcontainers")
+        }
         "scale" if store.info().subresource("scale").is_some() => {
             let name = &info.name;
             let content_type = content_type(headers);
@@ -68,8 +99,19 @@ pub async fn handle(
             )
             .await;
         }
-        "binding" if store.info().plural == "pods" && info.verb == "create" => {
+        "binding" if plural == "pods" => {
             return subresource::bind(store, namespace, &info.name, &body, write).await;
+        }
+        "eviction" if plural == "pods" => {
+            let request = eviction::EvictionRequest {
+                namespace: namespace.unwrap_or_default(),
+                name: &info.name,
+                headers,
+                query,
+                body: &body,
+                dry_run: write.dry_run,
+            };
+            return eviction::evict(registry, store, &request).await;
         }
         "log" | "exec" | "attach" | "portforward" | "proxy"
             if store.info().subresource(&info.subresource).is_some() =>
@@ -170,30 +212,28 @@ pub async fn handle(
             with_warnings(json_response(StatusCode::OK, &patched), &warnings)
         }
         "delete" => {
-            let options = delete_options(&body)?;
-            let dry_run = write.dry_run || options.dry_run;
-            let deleted = store
-                .delete(
-                    namespace,
-                    &info.name,
-                    options.uid.as_deref(),
-                    options.resource_version.as_deref(),
-                    options.grace_period.or(query
-                        .parse_or("gracePeriodSeconds", -1i64)
-                        .ok()
-                        .filter(|g| *g >= 0)),
-                    WriteOptions { dry_run },
-                )
-                .await?;
-            json_response(StatusCode::OK, &deleted)
+            let mut options = delete_options(&body, query)?;
+            options.dry_run |= write.dry_run;
+            let deleted = store.delete(namespace, &info.name, &options).await?;
+            // Upstream answers 202 when the object stays and the client asked for its
+            // dependents to be deleted (`orphanDependents: false`).
+            let status = match (deleted.removed, options.orphan_dependents) {
+                (false, Some(false)) => StatusCode::ACCEPTED,
+                _ => StatusCode::OK,
+            };
+            json_response(status, &deleted.object)
         }
         "deletecollection" => {
             let list = store.list(namespace, &list_options(query)?).await?;
+            let options = DeleteOptions {
+                dry_run: write.dry_run,
+                ..DeleteOptions::default()
+            };
             let mut deleted = Vec::new();
             for item in list["items"].as_array().into_iter().flatten() {
                 let Some(name) = item.name() else { continue };
-                match store.delete(namespace, name, None, None, None, write).await {
-                    Ok(object) => deleted.push(object),
+                match store.delete(namespace, name, &options).await {
+                    Ok(done) => deleted.push(done.object),
                     Err(e) if e.code() == 404 => {}
                     Err(e) => return Err(e),
                 }
@@ -229,10 +269,25 @@ fn typed(
     object: Value,
     problems: &mut Vec<String>,
 ) -> Result<Value, ApiError> {
+    let info = store.info();
+    typed_as(
+        (info.group, info.version, info.kind),
+        query,
+        object,
+        problems,
+    )
+}
+
+/// [`typed`] for the kind `(group, version, kind)`, which a subresource may name.
+pub(super) fn typed_as(
+    (group, version, kind): (&str, &str, &str),
+    query: &Query,
+    object: Value,
+    problems: &mut Vec<String>,
+) -> Result<Value, ApiError> {
     let validation = FieldValidation::parse(query.get("fieldValidation").unwrap_or(""))
         .map_err(ApiError::bad_request)?;
-    let info = store.info();
-    let decoded = crate::registry::typed::decode(info.group, info.version, info.kind, &object)
+    let decoded = crate::registry::typed::decode(group, version, kind, &object)
         .map_err(ApiError::bad_request)?;
     let mut strict: Vec<String> = decoded
         .unknown_fields
@@ -252,8 +307,6 @@ fn typed(
         FieldValidation::Strict if !strict.is_empty() => Err(ApiError::bad_request(format!(
             "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
             strict.join(", "),
-            kind = info.kind,
-            version = info.version,
         ))),
         FieldValidation::Warn => {
             *problems = strict;
@@ -264,7 +317,7 @@ fn typed(
 }
 
 /// Adds `Warning: 299 - "..."` headers, as upstream reports dropped fields.
-fn with_warnings(
+pub(super) fn with_warnings(
     response: Result<Response<ResponseBody>, ApiError>,
     warnings: &[String],
 ) -> Result<Response<ResponseBody>, ApiError> {
@@ -278,7 +331,7 @@ fn with_warnings(
     Ok(response)
 }
 
-fn content_type(headers: &HeaderMap) -> String {
+pub(super) fn content_type(headers: &HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -294,6 +347,18 @@ fn content_type(headers: &HeaderMap) -> String {
 
 /// Decodes a create or update body and checks its kind and apiVersion against the URL.
 fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let info = store.info();
+    decode_body_as(headers, body, &[&info.api_version()], info.kind)
+}
+
+/// Decodes a body that must be a `kind` in one of the `api_versions` (the first is the one
+/// set when the body names none).
+pub(super) fn decode_body_as(
+    headers: &HeaderMap,
+    body: &[u8],
+    api_versions: &[&str],
+    expected_kind: &str,
+) -> Result<Value, ApiError> {
     let content_type = content_type(headers);
     let mut object: Value = match content_type.as_str() {
         protobuf::PROTOBUF => protobuf::decode(body)
@@ -316,10 +381,9 @@ fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value,
             "the body of the request must be a JSON object",
         ));
     }
-    let info = store.info();
-    let expected_version = info.api_version();
+    let expected_version = api_versions.first().copied().unwrap_or_default();
     match object.api_version() {
-        Some(version) if version != expected_version => {
+        Some(version) if !api_versions.contains(&version) => {
             return Err(ApiError::bad_request(format!(
                 "the API version in the data ({version}) does not match the expected API version ({expected_version})"
             )));
@@ -327,17 +391,16 @@ fn decode_body(store: &Store, headers: &HeaderMap, body: &[u8]) -> Result<Value,
         _ => {}
     }
     match object.kind() {
-        Some(kind) if kind != info.kind => {
+        Some(kind) if kind != expected_kind => {
             return Err(ApiError::bad_request(format!(
-                "the kind in the data ({kind}) does not match the expected kind ({})",
-                info.kind
+                "the kind in the data ({kind}) does not match the expected kind ({expected_kind})"
             )));
         }
         _ => {}
     }
     if let Some(fields) = object.as_object_mut() {
-        fields.insert("kind".into(), Value::String(info.kind.into()));
-        fields.insert("apiVersion".into(), Value::String(expected_version));
+        fields.insert("kind".into(), Value::String(expected_kind.into()));
+        fields.insert("apiVersion".into(), Value::String(expected_version.into()));
     }
     Ok(object)
 }
@@ -356,17 +419,22 @@ fn list_options(query: &Query) -> Result<ListOptions, ApiError> {
     })
 }
 
-#[derive(Default)]
-struct DeleteOptions {
-    uid: Option<String>,
-    resource_version: Option<String>,
-    grace_period: Option<i64>,
-    dry_run: bool,
-}
-
-fn delete_options(body: &[u8]) -> Result<DeleteOptions, ApiError> {
+/// `DeleteOptions` from the body or, when there is none, from the query, as upstream.
+fn delete_options(body: &[u8], query: &Query) -> Result<DeleteOptions, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(DeleteOptions::default());
+        let grace_period = query
+            .parse_or("gracePeriodSeconds", -1i64)
+            .ok()
+            .filter(|g| *g >= 0);
+        return Ok(DeleteOptions {
+            grace_period,
+            propagation_policy: query
+                .get("propagationPolicy")
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned),
+            orphan_dependents: query.optional_flag("orphanDependents")?,
+            ..DeleteOptions::default()
+        });
     }
     let value: Value = if body.starts_with(protobuf::MAGIC) {
         protobuf::decode(body)
@@ -376,17 +444,7 @@ fn delete_options(body: &[u8]) -> Result<DeleteOptions, ApiError> {
         serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?
     };
-    let preconditions = value.get("preconditions");
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    Ok(DeleteOptions {
-        uid: text(preconditions.and_then(|p| p.get("uid"))),
-        resource_version: text(preconditions.and_then(|p| p.get("resourceVersion"))),
-        grace_period: value.get("gracePeriodSeconds").and_then(Value::as_i64),
-        dry_run: value
-            .get("dryRun")
-            .and_then(Value::as_array)
-            .is_some_and(|d| d.iter().any(|v| v == "All")),
-    })
+    Ok(DeleteOptions::from_json(&value))
 }
 
 /// Streams watch events as newline-delimited JSON until the client leaves, `timeoutSeconds`

@@ -133,16 +133,12 @@ impl ApiServer {
         let query = Query::parse(request.uri().query());
         let headers = request.headers().clone();
         let body = read_body(request).await?;
-        resource::handle(
-            store,
-            &info,
-            &query,
-            &headers,
-            body,
-            &self.shutdown,
-            &self.request_metrics,
-        )
-        .await
+        let context = resource::Context {
+            registry: &self.registry,
+            shutdown: &self.shutdown,
+            metrics: &self.request_metrics,
+        };
+        resource::handle(context, store, &info, &query, &headers, body).await
     }
 
     async fn non_resource(

@@ -573,10 +573,12 @@ pub enum ApiError {
     /// 401 Unauthorized (`NewUnauthorized`); an empty message becomes `not authorized`.
     Unauthorized(String),
     /// 403 Forbidden (`NewForbidden`); `resource` may be empty (non-resource requests).
+    /// `causes` are extra `details.causes` some callers add (NamespaceLifecycle admission).
     Forbidden {
         resource: String,
         name: String,
         detail: String,
+        causes: Vec<StatusCause>,
     },
     /// 405 MethodNotAllowed (`NewMethodNotSupported`).
     MethodNotSupported { resource: String, verb: String },
@@ -750,6 +752,7 @@ impl ApiError {
             resource,
             name,
             detail: msg,
+            causes: Vec::new(),
         }
     }
 
@@ -826,6 +829,7 @@ impl ApiError {
                 resource,
                 name,
                 detail,
+                ..
             } => match (&**resource, &**name) {
                 ("", _) => format!("forbidden: {detail}"),
                 (resource, "") => format!("{resource} is forbidden: {detail}"),
@@ -917,8 +921,13 @@ impl ApiError {
         Some(match self {
             Self::NotFound { resource, name }
             | Self::AlreadyExists { resource, name }
-            | Self::Conflict { resource, name, .. }
-            | Self::Forbidden { resource, name, .. } => d(resource, name, vec![], 0),
+            | Self::Conflict { resource, name, .. } => d(resource, name, vec![], 0),
+            Self::Forbidden {
+                resource,
+                name,
+                causes,
+                ..
+            } => d(resource, name, causes.clone(), 0),
             Self::GenerateNameConflict {
                 resource,
                 name,

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::body::json_response;
 use super::patch::{self, PatchType};
 use super::status::{ApiError, FieldError};
+use crate::admission::namespace_lifecycle;
 use crate::registry::object::{ObjectMeta, now_rfc3339};
 use crate::registry::selector::from_label_selector_json;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
@@ -127,6 +128,10 @@ pub async fn bind(
 ) -> Result<Response<ResponseBody>, ApiError> {
     let binding: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid Binding: {e}")))?;
+    if let Some(namespace) = namespace {
+        pods.admit_create(namespace, &namespace_lifecycle::name_for_create(&binding))
+            .await?;
+    }
     let node = binding["target"]["name"].as_str().unwrap_or("").to_owned();
     if node.is_empty() {
         return Err(ApiError::invalid(

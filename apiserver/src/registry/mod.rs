@@ -7,8 +7,8 @@
 //! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split);
 //!   [`core`] holds the strategies of core/v1 resources.
 //! - [`defaults`]: upstream's defaulting functions (`SetDefaults_*`), per API group.
-//! - [`store`]: the generic store (create, get, update, delete); [`list`] and [`watch`] add
-//!   LIST with paging and WATCH.
+//! - [`store`]: the generic store (create, get, update), [`delete`] its DELETE; [`list`] and
+//!   [`watch`] add LIST with paging and WATCH.
 //! - [`selector`]: label and field selectors, parsed and matched as upstream does.
 //! - [`typed`]: decoding through the `k8s-openapi` types (wrong types, unknown fields).
 //! - [`validation`]: validation every resource shares (object names);
@@ -17,6 +17,7 @@
 pub mod conversion;
 pub mod core;
 pub mod defaults;
+pub mod delete;
 pub mod list;
 pub mod object;
 pub mod resources;

@@ -1,7 +1,8 @@
 //! The one generic store behind every resource, as upstream's
 //! `k8s.io/apiserver/pkg/registry/generic/registry/store.go`: create, get, update (with the
-//! spec/status split), guarded updates for patches, and deletion with finalizers, over the
-//! storage contract. Lists and watches live in [`super::list`] and [`super::watch`].
+//! spec/status split), and guarded updates for patches and subresources, over the storage
+//! contract. Deletion lives in [`super::delete`], lists and watches in [`super::list`] and
+//! [`super::watch`].
 //!
 //! Objects are stored as JSON without `metadata.resourceVersion`; it is set from the storage
 //! revision on every read, as upstream does.
@@ -13,6 +14,7 @@ use serde_json::Value;
 
 use super::conversion;
 use super::defaults::apply_defaults;
+use super::delete::{finalizers, is_deleting};
 use super::object::{
     ObjectMeta, metadata_mut, name_suffix, new_uid, now_rfc3339, parse_resource_version,
     set_resource_version,
@@ -22,11 +24,12 @@ use super::strategy::{GenericStrategy, Strategy};
 use super::validation::{NameRule, validate_name};
 use super::validation_rules;
 use super::watch::RecentlyDecoded;
+use crate::admission::namespace_lifecycle;
 use crate::endpoints::status::{ApiError, FieldError};
 use crate::storage::{self, KeyValue, Storage};
 
 /// How many times a guarded update is retried after losing a race.
-const UPDATE_RETRIES: usize = 16;
+pub(super) const UPDATE_RETRIES: usize = 16;
 
 pub struct Store {
     pub(super) storage: Arc<dyn Storage>,
@@ -46,6 +49,9 @@ pub enum UpdateScope {
     Status,
     /// Server-internal updates (binding): everything the change computes is kept.
     Whole,
+    /// A subresource whose strategy says what may change (`namespaces/finalize`,
+    /// `pods/ephemeralcontainers`); status and server-set metadata stay as stored.
+    Subresource(&'static str),
 }
 
 impl UpdateScope {
@@ -110,7 +116,7 @@ impl Store {
         Ok(conversion::from_storage(self.info, object))
     }
 
-    fn encode(&self, object: &Value) -> Result<Bytes, ApiError> {
+    pub(super) fn encode(&self, object: &Value) -> Result<Bytes, ApiError> {
         let mut stored = conversion::to_storage(self.info, object.clone());
         metadata_mut(&mut stored).remove("resourceVersion");
         serde_json::to_vec(&stored)
@@ -126,37 +132,6 @@ impl Store {
         ApiError::invalid(self.qualified_kind(), name, causes)
     }
 
-    /// Checks that the namespace of a namespaced create exists and is not terminating, as
-    /// upstream's NamespaceLifecycle admission does.
-    async fn check_namespace(&self, namespace: &str) -> Result<(), ApiError> {
-        let key = format!("/registry/namespaces/{namespace}");
-        let found = self
-            .storage
-            .get(&key, None)
-            .await
-            .map_err(|e| self.storage_error(namespace, e))?;
-        let Some(kv) = found.kv else {
-            return Err(ApiError::not_found("namespaces", namespace));
-        };
-        let namespace_object: Value = serde_json::from_slice(&kv.value).unwrap_or(Value::Null);
-        let terminating = namespace_object
-            .get("status")
-            .and_then(|s| s.get("phase"))
-            .and_then(Value::as_str)
-            == Some("Terminating")
-            || namespace_object
-                .get("metadata")
-                .and_then(|m| m.get("deletionTimestamp"))
-                .is_some();
-        if terminating {
-            return Err(ApiError::forbidden_namespace_terminating(
-                &self.qualified_resource(),
-                namespace,
-            ));
-        }
-        Ok(())
-    }
-
     /// Creates an object. `namespace` comes from the URL; the body must agree with it.
     pub async fn create(
         &self,
@@ -164,6 +139,11 @@ impl Store {
         mut object: Value,
         options: WriteOptions,
     ) -> Result<Value, ApiError> {
+        // Admission sees the object before names are generated or anything is validated.
+        if let Some(namespace) = namespace {
+            self.admit_create(namespace, &namespace_lifecycle::name_for_create(&object))
+                .await?;
+        }
         let metadata = metadata_mut(&mut object);
         let name = match metadata.get("name").and_then(Value::as_str) {
             Some(name) if !name.is_empty() => name.to_owned(),
@@ -205,9 +185,6 @@ impl Store {
         if !causes.is_empty() {
             return Err(self.invalid(&name, causes));
         }
-        if let Some(namespace) = namespace {
-            self.check_namespace(namespace).await?;
-        }
         if options.dry_run {
             return Ok(object);
         }
@@ -224,6 +201,18 @@ impl Store {
         };
         set_resource_version(&mut object, stored.mod_revision);
         Ok(object)
+    }
+
+    /// NamespaceLifecycle admission of a create named `name` in `namespace`, for creates that
+    /// do not go through [`Store::create`] (`pods/eviction`, `pods/binding`).
+    pub async fn admit_create(&self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        namespace_lifecycle::admit_create(
+            self.storage.as_ref(),
+            &self.qualified_resource(),
+            namespace,
+            name,
+        )
+        .await
     }
 
     pub async fn get(&self, namespace: Option<&str>, name: &str) -> Result<Value, ApiError> {
@@ -290,9 +279,15 @@ impl Store {
             self.check_identity(&mut new, namespace, name)?;
             match scope {
                 UpdateScope::Status => self.generic.prepare_for_status_update(&mut new, &old),
+                // The strategy first, so generation follows what it left of the change.
                 UpdateScope::Main => {
-                    self.generic.prepare_for_update(&mut new, &old);
                     self.strategy.prepare_for_update(&mut new, &old);
+                    self.generic.prepare_for_update(&mut new, &old);
+                }
+                UpdateScope::Subresource(subresource) => {
+                    self.strategy
+                        .prepare_for_subresource_update(subresource, &mut new, &old);
+                    self.generic.prepare_for_update(&mut new, &old);
                 }
                 UpdateScope::Whole => {
                     let status = new.get("status").cloned();
@@ -303,15 +298,22 @@ impl Store {
                 }
             }
             apply_defaults(self.info.group, self.info.kind, &mut new);
-            let mut causes = validation_rules::validate(self.info.group, self.info.kind, &new);
-            if scope == UpdateScope::Main {
-                causes.extend(validation_rules::validate_update(
-                    self.info.group,
-                    self.info.kind,
-                    &new,
-                    &old,
-                ));
-            }
+            let (group, kind) = (self.info.group, self.info.kind);
+            let mut causes = match scope {
+                UpdateScope::Main => validation_rules::validate_update(group, kind, &new, &old),
+                UpdateScope::Subresource(subresource) => {
+                    validation_rules::validate_subresource_update(
+                        group,
+                        kind,
+                        subresource,
+                        &new,
+                        &old,
+                    )
+                }
+                UpdateScope::Status | UpdateScope::Whole => {
+                    validation_rules::validate_existing(group, kind, &new)
+                }
+            };
             causes.extend(self.strategy.validate(&new));
             causes.extend(self.strategy.validate_update(&new, &old));
             if !causes.is_empty() {
@@ -321,7 +323,10 @@ impl Store {
                 return Ok(new);
             }
             // An object being deleted goes away once its last finalizer is removed.
-            if is_deleting(&new) && finalizers(&new).is_empty() {
+            if is_deleting(&new)
+                && finalizers(&new).is_empty()
+                && !self.strategy.holds_deletion(&new)
+            {
                 return match self.storage.delete(&key, Some(current.mod_revision)).await {
                     Ok(_) => {
                         self.strategy.release(self.storage.as_ref(), &new).await;
@@ -383,109 +388,4 @@ impl Store {
         }
         Ok(())
     }
-
-    /// Deletes an object. With finalizers it is only marked (`deletionTimestamp`) and stays
-    /// until they are removed. `precondition_uid`/`precondition_rv` guard the deletion.
-    pub async fn delete(
-        &self,
-        namespace: Option<&str>,
-        name: &str,
-        precondition_uid: Option<&str>,
-        precondition_rv: Option<&str>,
-        grace_period: Option<i64>,
-        options: WriteOptions,
-    ) -> Result<Value, ApiError> {
-        let key = self.key(namespace, name);
-        for _ in 0..UPDATE_RETRIES {
-            let kv = self
-                .storage
-                .get(&key, None)
-                .await
-                .map_err(|e| self.storage_error(name, e))?
-                .kv
-                .ok_or_else(|| ApiError::not_found(self.qualified_resource(), name))?;
-            let mut object = self.decode(&kv)?;
-            if let Some(uid) = precondition_uid
-                && object.uid() != Some(uid)
-            {
-                return Err(ApiError::conflict_precondition(
-                    &self.qualified_resource(),
-                    name,
-                    &format!(
-                        "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                        object.uid().unwrap_or_default()
-                    ),
-                ));
-            }
-            if let Some(rv) = precondition_rv
-                && object.resource_version() != Some(rv)
-            {
-                return Err(ApiError::conflict_precondition(
-                    &self.qualified_resource(),
-                    name,
-                    &format!(
-                        "Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {}",
-                        object.resource_version().unwrap_or_default()
-                    ),
-                ));
-            }
-            if options.dry_run {
-                return Ok(object);
-            }
-            let grace = self.strategy.deletion_grace(&object, grace_period);
-            if !finalizers(&object).is_empty() || grace.is_some() {
-                let current_grace = object["metadata"]["deletionGracePeriodSeconds"].as_i64();
-                let shorter = matches!((grace, current_grace), (Some(new), Some(old)) if new < old);
-                if is_deleting(&object) && !shorter {
-                    return Ok(object);
-                }
-                let grace = grace.unwrap_or(0);
-                let at = jiff::Timestamp::now()
-                    .checked_add(jiff::SignedDuration::from_secs(grace))
-                    .unwrap_or_else(|_| jiff::Timestamp::now());
-                metadata_mut(&mut object).insert(
-                    "deletionTimestamp".into(),
-                    Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
-                );
-                metadata_mut(&mut object).insert("deletionGracePeriodSeconds".into(), grace.into());
-                match self
-                    .storage
-                    .update(&key, self.encode(&object)?, kv.mod_revision, 0)
-                    .await
-                {
-                    Ok(stored) => {
-                        set_resource_version(&mut object, stored.mod_revision);
-                        return Ok(object);
-                    }
-                    Err(storage::Error::Conflict { .. }) => continue,
-                    Err(e) => return Err(self.storage_error(name, e)),
-                }
-            }
-            match self.storage.delete(&key, Some(kv.mod_revision)).await {
-                Ok(_) => {
-                    self.strategy.release(self.storage.as_ref(), &object).await;
-                    return Ok(object);
-                }
-                Err(storage::Error::Conflict { .. }) => continue,
-                Err(e) => return Err(self.storage_error(name, e)),
-            }
-        }
-        Err(ApiError::conflict_modified(self.qualified_resource(), name))
-    }
-}
-
-fn finalizers(object: &Value) -> Vec<&str> {
-    object
-        .get("metadata")
-        .and_then(|m| m.get("finalizers"))
-        .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-fn is_deleting(object: &Value) -> bool {
-    object
-        .get("metadata")
-        .and_then(|m| m.get("deletionTimestamp"))
-        .is_some_and(|t| !t.is_null())
 }

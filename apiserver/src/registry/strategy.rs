@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use super::delete::{DeleteAction, DeleteOptions};
 use super::object::metadata_mut;
 use super::resources::ResourceInfo;
 use crate::endpoints::status::{ApiError, FieldError};
@@ -43,6 +44,23 @@ pub trait Strategy: Send + Sync + 'static {
     fn deletion_grace(&self, _object: &Value, _requested: Option<i64>) -> Option<i64> {
         None
     }
+
+    /// What a DELETE of `object` (which exists and passed its preconditions) does, where the
+    /// resource overrides upstream's generic deletion (namespaces).
+    fn on_delete(&self, _object: &Value, _options: &DeleteOptions) -> DeleteAction {
+        DeleteAction::Generic
+    }
+
+    /// Whether `object`, being deleted and without `metadata.finalizers`, must still stay
+    /// (a namespace with `spec.finalizers`).
+    fn holds_deletion(&self, _object: &Value) -> bool {
+        false
+    }
+
+    /// What an update through `subresource` may change, before it is validated: `new` is
+    /// what the client sent, `old` what is stored. Status and server-set metadata are kept
+    /// afterwards by the generic rules.
+    fn prepare_for_subresource_update(&self, _subresource: &str, _new: &mut Value, _old: &Value) {}
 
     /// Reserves what a valid new object needs from shared pools (cluster IPs, node ports)
     /// before it is stored, filling the object in.

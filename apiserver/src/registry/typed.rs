@@ -91,6 +91,7 @@ typed_kinds! {
     ("networking.k8s.io", "v1", "Ingress") => networking::Ingress,
     ("networking.k8s.io", "v1", "IngressClass") => networking::IngressClass,
     ("networking.k8s.io", "v1", "NetworkPolicy") => networking::NetworkPolicy,
+    ("policy", "v1", "Eviction") => policy::Eviction,
     ("policy", "v1", "PodDisruptionBudget") => policy::PodDisruptionBudget,
     ("rbac.authorization.k8s.io", "v1", "ClusterRole") => rbac::ClusterRole,
     ("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding") => rbac::ClusterRoleBinding,

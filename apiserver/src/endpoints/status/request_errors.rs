@@ -33,14 +33,13 @@ impl ApiError {
         Self::forbidden_by_authorizer(&denied, reason)
     }
 
-    /// 403 for a create in a namespace that is being deleted (NamespaceLifecycle admission).
-    pub fn forbidden_namespace_terminating(resource: &str, namespace: &str) -> Self {
+    /// 403 for deleting a system namespace (NamespaceLifecycle admission).
+    pub fn namespace_may_not_be_deleted(name: &str) -> Self {
         Self::Forbidden {
-            resource: resource.into(),
-            name: String::new(),
-            detail: format!(
-                "unable to create new content in namespace {namespace} because it is being terminated"
-            ),
+            resource: "namespaces".into(),
+            name: name.into(),
+            detail: "this namespace may not be deleted".into(),
+            causes: Vec::new(),
         }
     }
 

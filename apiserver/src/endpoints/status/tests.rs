@@ -378,6 +378,7 @@ fn forbidden() {
         resource: resource.into(),
         name: name.into(),
         detail: "nope".into(),
+        causes: Vec::new(),
     };
     assert_eq!(forbidden("", "").to_string(), "forbidden: nope");
     assert_eq!(forbidden("pods", "").to_string(), "pods is forbidden: nope");

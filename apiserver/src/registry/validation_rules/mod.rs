@@ -4,9 +4,10 @@
 //!
 //! Objects arrive as `serde_json::Value` that were decoded through the typed models and defaulted
 //! with upstream's defaults, so the rules read JSON field names and treat a wrong JSON type like an
-//! absent field (never panicking). Covered kinds: Pod, PodTemplate, Deployment, ReplicaSet,
-//! StatefulSet, DaemonSet, Job, CronJob, ConfigMap, Secret; every kind gets the ObjectMeta
-//! label/annotation checks. Object names are validated elsewhere (`registry::validation`).
+//! absent field (never panicking). Covered kinds: Namespace, Pod (with its ephemeral
+//! containers), PodTemplate, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
+//! ConfigMap, Secret; every kind gets the ObjectMeta label/annotation checks. Object names are
+//! validated elsewhere (`registry::validation`).
 //!
 //! Where upstream prints a Go composite with `%#v` (`map[string]string{"app":"x"}`,
 //! `intstr.IntOrString{...}`, `v1.LabelSelector{...}`) the rendering is carried in the error's
@@ -25,18 +26,34 @@ mod batch;
 mod config;
 mod meta;
 mod names;
+mod namespace;
 mod pod;
+mod pod_ephemeral;
 mod pod_update;
-mod quantity;
+pub(crate) mod quantity;
 
 #[cfg(test)]
 mod tests;
 
 /// Validates a create (upstream's `Strategy.Validate`) of `kind` in API `group` ("" for core).
 pub fn validate(group: &str, kind: &str, object: &Value) -> Vec<FieldError> {
+    match (group, kind) {
+        ("", "Pod") => {
+            let mut errs = meta::validate_object_meta(object);
+            errs.extend(pod::validate_pod_create(object));
+            errs
+        }
+        _ => validate_existing(group, kind, object),
+    }
+}
+
+/// The rules an object must meet whenever it is written: [`validate`] without the rules only
+/// a create checks (a pod's ephemeral containers may only be added after its create).
+pub fn validate_existing(group: &str, kind: &str, object: &Value) -> Vec<FieldError> {
     let mut errs = meta::validate_object_meta(object);
     match (group, kind) {
-        ("", "Pod") => errs.extend(pod::validate_pod(object)),
+        ("", "Namespace") => errs.extend(namespace::validate_namespace(object)),
+        ("", "Pod") => errs.extend(pod::validate_pod_metadata_and_spec(object)),
         ("", "PodTemplate") => {
             let tmpl = object.get("template").unwrap_or(&Value::Null);
             errs.extend(pod::validate_pod_template_spec(tmpl, "template"));
@@ -57,7 +74,7 @@ pub fn validate(group: &str, kind: &str, object: &Value) -> Vec<FieldError> {
 /// Validates an update (upstream's `Strategy.ValidateUpdate`): the new object's own rules plus
 /// the kind's update rules (immutable fields, pod spec mutability).
 pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec<FieldError> {
-    let mut errs = validate(group, kind, new);
+    let mut errs = validate_existing(group, kind, new);
     match (group, kind) {
         ("", "Pod") => errs.extend(pod_update::validate_pod_update(new, old)),
         ("", "ConfigMap") => errs.extend(config::validate_config_map_update(new, old)),
@@ -73,6 +90,29 @@ pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec
         _ => {}
     }
     errs
+}
+
+/// Validates an update through a subresource whose strategy has its own rules
+/// (`ValidateNamespaceFinalizeUpdate`, `ValidatePodEphemeralContainersUpdate`); other
+/// subresources check the object's own rules.
+pub fn validate_subresource_update(
+    group: &str,
+    kind: &str,
+    subresource: &str,
+    new: &Value,
+    old: &Value,
+) -> Vec<FieldError> {
+    match (group, kind, subresource) {
+        ("", "Namespace", "finalize") => {
+            let mut errs = meta::validate_object_meta(new);
+            errs.extend(namespace::validate_namespace_finalize(new));
+            errs
+        }
+        ("", "Pod", "ephemeralcontainers") => {
+            pod_ephemeral::validate_ephemeral_containers_update(new, old)
+        }
+        _ => validate_existing(group, kind, new),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

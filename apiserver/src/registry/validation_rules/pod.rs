@@ -10,6 +10,7 @@ use super::names::{
     dns1123_label, dns1123_subdomain, inclusive_range_error, port_name, port_num,
     relaxed_env_var_name,
 };
+use super::pod_ephemeral::validate_ephemeral_containers;
 use super::quantity::Quantity;
 use super::{arr_of, child, int_of, obj_of, str_of, str_or_empty};
 use crate::endpoints::status::FieldError;
@@ -48,16 +49,23 @@ const VOLUME_SOURCES: &[&str] = &[
     "image",
 ];
 
-/// `ValidatePodCreate` minus ObjectMeta (see `meta`).
-pub fn validate_pod(pod: &Value) -> Vec<FieldError> {
-    let spec = child(pod, "spec");
-    let mut errs = validate_pod_spec(spec, "spec");
-    if !arr_of(spec, "ephemeralContainers").is_empty() {
+/// `ValidatePodCreate` minus ObjectMeta (see `meta`): ephemeral containers only come later,
+/// through `pods/ephemeralcontainers`.
+pub fn validate_pod_create(pod: &Value) -> Vec<FieldError> {
+    let mut errs = validate_pod_metadata_and_spec(pod);
+    if !arr_of(child(pod, "spec"), "ephemeralContainers").is_empty() {
         errs.push(FieldError::forbidden(
             "spec.ephemeralContainers",
             "cannot be set on create",
         ));
     }
+    errs
+}
+
+/// `validatePodMetadataAndSpec` minus ObjectMeta: what every write of a pod checks.
+pub fn validate_pod_metadata_and_spec(pod: &Value) -> Vec<FieldError> {
+    let spec = child(pod, "spec");
+    let mut errs = validate_pod_spec(spec, "spec");
     for field in ["containers", "initContainers"] {
         errs.extend(validate_containers_only_for_pod(
             arr_of(spec, field),
@@ -72,17 +80,20 @@ pub fn validate_containers_only_for_pod(containers: &[Value], path: &str) -> Vec
     containers
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| {
-            let image = str_or_empty(c, "image");
-            (image.trim() != image).then(|| {
-                FieldError::invalid(
-                    format!("{path}[{i}].image"),
-                    image,
-                    "must not have leading or trailing whitespace",
-                )
-            })
-        })
+        .filter_map(|(i, c)| validate_container_only_for_pod(c, &format!("{path}[{i}]")))
         .collect()
+}
+
+/// `validateContainerOnlyForPod` of one container at `path`.
+pub fn validate_container_only_for_pod(c: &Value, path: &str) -> Option<FieldError> {
+    let image = str_or_empty(c, "image");
+    (image.trim() != image).then(|| {
+        FieldError::invalid(
+            format!("{path}.image"),
+            image,
+            "must not have leading or trailing whitespace",
+        )
+    })
 }
 
 /// `ValidatePodTemplateSpec` (labels and annotations are at `<path>.labels`, as upstream).
@@ -150,6 +161,13 @@ pub fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
         }
     }
     errs.extend(accumulate_host_ports(inits, &ipath, &mut host_ports));
+    errs.extend(validate_ephemeral_containers(
+        arr_of(spec, "ephemeralContainers"),
+        containers,
+        inits,
+        &volumes,
+        &format!("{path}.ephemeralContainers"),
+    ));
     errs.extend(one_of(
         spec,
         "restartPolicy",
@@ -262,7 +280,11 @@ fn validate_volumes(volumes: &[Value], path: &str) -> (BTreeSet<String>, Vec<Fie
 }
 
 /// `validateContainerCommon` (the covered subset).
-fn validate_container_common(c: &Value, volumes: &BTreeSet<String>, path: &str) -> Vec<FieldError> {
+pub(super) fn validate_container_common(
+    c: &Value,
+    volumes: &BTreeSet<String>,
+    path: &str,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let name = str_or_empty(c, "name");
     let name_path = format!("{path}.name");
