@@ -13,13 +13,18 @@ pub fn json_response(
 ) -> Result<Response<ResponseBody>, ApiError> {
     let bytes = serde_json::to_vec(value)
         .map_err(|e| ApiError::internal("cannot encode the response", e.to_string()))?;
+    Ok(json_bytes_response(status, bytes))
+}
+
+/// A JSON answer already encoded.
+pub fn json_bytes_response(status: StatusCode, bytes: Vec<u8>) -> Response<ResponseBody> {
     let mut response = Response::new(full_body(bytes));
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/json"),
     );
-    Ok(response)
+    response
 }
 
 /// An error as upstream answers it: the Status object with the matching HTTP code.

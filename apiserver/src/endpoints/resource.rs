@@ -10,7 +10,7 @@ use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 use serde_json::Value;
 
-use super::body::{json_response, status_response};
+use super::body::{json_bytes_response, json_response, status_response};
 use super::eviction;
 use super::metrics::{RegisteredWatcher, RequestMetrics};
 use super::patch::{self, PatchType};
@@ -146,18 +146,22 @@ pub async fn handle(
                 None => json_response(StatusCode::OK, &object),
             }
         }
-        "list" => {
-            let list = store.list(namespace, &list_options(query)?).await?;
-            match &table {
-                Some(options) => {
-                    let items = list["items"].as_array().cloned().unwrap_or_default();
-                    let mut answer = render_table(store, &items, options);
-                    answer["metadata"] = list["metadata"].clone();
-                    json_response(StatusCode::OK, &answer)
-                }
-                None => json_response(StatusCode::OK, &list),
+        "list" => match &table {
+            Some(options) => {
+                let mut list = store.list(namespace, &list_options(query)?).await?;
+                let items = match list.get_mut("items").map(Value::take) {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                };
+                let mut answer = render_table(store, &items, options);
+                answer["metadata"] = list["metadata"].take();
+                json_response(StatusCode::OK, &answer)
             }
-        }
+            None => {
+                let list = store.list_json(namespace, &list_options(query)?).await?;
+                Ok(json_bytes_response(StatusCode::OK, list))
+            }
+        },
         "watch" => {
             let info = store.info();
             let registered = metrics.register_watcher(info.group, info.version, info.kind);

@@ -2,14 +2,18 @@
 //! `resourceVersion`/`resourceVersionMatch` semantics of upstream
 //! (`k8s.io/apiserver/pkg/storage/etcd3/store.go` GetList, and the API concepts docs).
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
+use super::conversion;
 use super::object::{ObjectMeta, parse_resource_version};
 use super::selector::{FieldSelector, LabelSelector};
 use super::store::Store;
 use crate::endpoints::status::ApiError;
-use crate::storage::{self, RangeRequest, Revision};
+use crate::storage::{self, KeyValue, RangeRequest, Revision};
 
 /// Query parameters of a LIST (and the selector part of a WATCH).
 #[derive(Clone, Debug, Default)]
@@ -107,12 +111,90 @@ pub fn decode_continue(token: &str) -> Result<(Revision, String), ApiError> {
     Ok((revision, start.to_owned()))
 }
 
+/// The objects a LIST selected, at one revision, before they are rendered.
+struct Listed {
+    /// Each selected object as stored, and decoded when selecting it needed that.
+    items: Vec<(KeyValue, Option<Value>)>,
+    metadata: Map<String, Value>,
+}
+
 impl Store {
+    /// A LIST as a `<Kind>List` value.
     pub async fn list(
         &self,
         namespace: Option<&str>,
         options: &ListOptions,
     ) -> Result<Value, ApiError> {
+        let listed = self.select(namespace, options).await?;
+        let mut items = Vec::with_capacity(listed.items.len());
+        for (kv, decoded) in listed.items {
+            let mut item = match decoded {
+                Some(item) => item,
+                None => self.decode(&kv)?,
+            };
+            if let Some(fields) = item.as_object_mut() {
+                fields.remove("kind");
+                fields.remove("apiVersion");
+            }
+            items.push(item);
+        }
+        Ok(json!({
+            "kind": self.info.list_kind,
+            "apiVersion": self.info.api_version(),
+            "metadata": listed.metadata,
+            "items": items,
+        }))
+    }
+
+    /// A LIST as the JSON of a `<Kind>List`. Objects stored in the served version go from their
+    /// stored bytes to the answer without being decoded (only `metadata.resourceVersion` is
+    /// added, and `kind`/`apiVersion` dropped from each item, as upstream's lists have them).
+    pub async fn list_json(
+        &self,
+        namespace: Option<&str>,
+        options: &ListOptions,
+    ) -> Result<Vec<u8>, ApiError> {
+        let listed = self.select(namespace, options).await?;
+        let stored_as_served = !conversion::converts(self.info);
+        let size: usize = listed.items.iter().map(|(kv, _)| kv.value.len() + 32).sum();
+        let mut out = Vec::with_capacity(size + 256);
+        out.extend_from_slice(b"{\"apiVersion\":");
+        write_json(&mut out, &self.info.api_version())?;
+        out.extend_from_slice(b",\"items\":[");
+        for (i, (kv, decoded)) in listed.items.into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let raw = match &decoded {
+                None if stored_as_served => raw_list_item(&kv.value, kv.mod_revision, &mut out),
+                _ => false,
+            };
+            if !raw {
+                let mut item = match decoded {
+                    Some(item) => item,
+                    None => self.decode(&kv)?,
+                };
+                if let Some(fields) = item.as_object_mut() {
+                    fields.remove("kind");
+                    fields.remove("apiVersion");
+                }
+                write_json(&mut out, &item)?;
+            }
+        }
+        out.extend_from_slice(b"],\"kind\":");
+        write_json(&mut out, &self.info.list_kind)?;
+        out.extend_from_slice(b",\"metadata\":");
+        write_json(&mut out, &listed.metadata)?;
+        out.push(b'}');
+        Ok(out)
+    }
+
+    /// The objects a LIST selects: selectors, paging and resourceVersion semantics.
+    async fn select(
+        &self,
+        namespace: Option<&str>,
+        options: &ListOptions,
+    ) -> Result<Listed, ApiError> {
         let filter = Filter::new(self, &options.label_selector, &options.field_selector)?;
         let prefix = self.info.storage_prefix(namespace);
         let mut not_older_than = None;
@@ -152,30 +234,33 @@ impl Store {
                 .map_err(|e| list_error(self, e, !options.continue_token.is_empty()))?;
             revision = Some(page.revision);
             let fetched = page.kvs.len() as i64;
-            for kv in &page.kvs {
-                last_key = kv.key.clone();
-                let object = self.decode(kv)?;
-                if filter.matches(&object) {
-                    items.push(object);
-                    if options.limit > 0 && items.len() == options.limit {
-                        break;
+            let page_more = page.more;
+            let page_count = page.count;
+            let mut consumed = 0i64;
+            for kv in page.kvs {
+                consumed += 1;
+                last_key.clone_from(&kv.key);
+                if filter.is_everything() {
+                    items.push((kv, None));
+                } else {
+                    let object = self.decode(&kv)?;
+                    if filter.matches(&object) {
+                        items.push((kv, Some(object)));
                     }
+                }
+                if options.limit > 0 && items.len() == options.limit {
+                    break;
                 }
             }
             let stopped_early = options.limit > 0 && items.len() == options.limit;
             if stopped_early {
-                let consumed = page
-                    .kvs
-                    .iter()
-                    .position(|kv| kv.key == last_key)
-                    .map_or(fetched, |i| i as i64 + 1);
-                more = page.more || consumed < fetched;
+                more = page_more || consumed < fetched;
                 if more && filter.is_everything() {
-                    remaining = Some(page.count - consumed);
+                    remaining = Some(page_count - consumed);
                 }
                 break;
             }
-            if !page.more {
+            if !page_more {
                 break;
             }
             start_key = Some(format!("{last_key}\0"));
@@ -196,18 +281,7 @@ impl Store {
                 metadata.insert("remainingItemCount".into(), Value::from(remaining));
             }
         }
-        for item in &mut items {
-            if let Some(fields) = item.as_object_mut() {
-                fields.remove("kind");
-                fields.remove("apiVersion");
-            }
-        }
-        Ok(json!({
-            "kind": self.info.list_kind,
-            "apiVersion": self.info.api_version(),
-            "metadata": metadata,
-            "items": items,
-        }))
+        Ok(Listed { items, metadata })
     }
 
     /// The revision a first page is read at, and how fresh a read from the watch cache must
@@ -255,6 +329,38 @@ impl Store {
     }
 }
 
+/// Writes a stored object as a list item: its stored JSON with `metadata.resourceVersion` set
+/// and `kind`/`apiVersion` left out, without decoding the values. Returns false (and writes
+/// nothing) when the stored JSON is not shaped for it (escaped keys, no object).
+fn raw_list_item(stored: &[u8], revision: Revision, out: &mut Vec<u8>) -> bool {
+    let Ok(mut top) = serde_json::from_slice::<BTreeMap<&str, &RawValue>>(stored) else {
+        return false;
+    };
+    top.remove("kind");
+    top.remove("apiVersion");
+    let mut metadata: BTreeMap<&str, &RawValue> = match top.get("metadata") {
+        Some(raw) => match serde_json::from_str(raw.get()) {
+            Ok(metadata) => metadata,
+            Err(_) => return false,
+        },
+        None => BTreeMap::new(),
+    };
+    let Ok(version) = serde_json::value::to_raw_value(&revision.to_string()) else {
+        return false;
+    };
+    metadata.insert("resourceVersion", &version);
+    let Ok(metadata) = serde_json::value::to_raw_value(&metadata) else {
+        return false;
+    };
+    top.insert("metadata", &metadata);
+    serde_json::to_writer(out, &top).is_ok()
+}
+
+fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) -> Result<(), ApiError> {
+    serde_json::to_writer(out, value)
+        .map_err(|e| ApiError::internal("cannot encode the list", e.to_string()))
+}
+
 fn list_error(store: &Store, error: storage::Error, continuing: bool) -> ApiError {
     match error {
         storage::Error::Compacted { .. } if continuing => ApiError::continue_expired(),
@@ -266,6 +372,32 @@ fn list_error(store: &Store, error: storage::Error, continuing: bool) -> ApiErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_objects_become_list_items_without_decoding() {
+        let stored = json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "namespace": "a", "labels": {"x": "y"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}, "status": {}});
+        let mut out = Vec::new();
+        assert!(raw_list_item(
+            &serde_json::to_vec(&stored).unwrap(),
+            42,
+            &mut out
+        ));
+        let item: Value = serde_json::from_slice(&out).unwrap();
+        let mut expected = stored.clone();
+        expected["metadata"]["resourceVersion"] = json!("42");
+        let fields = expected.as_object_mut().unwrap();
+        fields.remove("kind");
+        fields.remove("apiVersion");
+        assert_eq!(item, expected);
+
+        // Not an object, or escaped keys: the caller decodes instead; nothing is written.
+        let mut out = Vec::new();
+        assert!(!raw_list_item(b"[1]", 1, &mut out));
+        assert!(!raw_list_item(br#"{"a\u0062": 1}"#, 1, &mut out));
+        assert!(out.is_empty());
+    }
 
     #[test]
     fn continue_tokens_round_trip_and_reject_garbage() {
