@@ -299,15 +299,13 @@ impl Store {
                 }
             }
             apply_defaults(self.info.group, self.info.kind, &mut new);
-            let mut causes = validation_rules::validate(self.info.group, self.info.kind, &new);
-            if scope == UpdateScope::Main {
-                causes.extend(validation_rules::validate_update(
-                    self.info.group,
-                    self.info.kind,
-                    &new,
-                    &old,
-                ));
-            }
+            // The main resource gets the update rules (which include the object's own); status
+            // writes only the object's own rules.
+            let (group, kind) = (self.info.group, self.info.kind);
+            let mut causes = match scope {
+                UpdateScope::Main => validation_rules::validate_update(group, kind, &new, &old),
+                _ => validation_rules::validate(group, kind, &new),
+            };
             causes.extend(self.strategy.validate(&new));
             causes.extend(self.strategy.validate_update(&new, &old));
             if !causes.is_empty() {

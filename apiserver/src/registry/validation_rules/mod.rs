@@ -8,9 +8,10 @@
 //! StatefulSet, DaemonSet, Job, CronJob, ConfigMap, Secret; every kind gets the ObjectMeta
 //! label/annotation checks. Object names are validated elsewhere (`registry::validation`).
 //!
-//! Where upstream prints a Go composite with `%#v` (`map[string]string{"app":"x"}`,
-//! `intstr.IntOrString{...}`, `v1.LabelSelector{...}`) the rendering is carried in the error's
-//! detail with `value: None`, so `FieldError`'s `Display` is byte-identical to upstream's.
+//! Upstream 1.34 prints a composite bad value (struct, slice, map) as its JSON; for internal Go
+//! structs without json tags that is `{"Type":"x",...}` with Go field names. Such renderings
+//! are carried in the error's detail with `value: None`, so `FieldError`'s `Display` is
+//! byte-identical to upstream's.
 //!
 //! Deliberate gaps: pod-spec fields not listed in the module's tests (probes, security contexts,
 //! affinity, topology spread, volume-source internals) are not validated; the diff that follows
@@ -119,7 +120,7 @@ fn nonnegative(value: Option<i64>, path: impl std::fmt::Display) -> Option<Field
         .map(|v| FieldError::invalid(path, v, "must be greater than or equal to 0"))
 }
 
-/// A `field.Invalid` whose bad value upstream prints with `%#v`: the Go rendering goes in the
+/// A `field.Invalid` whose bad value upstream prints as Go JSON: the rendering goes in the
 /// detail so `Display` matches upstream byte for byte.
 fn invalid_go(path: impl std::fmt::Display, go_value: &str, detail: &str) -> FieldError {
     let mut e = FieldError::invalid(path, Value::Null, "");
