@@ -8,6 +8,8 @@ use super::{validate, validate_update};
 mod apps;
 mod fuzz;
 mod misc;
+mod networking;
+mod service;
 
 /// `Display` strings of the errors.
 fn msgs(errs: &[crate::endpoints::status::FieldError]) -> Vec<String> {
