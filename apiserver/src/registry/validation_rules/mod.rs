@@ -15,6 +15,12 @@
 //! | ConfigMap, Secret | `config.rs` | keys, sizes, secret types, `immutable` |
 //! | Service | `service.rs` | all of `ValidateService` and `ValidateServiceUpdate` |
 //! | Ingress, IngressClass, NetworkPolicy | `networking.rs` | rules, paths, backends, TLS, class parameters, ports, peers, IP blocks |
+//! | PodDisruptionBudget | `policy.rs` | min/max available, selector, eviction policy |
+//! | Role, ClusterRole, RoleBinding, ClusterRoleBinding | `rbac.rs` | policy rules, aggregation, roleRef, subjects, immutable roleRef |
+//! | PriorityClass | `scheduling.rs` | system names, value bound, preemption policy, immutability |
+//! | Lease | `coordination.rs` | durations, strategy, preferred holder |
+//! | Event (core v1) | `event.rs` | `legacyValidateEvent` |
+//! | HorizontalPodAutoscaler (v2 and v1) | `autoscaling.rs` | replicas, target reference, metrics and targets |
 //!
 //! Upstream 1.34 prints a composite bad value (struct, slice, map) as its JSON; for internal Go
 //! structs without json tags that is `{"Key":"k",...}` with Go field names. Such renderings
@@ -22,25 +28,32 @@
 //! byte-identical to upstream's.
 //!
 //! Deliberate gaps: pod-spec fields not listed in the module's tests (probes, security contexts,
-//! affinity, topology spread, volume-source internals) are not validated, nor are the kinds not
-//! in the table; the diff that follows the first line of the pod-update `Forbidden` message is
-//! our own rendering, not `cmp.Diff`. Gates off in 1.34 are honoured as off
-//! (`StrictIPCIDRValidation`: IPs and CIDRs only need to parse; `RelaxedServiceNameValidation`).
+//! affinity, topology spread, volume-source internals); HPA `behavior`; events written through
+//! `events.k8s.io` (their strict rules); the kinds not in the table. The diff that follows the
+//! first line of the pod-update `Forbidden` message is our own rendering, not `cmp.Diff`. Gates
+//! off in 1.34 are honoured as off (`StrictIPCIDRValidation`: IPs and CIDRs only need to parse;
+//! `RelaxedServiceNameValidation`; `HPAScaleToZero`).
 
 use serde_json::{Map, Value};
 
 use crate::endpoints::status::FieldError;
 
 mod apps;
+mod autoscaling;
 mod batch;
 mod config;
+mod coordination;
+mod event;
 mod ip;
 mod meta;
 mod names;
 mod networking;
 mod pod;
 mod pod_update;
+mod policy;
 mod quantity;
+mod rbac;
+mod scheduling;
 mod service;
 
 #[cfg(test)]
@@ -64,6 +77,7 @@ fn kind_rules(group: &str, kind: &str, o: &Value) -> Vec<FieldError> {
         ("", "ConfigMap") => config::validate_config_map(o),
         ("", "Secret") => config::validate_secret(o),
         ("", "Service") => service::validate_service(o),
+        ("", "Event") => event::validate_event(o),
         ("apps", "Deployment") => apps::validate_deployment(o),
         ("apps", "ReplicaSet") => apps::validate_replica_set(o),
         ("apps", "StatefulSet") => apps::validate_stateful_set(o),
@@ -73,6 +87,14 @@ fn kind_rules(group: &str, kind: &str, o: &Value) -> Vec<FieldError> {
         ("networking.k8s.io", "Ingress") => networking::validate_ingress(o),
         ("networking.k8s.io", "IngressClass") => networking::validate_ingress_class(o),
         ("networking.k8s.io", "NetworkPolicy") => networking::validate_network_policy(o),
+        ("policy", "PodDisruptionBudget") => policy::validate_pdb(o),
+        ("rbac.authorization.k8s.io", "Role") => rbac::validate_role(o, true),
+        ("rbac.authorization.k8s.io", "ClusterRole") => rbac::validate_role(o, false),
+        ("rbac.authorization.k8s.io", "RoleBinding") => rbac::validate_binding(o, true),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding") => rbac::validate_binding(o, false),
+        ("scheduling.k8s.io", "PriorityClass") => scheduling::validate_priority_class(o),
+        ("coordination.k8s.io", "Lease") => coordination::validate_lease(o),
+        ("autoscaling", "HorizontalPodAutoscaler") => autoscaling::validate_hpa(o),
         _ => Vec::new(),
     }
 }
@@ -108,6 +130,12 @@ pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec
             errs.extend(apps::validate_stateful_set_update(new, old));
         }
         ("batch", "Job") => errs.extend(batch::validate_job_update(new, old)),
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
+            errs.extend(rbac::validate_binding_update(new, old));
+        }
+        ("scheduling.k8s.io", "PriorityClass") => {
+            errs.extend(scheduling::validate_priority_class_update(new, old));
+        }
         _ => {}
     }
     errs

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{validate, validate_update};
 
+mod access;
 mod apps;
 mod fuzz;
 mod misc;
