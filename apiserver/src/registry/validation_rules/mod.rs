@@ -14,6 +14,10 @@
 //! | Job, CronJob | `batch.rs` | counts, template, restart policy, schedule, update rules |
 //! | ConfigMap, Secret | `config.rs` | keys, sizes, secret types, `immutable` |
 //! | Service | `service.rs` | all of `ValidateService` and `ValidateServiceUpdate` |
+//! | Endpoints, EndpointSlice | `endpoints.rs` | addresses, ports, address types |
+//! | Node, Namespace | `node.rs` | taints, pod CIDRs, set-once fields, finalizer names |
+//! | PersistentVolume, PersistentVolumeClaim, StorageClass | `storage.rs` | access modes, capacity/requests, sources (count only), classes, PVC spec immutability, StorageClass immutability |
+//! | LimitRange, ResourceQuota | `quota.rs` | resource names, limit ordering, quota quantities, scope names |
 //! | Ingress, IngressClass, NetworkPolicy | `networking.rs` | rules, paths, backends, TLS, class parameters, ports, peers, IP blocks |
 //! | PodDisruptionBudget | `policy.rs` | min/max available, selector, eviction policy |
 //! | Role, ClusterRole, RoleBinding, ClusterRoleBinding | `rbac.rs` | policy rules, aggregation, roleRef, subjects, immutable roleRef |
@@ -28,11 +32,13 @@
 //! byte-identical to upstream's.
 //!
 //! Deliberate gaps: pod-spec fields not listed in the module's tests (probes, security contexts,
-//! affinity, topology spread, volume-source internals); HPA `behavior`; events written through
-//! `events.k8s.io` (their strict rules); the kinds not in the table. The diff that follows the
-//! first line of the pod-update `Forbidden` message is our own rendering, not `cmp.Diff`. Gates
-//! off in 1.34 are honoured as off (`StrictIPCIDRValidation`: IPs and CIDRs only need to parse;
-//! `RelaxedServiceNameValidation`; `HPAScaleToZero`).
+//! affinity, topology spread, volume-source internals); PV volume-source internals and node
+//! affinity terms; Node capacity quantities; HPA `behavior`; quota scope/resource
+//! compatibility; events written through `events.k8s.io` (their strict rules); ServiceAccount
+//! has no rules beyond ObjectMeta upstream either. The diffs that follow the first line of the
+//! pod, PV and PVC immutability `Forbidden` messages are our own rendering, not `cmp.Diff`.
+//! Gates off in 1.34 are honoured as off (`StrictIPCIDRValidation`: IPs and CIDRs only need to
+//! parse; `RelaxedServiceNameValidation`; `HPAScaleToZero`).
 
 use serde_json::{Map, Value};
 
@@ -43,18 +49,22 @@ mod autoscaling;
 mod batch;
 mod config;
 mod coordination;
+mod endpoints;
 mod event;
 mod ip;
 mod meta;
 mod names;
 mod networking;
+mod node;
 mod pod;
 mod pod_update;
 mod policy;
 mod quantity;
+mod quota;
 mod rbac;
 mod scheduling;
 mod service;
+mod storage;
 
 #[cfg(test)]
 mod tests;
@@ -77,6 +87,13 @@ fn kind_rules(group: &str, kind: &str, o: &Value) -> Vec<FieldError> {
         ("", "ConfigMap") => config::validate_config_map(o),
         ("", "Secret") => config::validate_secret(o),
         ("", "Service") => service::validate_service(o),
+        ("", "Endpoints") => endpoints::validate_endpoints(o),
+        ("", "Node") => node::validate_node(o),
+        ("", "Namespace") => node::validate_namespace(o),
+        ("", "PersistentVolume") => storage::validate_persistent_volume(o),
+        ("", "PersistentVolumeClaim") => storage::validate_persistent_volume_claim(o),
+        ("", "LimitRange") => quota::validate_limit_range(o),
+        ("", "ResourceQuota") => quota::validate_resource_quota(o),
         ("", "Event") => event::validate_event(o),
         ("apps", "Deployment") => apps::validate_deployment(o),
         ("apps", "ReplicaSet") => apps::validate_replica_set(o),
@@ -87,12 +104,14 @@ fn kind_rules(group: &str, kind: &str, o: &Value) -> Vec<FieldError> {
         ("networking.k8s.io", "Ingress") => networking::validate_ingress(o),
         ("networking.k8s.io", "IngressClass") => networking::validate_ingress_class(o),
         ("networking.k8s.io", "NetworkPolicy") => networking::validate_network_policy(o),
+        ("discovery.k8s.io", "EndpointSlice") => endpoints::validate_endpoint_slice(o, false),
         ("policy", "PodDisruptionBudget") => policy::validate_pdb(o),
         ("rbac.authorization.k8s.io", "Role") => rbac::validate_role(o, true),
         ("rbac.authorization.k8s.io", "ClusterRole") => rbac::validate_role(o, false),
         ("rbac.authorization.k8s.io", "RoleBinding") => rbac::validate_binding(o, true),
         ("rbac.authorization.k8s.io", "ClusterRoleBinding") => rbac::validate_binding(o, false),
         ("scheduling.k8s.io", "PriorityClass") => scheduling::validate_priority_class(o),
+        ("storage.k8s.io", "StorageClass") => storage::validate_storage_class(o),
         ("coordination.k8s.io", "Lease") => coordination::validate_lease(o),
         ("autoscaling", "HorizontalPodAutoscaler") => autoscaling::validate_hpa(o),
         _ => Vec::new(),
@@ -114,6 +133,12 @@ pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec
             errs.extend(networking::validate_ingress_update(new, old));
             return errs;
         }
+        ("discovery.k8s.io", "EndpointSlice") => {
+            let mut errs = meta();
+            errs.extend(endpoints::validate_endpoint_slice(new, true));
+            errs.extend(endpoints::validate_endpoint_slice_update(new, old));
+            return errs;
+        }
         _ => Vec::new(),
     };
     let mut errs = first;
@@ -122,6 +147,14 @@ pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec
         ("", "Pod") => errs.extend(pod_update::validate_pod_update(new, old)),
         ("", "ConfigMap") => errs.extend(config::validate_config_map_update(new, old)),
         ("", "Secret") => errs.extend(config::validate_secret_update(new, old)),
+        ("", "Node") => errs.extend(node::validate_node_update(new, old)),
+        ("", "PersistentVolume") => {
+            errs.extend(storage::validate_persistent_volume_update(new, old))
+        }
+        ("", "PersistentVolumeClaim") => {
+            errs.extend(storage::validate_persistent_volume_claim_update(new, old));
+        }
+        ("", "ResourceQuota") => errs.extend(quota::validate_resource_quota_update(new, old)),
         ("apps", "Deployment" | "ReplicaSet" | "DaemonSet") => {
             errs.extend(apps::validate_selector_immutable(new, old));
         }
@@ -135,6 +168,9 @@ pub fn validate_update(group: &str, kind: &str, new: &Value, old: &Value) -> Vec
         }
         ("scheduling.k8s.io", "PriorityClass") => {
             errs.extend(scheduling::validate_priority_class_update(new, old));
+        }
+        ("storage.k8s.io", "StorageClass") => {
+            errs.extend(storage::validate_storage_class_update(new, old));
         }
         _ => {}
     }

@@ -147,7 +147,7 @@ fn only_deleted_gates(new: &[Value], old: &[Value]) -> Vec<FieldError> {
 
 /// Our stand-in for upstream's `cmp.Diff`: one `- path: old` / `+ path: new` pair per changed
 /// leaf.
-fn spec_diff(old: &Value, new: &Value, path: &str, out: &mut Vec<String>) {
+pub(super) fn spec_diff(old: &Value, new: &Value, path: &str, out: &mut Vec<String>) {
     if semantic_eq(old, new) {
         return;
     }

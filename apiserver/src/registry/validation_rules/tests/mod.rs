@@ -7,6 +7,7 @@ use super::{validate, validate_update};
 
 mod access;
 mod apps;
+mod core_kinds;
 mod fuzz;
 mod misc;
 mod networking;
