@@ -19,9 +19,8 @@
 //! group in `details.group` is everything after the first dot.
 //!
 //! Values inside field errors are printed as upstream prints Go values: strings quoted like Go's
-//! `%q`, numbers and booleans bare, `null` for nil. Upstream prints composite values with Go's
-//! `%#v` (e.g. `[]string{"a"}`); those Go type names do not exist here, so arrays and objects
-//! are printed as compact JSON instead.
+//! `%q`, numbers and booleans bare, `null` for nil, and (since 1.34's `field.Error.ErrorBody`)
+//! composite values as their `json.Marshal` output ([`go_json`]).
 
 use std::fmt::{self, Display, Write as _};
 
@@ -499,8 +498,25 @@ fn go_value(v: &Value) -> String {
             _ => n.to_string(),
         },
         Value::String(s) => go_quote(s),
-        Value::Array(_) | Value::Object(_) => v.to_string(),
+        Value::Array(_) | Value::Object(_) => go_json(v),
     }
+}
+
+/// Go's `json.Marshal` of a decoded JSON value: compact, map keys sorted, and `<`, `>`, `&`,
+/// U+2028 and U+2029 escaped as `\u003c` and so on (what upstream prints for composite values).
+pub fn go_json(v: &Value) -> String {
+    let mut out = String::new();
+    for c in v.to_string().chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Go's `%v` of a float64: shortest digits, exponent form below 1e-4 and from 1e21 (`1e-07`).

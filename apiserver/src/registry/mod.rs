@@ -148,7 +148,8 @@ impl Registry {
     }
 
     /// Creates the `kubernetes` Service (the first IP of the service range) and its Endpoints,
-    /// pointing at this API server, as upstream's master endpoint reconciler does.
+    /// pointing at this API server, as upstream's master endpoint reconciler does. Endpoints
+    /// validation refuses a loopback address, as upstream's does; then only the Service exists.
     pub async fn ensure_kubernetes_service(
         &self,
         address: std::net::IpAddr,
@@ -170,27 +171,33 @@ impl Registry {
             if plural == "services" && store.get(Some("default"), "kubernetes").await.is_ok() {
                 continue;
             }
-            match store
+            let mut written = store
                 .create(Some("default"), object.clone(), WriteOptions::default())
                 .await
+                .map(drop);
+            if plural == "endpoints"
+                && let Err(e) = &written
+                && e.code() == 409
             {
-                Ok(_) => {}
-                Err(e) if e.code() == 409 && plural == "endpoints" => {
-                    let mut current = store.get(Some("default"), "kubernetes").await?;
-                    if current["subsets"] != object["subsets"] {
-                        current["subsets"] = object["subsets"].clone();
-                        store
-                            .update(
-                                Some("default"),
-                                "kubernetes",
-                                current,
-                                store::UpdateScope::Main,
-                                WriteOptions::default(),
-                            )
-                            .await?;
-                    }
+                let mut current = store.get(Some("default"), "kubernetes").await?;
+                written = Ok(());
+                if current["subsets"] != object["subsets"] {
+                    current["subsets"] = object["subsets"].clone();
+                    let (scope, options) = (store::UpdateScope::Main, WriteOptions::default());
+                    written = store
+                        .update(Some("default"), "kubernetes", current, scope, options)
+                        .await
+                        .map(drop);
                 }
+            }
+            match written {
+                Ok(()) => {}
                 Err(e) if e.code() == 409 => {}
+                // Upstream's reconciler writes through the API too, so an address validation
+                // refuses (loopback, link-local) is logged and the API server serves on.
+                Err(e) if e.code() == 422 && plural == "endpoints" => {
+                    tracing::warn!(%address, error = %e, "not writing the kubernetes Endpoints");
+                }
                 Err(e) => return Err(e),
             }
         }

@@ -80,8 +80,211 @@ fn service_type(object: &Value) -> &str {
     object["spec"]["type"].as_str().unwrap_or("ClusterIP")
 }
 
+/// `needsClusterIP`: every type but `ExternalName`.
+fn needs_cluster_ip(object: &Value) -> bool {
+    service_type(object) != "ExternalName"
+}
+
+/// `needsNodePort`: `NodePort`, and `LoadBalancer` unless `allocateLoadBalancerNodePorts` is
+/// false.
 fn wants_node_ports(object: &Value) -> bool {
-    matches!(service_type(object), "NodePort" | "LoadBalancer")
+    match service_type(object) {
+        "NodePort" => true,
+        "LoadBalancer" => object["spec"]["allocateLoadBalancerNodePorts"] != false,
+        _ => false,
+    }
+}
+
+/// `needsHCNodePort`: a `LoadBalancer` with `externalTrafficPolicy: Local`.
+fn needs_health_check_port(object: &Value) -> bool {
+    service_type(object) == "LoadBalancer" && object["spec"]["externalTrafficPolicy"] == "Local"
+}
+
+fn node_port_of(port: &Value) -> u64 {
+    port["nodePort"].as_u64().unwrap_or(0)
+}
+
+/// `patchAllocatedValues`: allocated values a client left out are carried over, so that a
+/// `replace` of a manifest without them is idempotent.
+fn patch_allocated_values(new: &mut Value, old: &Value) {
+    let (os, ns) = (&old["spec"], &mut new["spec"]);
+    if !ns.is_object() {
+        return;
+    }
+    if needs_cluster_ip(old) && service_type_of_spec(ns) != "ExternalName" {
+        if ns["clusterIP"].as_str().unwrap_or("").is_empty() && !os["clusterIP"].is_null() {
+            ns["clusterIP"] = os["clusterIP"].clone();
+        }
+        if ns["clusterIPs"].as_array().is_none_or(Vec::is_empty) && os["clusterIPs"].is_array() {
+            ns["clusterIPs"] = os["clusterIPs"].clone();
+        }
+    }
+    let new_view = json!({"spec": ns.clone()});
+    if wants_node_ports(old) && wants_node_ports(&new_view) {
+        let used = |spec: &Value| -> Vec<u64> {
+            let ports = spec["ports"].as_array().into_iter().flatten();
+            ports.map(node_port_of).filter(|p| *p != 0).collect()
+        };
+        let (old_used, new_used) = (used(os), used(ns));
+        let by_name: Vec<(String, u64)> = (os["ports"].as_array().into_iter().flatten())
+            .map(|p| (p["name"].as_str().unwrap_or("").to_owned(), node_port_of(p)))
+            .collect();
+        for p in ns["ports"].as_array_mut().into_iter().flatten() {
+            if node_port_of(p) != 0 {
+                continue;
+            }
+            let name = p["name"].as_str().unwrap_or("").to_owned();
+            if let Some((_, np)) = by_name.iter().rev().find(|(n, _)| *n == name)
+                && *np != 0
+                && !(old_used.contains(np) && new_used.contains(np))
+            {
+                p["nodePort"] = json!(np);
+            }
+        }
+    }
+    if needs_health_check_port(old)
+        && needs_health_check_port(&new_view)
+        && ns["healthCheckNodePort"].as_u64().unwrap_or(0) == 0
+        && !os["healthCheckNodePort"].is_null()
+    {
+        ns["healthCheckNodePort"] = os["healthCheckNodePort"].clone();
+    }
+}
+
+fn service_type_of_spec(spec: &Value) -> &str {
+    spec["type"].as_str().unwrap_or("ClusterIP")
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| x.as_str().unwrap_or(""))
+        .collect()
+}
+
+/// `NormalizeClusterIPs` on update: keep `clusterIP` and `clusterIPs` in step for clients
+/// that only know the singular field.
+fn normalize_cluster_ips(new: &mut Value, old: &Value) {
+    let (os, ns) = (&old["spec"], &mut new["spec"]);
+    if !ns.is_object() {
+        return;
+    }
+    let (old_ip, old_ips) = (
+        os["clusterIP"].as_str().unwrap_or(""),
+        strings(&os["clusterIPs"]),
+    );
+    let new_ip = ns["clusterIP"].as_str().unwrap_or("").to_owned();
+    if !old_ips.is_empty() && strings(&ns["clusterIPs"]).is_empty() && old_ip == new_ip {
+        ns["clusterIPs"] = os["clusterIPs"].clone();
+    }
+    if old_ip != new_ip {
+        let same_ips = strings(&ns["clusterIPs"]) == old_ips;
+        if !old_ip.is_empty() && new_ip.is_empty() && same_ips {
+            ns["clusterIPs"] = Value::Null;
+        }
+        if !new_ip.is_empty() && same_ips {
+            ns["clusterIPs"] = json!([new_ip]);
+        }
+    }
+}
+
+/// `dropTypeDependentFields`: on a type change, fields the old type needed and the client did
+/// not touch are cleared.
+fn drop_type_dependent_fields(new: &mut Value, old: &Value) {
+    let new_view = json!({"spec": new["spec"].clone()});
+    let os = &old["spec"];
+    let Some(ns) = new["spec"].as_object_mut() else {
+        return;
+    };
+    let same = |k: &str, ns: &serde_json::Map<String, Value>| {
+        ns.get(k).unwrap_or(&Value::Null) == os.get(k).unwrap_or(&Value::Null)
+    };
+    if needs_cluster_ip(old) && !needs_cluster_ip(&new_view) {
+        if same("clusterIPs", ns) {
+            ns.remove("clusterIP");
+            ns.remove("clusterIPs");
+        }
+        for k in ["ipFamilies", "ipFamilyPolicy"] {
+            if same(k, ns) {
+                ns.remove(k);
+            }
+        }
+    }
+    if wants_node_ports(old) && !wants_node_ports(&new_view) {
+        let ports = |s: &Value| -> Vec<u64> {
+            s["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(node_port_of)
+                .collect()
+        };
+        if ports(&new_view["spec"]) == ports(os) {
+            for p in ns
+                .get_mut("ports")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(p) = p.as_object_mut() {
+                    p.remove("nodePort");
+                }
+            }
+        }
+    }
+    if needs_health_check_port(old)
+        && !needs_health_check_port(&new_view)
+        && same("healthCheckNodePort", ns)
+    {
+        ns.remove("healthCheckNodePort");
+    }
+    if service_type(old) == "LoadBalancer" && service_type(&new_view) != "LoadBalancer" {
+        if ns
+            .get("allocateLoadBalancerNodePorts")
+            .is_some_and(|v| !v.is_null())
+            && same("allocateLoadBalancerNodePorts", ns)
+        {
+            ns.remove("allocateLoadBalancerNodePorts");
+        }
+        if same("loadBalancerClass", ns) {
+            ns.remove("loadBalancerClass");
+        }
+    }
+    let accessible = |s: &Value| match s["spec"]["type"].as_str().unwrap_or("ClusterIP") {
+        "LoadBalancer" | "NodePort" => true,
+        "ClusterIP" => s["spec"]["externalIPs"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        _ => false,
+    };
+    if accessible(old) && !accessible(&new_view) && same("externalTrafficPolicy", ns) {
+        ns.remove("externalTrafficPolicy");
+    }
+}
+
+/// The allocator's family inference on update: missing `ipFamilies` follow `clusterIPs`, and a
+/// missing policy is `SingleStack`.
+fn infer_ip_families(new: &mut Value) {
+    if !needs_cluster_ip(new) || new["spec"]["clusterIP"] == "None" {
+        return;
+    }
+    let ips: Vec<String> = strings(&new["spec"]["clusterIPs"])
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let spec = &mut new["spec"];
+    let mut families = spec["ipFamilies"].as_array().cloned().unwrap_or_default();
+    if families.len() < ips.len() {
+        for ip in &ips[families.len()..] {
+            let family = if ip.contains(':') { "IPv6" } else { "IPv4" };
+            families.push(json!(family));
+        }
+        spec["ipFamilies"] = Value::Array(families);
+    }
+    if spec["ipFamilyPolicy"].is_null() && !ips.is_empty() {
+        spec["ipFamilyPolicy"] = json!("SingleStack");
+    }
 }
 
 /// Reserves `key` for `owner`; false when someone holds it already.
@@ -158,52 +361,62 @@ impl ServiceStrategy {
         storage: &dyn Storage,
         object: &mut Value,
     ) -> Result<(), ApiError> {
-        let owner = owner(object);
-        let (low, high) = self.ranges.node_ports;
         let count = object["spec"]["ports"].as_array().map_or(0, Vec::len);
         for index in 0..count {
-            let requested = object["spec"]["ports"][index]["nodePort"]
-                .as_u64()
-                .unwrap_or(0);
-            let port = if requested == 0 {
-                let span = u32::from(high - low) + 1;
-                let start = rand::random_range(0..span);
-                let mut found = None;
-                for step in 0..span {
-                    let candidate = low + ((start + step) % span) as u16;
-                    if reserve(storage, &port_key(candidate), &owner).await? {
-                        found = Some(candidate);
-                        break;
-                    }
-                }
-                found.ok_or_else(|| {
-                    ApiError::internal(
-                        "failed to allocate a nodePort: range is full",
-                        "node port range is full",
-                    )
-                })?
-            } else {
-                let path = format!("spec.ports[{index}].nodePort");
-                let port = u16::try_from(requested)
-                    .ok()
-                    .filter(|p| (low..=high).contains(p))
-                    .ok_or_else(|| {
-                        invalid(&path, json!(requested), &format!(
-                            "provided port is not in the valid range. The range of valid ports is {low}-{high}"
-                        ))
-                    })?;
-                if !reserve(storage, &port_key(port), &owner).await? {
-                    return Err(invalid(
-                        &path,
-                        json!(requested),
-                        "provided port is already allocated",
-                    ));
-                }
-                port
-            };
+            let requested = node_port_of(&object["spec"]["ports"][index]);
+            let path = format!("spec.ports[{index}].nodePort");
+            let port = self
+                .reserve_node_port(storage, object, requested, &path)
+                .await?;
             object["spec"]["ports"][index]["nodePort"] = json!(port);
         }
         Ok(())
+    }
+
+    /// Reserves `requested` (0: any free port) from the node port range.
+    async fn reserve_node_port(
+        &self,
+        storage: &dyn Storage,
+        object: &Value,
+        requested: u64,
+        path: &str,
+    ) -> Result<u16, ApiError> {
+        let owner = owner(object);
+        let (low, high) = self.ranges.node_ports;
+        if requested == 0 {
+            let span = u32::from(high - low) + 1;
+            let start = rand::random_range(0..span);
+            for step in 0..span {
+                let candidate = low + ((start + step) % span) as u16;
+                if reserve(storage, &port_key(candidate), &owner).await? {
+                    return Ok(candidate);
+                }
+            }
+            return Err(ApiError::internal(
+                "failed to allocate a nodePort: range is full",
+                "node port range is full",
+            ));
+        }
+        let port = u16::try_from(requested)
+            .ok()
+            .filter(|p| (low..=high).contains(p))
+            .ok_or_else(|| {
+                invalid(
+                    path,
+                    json!(requested),
+                    &format!(
+                        "provided port is not in the valid range. The range of valid ports is {low}-{high}"
+                    ),
+                )
+            })?;
+        if !reserve(storage, &port_key(port), &owner).await? {
+            return Err(invalid(
+                path,
+                json!(requested),
+                "provided port is already allocated",
+            ));
+        }
+        Ok(port)
     }
 }
 
@@ -228,6 +441,12 @@ impl Strategy for ServiceStrategy {
             object["spec"] = json!({});
         }
         let spec = &mut object["spec"];
+        // `NormalizeClusterIPs` on create: an old client sets only the singular field.
+        if let Some(ip) = spec["clusterIP"].as_str().filter(|ip| !ip.is_empty())
+            && spec["clusterIPs"].as_array().is_none_or(Vec::is_empty)
+        {
+            spec["clusterIPs"] = json!([ip]);
+        }
         if spec["type"] != "ExternalName" && spec["clusterIP"] != "None" {
             spec["ipFamilies"] = json!(["IPv4"]);
             spec["ipFamilyPolicy"] = json!("SingleStack");
@@ -235,70 +454,12 @@ impl Strategy for ServiceStrategy {
         object["status"] = json!({"loadBalancer": {}});
     }
 
-    fn validate(&self, object: &Value) -> Vec<FieldError> {
-        let mut errors = Vec::new();
-        let kind = service_type(object);
-        const TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
-        if !TYPES.contains(&kind) {
-            errors.push(FieldError::not_supported("spec.type", kind, &TYPES));
-        }
-        let ports = object["spec"]["ports"].as_array();
-        let headless = object["spec"]["clusterIP"] == "None";
-        if kind == "ExternalName" {
-            if object["spec"]["externalName"]
-                .as_str()
-                .unwrap_or("")
-                .is_empty()
-            {
-                errors.push(FieldError::required("spec.externalName", ""));
-            }
-        } else if ports.is_none_or(Vec::is_empty) && !headless {
-            errors.push(FieldError::required("spec.ports", ""));
-        }
-        for (index, port) in ports.into_iter().flatten().enumerate() {
-            let number = port["port"].as_i64().unwrap_or(0);
-            if !(1..=65535).contains(&number) {
-                errors.push(FieldError::invalid(
-                    format!("spec.ports[{index}].port"),
-                    port["port"].clone(),
-                    "must be between 1 and 65535, inclusive",
-                ));
-            }
-            let protocol = port["protocol"].as_str().unwrap_or("TCP");
-            const PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
-            if !PROTOCOLS.contains(&protocol) {
-                errors.push(FieldError::not_supported(
-                    format!("spec.ports[{index}].protocol"),
-                    protocol,
-                    &PROTOCOLS,
-                ));
-            }
-            if ports.is_some_and(|p| p.len() > 1) && port["name"].as_str().unwrap_or("").is_empty()
-            {
-                errors.push(FieldError::required(
-                    format!("spec.ports[{index}].name"),
-                    "",
-                ));
-            }
-        }
-        errors
-    }
-
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        let old_ip = &old["spec"]["clusterIP"];
-        let new_ip = &new["spec"]["clusterIP"];
-        if !old_ip.is_null() && old_ip != new_ip && service_type(new) != "ExternalName" {
-            return vec![FieldError::immutable("spec.clusterIPs", json!([new_ip]))];
-        }
-        Vec::new()
-    }
-
     fn prepare_for_update(&self, new: &mut Value, old: &Value) {
-        // A client that did not send the allocated values keeps them, as upstream does.
-        if new["spec"]["clusterIP"].is_null() && !old["spec"]["clusterIP"].is_null() {
-            new["spec"]["clusterIP"] = old["spec"]["clusterIP"].clone();
-            new["spec"]["clusterIPs"] = old["spec"]["clusterIPs"].clone();
-        }
+        // Upstream's `patchAllocatedValues`, `NormalizeClusterIPs` and `dropTypeDependentFields`.
+        patch_allocated_values(new, old);
+        normalize_cluster_ips(new, old);
+        drop_type_dependent_fields(new, old);
+        infer_ip_families(new);
     }
 
     async fn allocate(&self, storage: &dyn Storage, object: &mut Value) -> Result<(), ApiError> {
@@ -312,6 +473,20 @@ impl Strategy for ServiceStrategy {
             self.release(storage, object).await;
             return Err(e);
         }
+        if needs_health_check_port(object) {
+            let requested = object["spec"]["healthCheckNodePort"].as_u64().unwrap_or(0);
+            let path = "spec.healthCheckNodePort";
+            match self
+                .reserve_node_port(storage, object, requested, path)
+                .await
+            {
+                Ok(port) => object["spec"]["healthCheckNodePort"] = json!(port),
+                Err(e) => {
+                    self.release(storage, object).await;
+                    return Err(e);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -324,10 +499,12 @@ impl Strategy for ServiceStrategy {
         {
             keys.push(ip_key(ip));
         }
-        for port in object["spec"]["ports"].as_array().into_iter().flatten() {
-            if let Some(port) = port["nodePort"]
-                .as_u64()
-                .and_then(|p| u16::try_from(p).ok())
+        let ports = object["spec"]["ports"].as_array().into_iter().flatten();
+        let node_ports = ports.map(node_port_of);
+        let health = object["spec"]["healthCheckNodePort"].as_u64();
+        for port in node_ports.chain(health) {
+            if let Ok(port) = u16::try_from(port)
+                && port != 0
             {
                 keys.push(port_key(port));
             }
@@ -377,6 +554,7 @@ mod tests {
         assert_eq!(service["spec"]["ports"][0]["targetPort"], 80);
         assert_eq!(service["spec"]["internalTrafficPolicy"], "Cluster");
         assert_eq!(service["spec"]["ipFamilyPolicy"], "SingleStack");
-        assert!(strategy.validate(&service).is_empty());
+        let errs = crate::registry::validation_rules::validate("", "Service", &service);
+        assert!(errs.is_empty(), "{errs:?}");
     }
 }

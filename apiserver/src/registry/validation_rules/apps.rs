@@ -2,7 +2,7 @@
 //! `ValidateReplicaSetSpec`, `ValidateStatefulSetSpec`, `ValidateDaemonSetSpec`) and the
 //! apps/v1 selector immutability of the strategies' `ValidateUpdate`.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::meta::{Selector, as_selector, matches, validate_label_selector};
 use super::meta::{validate_annotations, validate_labels};
@@ -13,9 +13,9 @@ use crate::endpoints::status::FieldError;
 
 const MISMATCH: &str = "`selector` does not match template `labels`";
 
-/// The `%#v` rendering of `spec.selector` (nil pointers print as such).
+/// The JSON rendering of `spec.selector` (`null` when nil).
 fn go_selector(spec: &Value) -> String {
-    obj_of(spec, "selector").map_or("(*v1.LabelSelector)(nil)".to_owned(), go_label_selector)
+    obj_of(spec, "selector").map_or("null".to_owned(), go_label_selector)
 }
 
 /// The strict selector checks shared by Deployment, ReplicaSet and StatefulSet.
@@ -108,17 +108,53 @@ pub fn validate_deployment(obj: &Value) -> Vec<FieldError> {
     errs
 }
 
-/// `%#v` of the strategy struct printed by the `NotSupported` strategy-type errors.
-fn go_strategy(strategy: &Value, go_type: &str, ru_type: &str) -> String {
+/// Go's JSON of an internal strategy struct (`Type`, `RollingUpdate`), as upstream prints it
+/// for the `NotSupported` strategy-type errors; `ru_fields` are the rolling-update struct's Go
+/// field names with their JSON names.
+fn go_strategy(strategy: &Value, ru_fields: &[(&str, &str)]) -> String {
     let ru = match strategy.get("rollingUpdate").filter(|v| !v.is_null()) {
-        None => format!("(*{ru_type})(nil)"),
-        Some(_) => format!("(*{ru_type})(...)"),
+        None => "null".to_owned(),
+        Some(ru) => go_rolling_update(ru, ru_fields),
     };
     format!(
-        "{go_type}{{Type:{}, RollingUpdate:{ru}}}",
-        super::names::go_quote(str_or_empty(strategy, "type"))
+        "{{\"Type\":{},\"RollingUpdate\":{ru}}}",
+        crate::endpoints::status::go_json(&json!(str_or_empty(strategy, "type")))
     )
 }
+
+/// Go's JSON of an internal rolling-update struct: `IntOrString` fields are 0 when unset,
+/// `Partition` is a number and `*IntOrString` fields are null when unset.
+fn go_rolling_update(ru: &Value, fields: &[(&str, &str)]) -> String {
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(go, json)| {
+            let v = ru.get(*json).filter(|v| !v.is_null());
+            let rendered = match (*go, v) {
+                ("Partition", v) => v.and_then(Value::as_i64).unwrap_or(0).to_string(),
+                (_, Some(v)) => go_int_or_string(v),
+                (_, None) if ru_pointer_field(fields) => "null".to_owned(),
+                (_, None) => "0".to_owned(),
+            };
+            format!("\"{go}\":{rendered}")
+        })
+        .collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// StatefulSet's `MaxUnavailable` is a pointer (null when unset); the others are values.
+fn ru_pointer_field(fields: &[(&str, &str)]) -> bool {
+    fields.iter().any(|(go, _)| *go == "Partition")
+}
+
+/// `RollingUpdateDeployment` and `RollingUpdateDaemonSet`.
+const SURGE_RU: &[(&str, &str)] = &[
+    ("MaxUnavailable", "maxUnavailable"),
+    ("MaxSurge", "maxSurge"),
+];
+const STATEFUL_SET_RU: &[(&str, &str)] = &[
+    ("Partition", "partition"),
+    ("MaxUnavailable", "maxUnavailable"),
+];
 
 /// `ValidateDeploymentStrategy`.
 fn validate_deployment_strategy(strategy: &Value) -> Vec<FieldError> {
@@ -135,11 +171,7 @@ fn validate_deployment_strategy(strategy: &Value) -> Vec<FieldError> {
         )],
         ("RollingUpdate", Some(ru)) => validate_rolling_update_deployment(ru),
         _ => {
-            let go = go_strategy(
-                strategy,
-                "apps.DeploymentStrategy",
-                "apps.RollingUpdateDeployment",
-            );
+            let go = go_strategy(strategy, SURGE_RU);
             vec![not_supported_go(
                 "spec.strategy",
                 &go,
@@ -149,7 +181,7 @@ fn validate_deployment_strategy(strategy: &Value) -> Vec<FieldError> {
     }
 }
 
-/// A `field.NotSupported` whose value upstream prints with `%#v`.
+/// A `field.NotSupported` whose value upstream prints as a Go struct's JSON.
 fn not_supported_go(path: &str, go: &str, valid: &[&str]) -> FieldError {
     let mut e = FieldError::not_supported(path, "", valid);
     e.value = None;
@@ -260,17 +292,13 @@ pub fn validate_stateful_set(obj: &Value) -> Vec<FieldError> {
         "" => errs.push(FieldError::required("spec.updateStrategy", "")),
         "OnDelete" if has_ru => errs.push(invalid_go(
             "spec.updateStrategy.rollingUpdate",
-            "(*apps.RollingUpdateStatefulSetStrategy)(...)",
+            &go_rolling_update(child(us, "rollingUpdate"), STATEFUL_SET_RU),
             "only allowed for updateStrategy 'RollingUpdate'",
         )),
         "OnDelete" | "RollingUpdate" => {}
         _ => errs.push(invalid_go(
             "spec.updateStrategy",
-            &go_strategy(
-                us,
-                "apps.StatefulSetUpdateStrategy",
-                "apps.RollingUpdateStatefulSetStrategy",
-            ),
+            &go_strategy(us, STATEFUL_SET_RU),
             "must be 'RollingUpdate' or 'OnDelete'",
         )),
     }
@@ -425,11 +453,7 @@ fn validate_daemon_set_update_strategy(us: &Value) -> Vec<FieldError> {
             errs
         }
         _ => {
-            let go = go_strategy(
-                us,
-                "apps.DaemonSetUpdateStrategy",
-                "apps.RollingUpdateDaemonSet",
-            );
+            let go = go_strategy(us, SURGE_RU);
             vec![not_supported_go(
                 "spec.updateStrategy",
                 &go,

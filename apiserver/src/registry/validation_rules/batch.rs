@@ -73,8 +73,7 @@ pub fn validate_job_update(new: &Value, old: &Value) -> Vec<FieldError> {
     let (ns, os) = (child(new, "spec"), child(old, "spec"));
     let mut errs = Vec::new();
     if !semantic_eq(child(ns, "selector"), child(os, "selector")) {
-        let go =
-            obj_of(ns, "selector").map_or("(*v1.LabelSelector)(nil)".to_owned(), go_label_selector);
+        let go = obj_of(ns, "selector").map_or("null".to_owned(), go_label_selector);
         errs.push(invalid_go("spec.selector", &go, "field is immutable"));
     }
     let (nc, oc) = (int_of(ns, "completions"), int_of(os, "completions"));

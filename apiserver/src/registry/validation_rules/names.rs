@@ -1,6 +1,6 @@
 //! String-format checks of `apimachinery/pkg/util/validation` (`IsDNS1123Label`,
-//! `IsQualifiedName`, `IsValidPortName`, ...) returning upstream's exact messages, plus Go `%#v`
-//! renderings of the few composite values upstream prints inside messages.
+//! `IsQualifiedName`, `IsValidPortName`, ...) returning upstream's exact messages, plus the Go JSON
+//! renderings (`json.Marshal`) of the few composite values upstream prints in messages.
 
 use serde_json::{Map, Value};
 
@@ -99,6 +99,56 @@ pub fn dns1123_subdomain(s: &str) -> Vec<String> {
         errs.push(regex_error(DNS1123_SUBDOMAIN_ERR, &fmt, &["example.com"]));
     }
     errs
+}
+
+/// `IsDNS1035Label` (Service names, Ingress backend service names).
+pub fn dns1035_label(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    let b = s.as_bytes();
+    let ok = !b.is_empty()
+        && b[0].is_ascii_lowercase()
+        && is_lower_alnum(b[b.len() - 1])
+        && b.iter().all(|&c| is_lower_alnum(c) || c == b'-');
+    if !ok {
+        errs.push(regex_error(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+            "[a-z]([-a-z0-9]*[a-z0-9])?",
+            &["my-name", "abc-123"],
+        ));
+    }
+    errs
+}
+
+/// `IsWildcardDNS1123Subdomain`.
+pub fn wildcard_dns1123_subdomain(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if !s.strip_prefix("*.").is_some_and(matches_dns1123_subdomain) {
+        let fmt = format!("\\*\\.{DNS1123_LABEL_FMT}(\\.{DNS1123_LABEL_FMT})*");
+        errs.push(regex_error(
+            "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character",
+            &fmt,
+            &["*.example.com"],
+        ));
+    }
+    errs
+}
+
+/// `path.IsValidPathSegmentName` (RBAC names, object references).
+pub fn path_segment_name(s: &str) -> Vec<String> {
+    if s == "." || s == ".." {
+        return vec![format!("may not be '{s}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|bad| s.contains(*bad))
+        .map(|bad| format!("may not contain '{bad}'"))
+        .collect()
 }
 
 /// `IsQualifiedName`.
@@ -244,92 +294,69 @@ pub fn percent(s: &str) -> Vec<String> {
     }
 }
 
-/// Go's `strconv.Quote` for the characters our inputs contain (ASCII escapes, `\u` for other
-/// control characters).
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `%#v` of a `map[string]string` (nil when absent; keys sorted as Go's fmt prints them).
+/// Go's JSON of a `map[string]string` (`null` when nil; keys sorted).
 pub fn go_string_map(m: Option<&Value>) -> String {
-    let Some(Value::Object(m)) = m else {
-        return "map[string]string(nil)".to_owned();
-    };
-    let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
-    let body: Vec<String> = keys
-        .iter()
-        .map(|k| {
-            let v = m.get(*k).and_then(Value::as_str).unwrap_or("");
-            format!("{}:{}", go_quote(k), go_quote(v))
-        })
-        .collect();
-    format!("map[string]string{{{}}}", body.join(", "))
+    match m {
+        Some(v @ Value::Object(_)) => crate::endpoints::status::go_json(v),
+        _ => "null".to_owned(),
+    }
 }
 
-fn go_string_slice(v: Option<&Value>) -> String {
-    let Some(Value::Array(a)) = v else {
-        return "[]string(nil)".to_owned();
-    };
-    let items: Vec<String> = a
-        .iter()
-        .map(|x| go_quote(x.as_str().unwrap_or("")))
-        .collect();
-    format!("[]string{{{}}}", items.join(", "))
-}
-
-/// `%#v` of a `metav1.LabelSelector` (what upstream prints for `spec.selector` errors).
+/// Go's JSON of a `metav1.LabelSelector`.
 pub fn go_label_selector(sel: &Map<String, Value>) -> String {
-    let exprs = match sel.get("matchExpressions") {
-        Some(Value::Array(a)) => {
-            let items: Vec<String> = a
-                .iter()
-                .map(|r| {
-                    let g = |k: &str| go_quote(r.get(k).and_then(Value::as_str).unwrap_or(""));
-                    format!(
-                        "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{}}}",
-                        g("key"),
-                        g("operator"),
-                        go_string_slice(r.get("values"))
-                    )
-                })
-                .collect();
-            format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
-        }
-        _ => "[]v1.LabelSelectorRequirement(nil)".to_owned(),
-    };
-    format!(
-        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{exprs}}}",
-        go_string_map(sel.get("matchLabels"))
-    )
+    go_label_selector_json(Some(&Value::Object(sel.clone())))
 }
 
-/// `%#v` of an `intstr.IntOrString`.
+/// Go's JSON of an `intstr.IntOrString` (the zero value is the number 0).
 pub fn go_int_or_string(v: &Value) -> String {
     match v {
-        Value::String(s) => format!(
-            "intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}",
-            go_quote(s)
-        ),
-        other => format!(
-            "intstr.IntOrString{{Type:0, IntVal:{}, StrVal:\"\"}}",
-            other.as_i64().unwrap_or(0)
-        ),
+        Value::String(_) => crate::endpoints::status::go_json(v),
+        other => other.as_i64().unwrap_or(0).to_string(),
     }
+}
+
+/// Go's JSON of a `*metav1.LabelSelector` (`matchLabels` before `matchExpressions`, both
+/// omitted when empty; `null` for a nil selector).
+pub fn go_label_selector_json(sel: Option<&Value>) -> String {
+    use crate::endpoints::status::go_json;
+    let Some(Value::Object(sel)) = sel else {
+        return "null".to_owned();
+    };
+    let mut parts = Vec::new();
+    if let Some(Value::Object(labels)) = sel.get("matchLabels")
+        && !labels.is_empty()
+    {
+        parts.push(format!(
+            "\"matchLabels\":{}",
+            go_json(&Value::Object(labels.clone()))
+        ));
+    }
+    if let Some(Value::Array(exprs)) = sel.get("matchExpressions")
+        && !exprs.is_empty()
+    {
+        let items: Vec<String> = exprs
+            .iter()
+            .map(|r| {
+                let s =
+                    |k: &str| Value::String(r.get(k).and_then(Value::as_str).unwrap_or("").into());
+                let mut out = format!(
+                    "{{\"key\":{},\"operator\":{}",
+                    go_json(&s("key")),
+                    go_json(&s("operator"))
+                );
+                if let Some(Value::Array(v)) = r.get("values")
+                    && !v.is_empty()
+                {
+                    out.push_str(&format!(
+                        ",\"values\":{}",
+                        go_json(&Value::Array(v.clone()))
+                    ));
+                }
+                out.push('}');
+                out
+            })
+            .collect();
+        parts.push(format!("\"matchExpressions\":[{}]", items.join(",")));
+    }
+    format!("{{{}}}", parts.join(","))
 }

@@ -451,12 +451,12 @@ fn validate_volume_mounts(
 }
 
 /// `IsNativeResource`: no domain, or a `kubernetes.io/` one.
-fn is_native(name: &str) -> bool {
+pub(super) fn is_native(name: &str) -> bool {
     !name.contains('/') || name.contains("kubernetes.io/")
 }
 
 /// `IsOvercommitAllowed`: native and not hugepages.
-fn overcommit_allowed(name: &str) -> bool {
+pub(super) fn overcommit_allowed(name: &str) -> bool {
     is_native(name) && !name.starts_with("hugepages-")
 }
 
@@ -526,7 +526,7 @@ fn validate_resources(res: &Value, path: &str) -> Vec<FieldError> {
 }
 
 /// `validateContainerResourceName`.
-fn validate_resource_name(name: &str, path: &str) -> Vec<FieldError> {
+pub(super) fn validate_resource_name(name: &str, path: &str) -> Vec<FieldError> {
     let mut errs: Vec<FieldError> = super::names::qualified_name(name)
         .into_iter()
         .map(|m| FieldError::invalid(path, name, m))

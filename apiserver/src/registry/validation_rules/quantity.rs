@@ -100,6 +100,16 @@ impl Quantity {
         self.nanos < 0
     }
 
+    /// True for quantities above zero.
+    pub fn is_positive(&self) -> bool {
+        self.nanos > 0
+    }
+
+    /// `Quantity.Value()`: rounded up to a whole number.
+    pub fn value(&self) -> i128 {
+        self.nanos.div_euclid(NANO) + i128::from(self.nanos.rem_euclid(NANO) != 0)
+    }
+
     /// Whether the quantity is a whole number (`MilliValue() % 1000 == 0`).
     pub fn is_integer(&self) -> bool {
         self.nanos % NANO == 0

@@ -5,9 +5,13 @@ use serde_json::{Value, json};
 
 use super::{validate, validate_update};
 
+mod access;
 mod apps;
+mod core_kinds;
 mod fuzz;
 mod misc;
+mod networking;
+mod service;
 
 /// `Display` strings of the errors.
 fn msgs(errs: &[crate::endpoints::status::FieldError]) -> Vec<String> {
