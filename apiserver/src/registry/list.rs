@@ -138,12 +138,13 @@ impl Store {
             }
             items.push(item);
         }
-        Ok(json!({
-            "kind": self.info.list_kind,
-            "apiVersion": self.info.api_version(),
-            "metadata": listed.metadata,
-            "items": items,
-        }))
+        // Built by hand: `json!` would copy every item through the serializer.
+        let mut list = Map::new();
+        list.insert("kind".into(), Value::from(self.info.list_kind));
+        list.insert("apiVersion".into(), Value::from(self.info.api_version()));
+        list.insert("metadata".into(), Value::Object(listed.metadata));
+        list.insert("items".into(), Value::Array(items));
+        Ok(Value::Object(list))
     }
 
     /// A LIST as the JSON of a `<Kind>List`. Objects stored in the served version go from their

@@ -267,11 +267,18 @@ fn row_object(obj: &Value, opts: &TableOptions) -> Value {
     match opts.include {
         IncludeObject::None => Value::Null,
         IncludeObject::Object => obj.clone(),
-        IncludeObject::Metadata => json!({
-            "kind": "PartialObjectMetadata",
-            "apiVersion": opts.version.api_version(),
-            "metadata": obj.get("metadata").cloned().unwrap_or_else(|| json!({})),
-        }),
+        IncludeObject::Metadata => {
+            // Built by hand: `json!` would copy the metadata once more through the serializer.
+            let mut partial = Map::new();
+            partial.insert("kind".into(), Value::from("PartialObjectMetadata"));
+            partial.insert("apiVersion".into(), Value::from(opts.version.api_version()));
+            let metadata = obj.get("metadata").cloned();
+            partial.insert(
+                "metadata".into(),
+                metadata.unwrap_or_else(|| Value::Object(Map::new())),
+            );
+            Value::Object(partial)
+        }
     }
 }
 
