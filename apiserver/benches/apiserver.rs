@@ -5,6 +5,7 @@
 //! ```text
 //! cargo bench -p kube-apiserver --bench apiserver
 //! APISERVER_BENCH_QUICK=1 cargo bench -p kube-apiserver --bench apiserver   # ~10x shorter
+//! APISERVER_BENCH_ONLY=watch cargo bench -p kube-apiserver --bench apiserver  # or `creates`
 //! ```
 //!
 //! For each backend, on a fresh store, it measures:
@@ -78,10 +79,24 @@ struct Plan {
     /// Idle time before each measurement, so background work of the previous one does not
     /// steal the two cores.
     settle_time: Duration,
+    /// Which parts run (`APISERVER_BENCH_ONLY`): creates with the LISTs and memory they leave,
+    /// and the watch fan-out.
+    run_creates: bool,
+    run_watch: bool,
 }
 
 impl Plan {
-    fn new(quick: bool) -> Self {
+    fn new(quick: bool, only: &str) -> Self {
+        let mut plan = Self::sized(quick);
+        match only {
+            "creates" => plan.run_watch = false,
+            "watch" => plan.run_creates = false,
+            _ => {}
+        }
+        plan
+    }
+
+    fn sized(quick: bool) -> Self {
         if quick {
             Plan {
                 quick,
@@ -95,6 +110,8 @@ impl Plan {
                 watch_time: Duration::from_secs(2),
                 drain_time: Duration::from_secs(10),
                 settle_time: Duration::from_millis(200),
+                run_creates: true,
+                run_watch: true,
             }
         } else {
             Plan {
@@ -109,6 +126,8 @@ impl Plan {
                 watch_time: Duration::from_secs(10),
                 drain_time: Duration::from_secs(30),
                 settle_time: Duration::from_secs(1),
+                run_creates: true,
+                run_watch: true,
             }
         }
     }
@@ -250,9 +269,7 @@ impl PodTemplate {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 fn pod_name(row: usize, i: usize) -> String {
@@ -533,7 +550,12 @@ async fn run_backend(backend: Backend, pki: &Pki, plan: &Plan) -> BackendResult 
     };
 
     let mut creates = Vec::new();
-    for (row, clients) in CREATE_CLIENTS.into_iter().enumerate() {
+    let create_rows = if plan.run_creates {
+        CREATE_CLIENTS.as_slice()
+    } else {
+        &[]
+    };
+    for (row, &clients) in create_rows.iter().enumerate() {
         let ops = plan.creates[row];
         let conns = connector.connect_many(clients).await;
         settle(plan).await;
@@ -559,7 +581,7 @@ async fn run_backend(backend: Backend, pki: &Pki, plan: &Plan) -> BackendResult 
     }
     // Top up to exactly the planned pod count if a row ran out of time.
     let created: usize = creates.iter().map(|row| row.api.ops).sum();
-    if created < plan.pods() {
+    if plan.run_creates && created < plan.pods() {
         eprintln!("topping up {} pods", plan.pods() - created);
         let conns = connector.connect_many(32).await;
         let top_up = api_creates(
@@ -575,12 +597,20 @@ async fn run_backend(backend: Backend, pki: &Pki, plan: &Plan) -> BackendResult 
     memory.after_creates = ProcSample::of(server.pid());
 
     settle(plan).await;
-    let lists = bench_lists(&admin, plan, server.pid(), &mut memory).await;
+    let lists = if plan.run_creates {
+        bench_lists(&admin, plan, server.pid(), &mut memory).await
+    } else {
+        Vec::new()
+    };
     memory.after_lists = ProcSample::of(server.pid());
     memory.etcd_after_lists = etcd.as_ref().map(|e| ProcSample::of(e.pid()));
 
     settle(plan).await;
-    let watch = bench_watch(&connector, &admin, plan, &pids).await;
+    let watch = if plan.run_watch {
+        bench_watch(&connector, &admin, plan, &pids).await
+    } else {
+        WatchResult::default()
+    };
 
     drop(admin);
     drop(server);
@@ -789,10 +819,19 @@ fn event_type(line: &[u8]) -> Option<&[u8]> {
 /// The first string value of `key` in a JSON text, found without parsing it: the annotation
 /// sorts first in the object's metadata, and metadata's resourceVersion comes before any other.
 fn string_field<'a>(json: &'a [u8], key: &str) -> Option<&'a str> {
-    let marker = format!("\"{key}\":\"");
-    let at = find(json, marker.as_bytes())? + marker.len();
+    let quoted = |at: usize| json.get(at..at + key.len() + 4);
+    // `"key":"` without building it: find the key, then check the quotes around it.
+    let mut from = 0;
+    let at = loop {
+        let at = from + find(&json[from..], key.as_bytes())?;
+        let start = at.checked_sub(1)?;
+        if quoted(start).is_some_and(|m| m[0] == b'"' && m[key.len() + 1..] == *b"\":\"") {
+            break start + key.len() + 4;
+        }
+        from = at + 1;
+    };
     let value = &json[at..];
-    std::str::from_utf8(&value[..value.iter().position(|&b| b == b'"')?]).ok()
+    std::str::from_utf8(&value[..memchr::memchr(b'"', value)?]).ok()
 }
 
 fn unix_nanos() -> u64 {
@@ -833,7 +872,7 @@ async fn watcher(
         let now = unix_nanos();
         let before = report.deliveries.len();
         let mut rest: &[u8] = &data;
-        while let Some(newline) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(newline) = memchr::memchr(b'\n', rest) {
             if pending.is_empty() {
                 report.line(&rest[..newline], now);
             } else {
@@ -1399,7 +1438,8 @@ fn ratio(a: f64, b: f64) -> String {
 fn main() {
     // `cargo bench` passes `--bench`; there are no options of our own.
     let quick = std::env::var("APISERVER_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
-    let plan = Plan::new(quick);
+    let only = std::env::var("APISERVER_BENCH_ONLY").unwrap_or_default();
+    let plan = Plan::new(quick, &only);
     let etcd_version = command_line("etcd", &["--version"]);
     let load_before = load_average();
     let run_meter = CpuMeter::start(&[]);

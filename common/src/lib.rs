@@ -5,7 +5,8 @@
 //! - [`logging`]: `--v` / `--logging-format` flags and the `tracing` subscriber.
 //! - [`metrics`]: the Prometheus registry passed down from `main`, and its text encoder.
 //! - [`health`]: named `/healthz`, `/livez` and `/readyz` checks, rendered like upstream.
-//! - [`serving`]: the HTTPS server for `/metrics` and the health endpoints.
+//! - [`serving`]: the HTTPS server for `/metrics` and the health endpoints;
+//!   [`write_coalescing`]: its HTTP/2 frames joined into large TLS records.
 //! - [`shutdown`]: the clonable graceful-shutdown handle (SIGTERM/SIGINT or manual).
 //! - [`tls`]: PEM loading and rustls server/client configurations (ring provider).
 //! - [`pki`]: kubeadm-shaped CA, serving and client certificates on rcgen.
@@ -23,3 +24,4 @@ pub mod pki;
 pub mod serving;
 pub mod shutdown;
 pub mod tls;
+pub mod write_coalescing;

@@ -21,7 +21,7 @@ use tokio::{net::TcpListener, task::JoinSet};
 use tokio_rustls::TlsAcceptor;
 use tracing::Instrument;
 
-use crate::{health::HealthChecks, metrics, shutdown::Shutdown};
+use crate::{health::HealthChecks, metrics, shutdown::Shutdown, write_coalescing::CoalescingIo};
 
 /// Errors of this module.
 #[derive(Debug, thiserror::Error)]
@@ -236,7 +236,10 @@ async fn serve_connection<H: Handler>(
         async move { Ok::<_, Infallible>(handler.handle(request, connection).await) }
             .instrument(span)
     });
-    let connection = builder.serve_connection(TokioIo::new(tls_stream), service);
+    // HTTP/2 frames are joined into large TLS records; HTTP/1.1 buffers by itself.
+    let http2 = tls_stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
+    let io = TokioIo::new(CoalescingIo::new(tls_stream, http2));
+    let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,

@@ -4,8 +4,8 @@
 //! - a create of anything namespaced (subresources such as `pods/eviction` and `pods/binding`
 //!   included) needs its namespace to exist and not to be terminating.
 //!
-//! Upstream reads namespaces from an informer and falls back to a live read; here the namespace
-//! is always read from storage, which is what that fallback does.
+//! Upstream reads namespaces from an informer and falls back to a live read when the informer
+//! does not have the namespace; here the namespaces' watch cache plays the informer.
 
 use serde_json::Value;
 
@@ -52,12 +52,14 @@ pub async fn admit_create(
     let key = resources::find("", "v1", "namespaces")
         .map(|info| info.storage_key(None, namespace))
         .unwrap_or_else(|| format!("/registry/namespaces/{namespace}"));
-    let found = storage
-        .get(&key, None)
-        .await
-        .map_err(|e| ApiError::from_storage("namespaces", namespace, e))?;
-    let Some(kv) = found.kv else {
-        return Err(ApiError::not_found("namespaces", namespace));
+    let kv = match storage.get_cached(&key) {
+        Some(kv) => kv,
+        None => storage
+            .get(&key, None)
+            .await
+            .map_err(|e| ApiError::from_storage("namespaces", namespace, e))?
+            .kv
+            .ok_or_else(|| ApiError::not_found("namespaces", namespace))?,
     };
     let stored: Value = serde_json::from_slice(&kv.value).map_err(|e| {
         ApiError::internal(

@@ -8,7 +8,7 @@
 //! - [`metrics`]: `apiserver_request_total`, `apiserver_request_duration_seconds` and
 //!   `apiserver_registered_watchers`.
 //! - [`discovery`]: `/api`, `/apis` and the resource lists, and `/version`.
-//! - [`resource`]: the verbs on resources over the generic store, and watch streaming.
+//! - [`resource`]: the verbs on resources over the generic store; [`watch`]: watch streaming.
 //! - [`subresource`]: `scale` and `pods/binding`, served from the parent object;
 //!   [`eviction`]: `pods/eviction`, which honours PodDisruptionBudgets.
 //! - [`query`] and [`body`]: query parameters, JSON answers; [`duplicate_fields`]: duplicate
@@ -36,3 +36,4 @@ pub mod server;
 pub mod status;
 pub mod subresource;
 pub mod table;
+pub mod watch;

@@ -2,12 +2,8 @@
 //! `k8s.io/apiserver/pkg/endpoints/handlers` (get.go, create.go, update.go, patch.go,
 //! delete.go, watch.go). Bodies are JSON (YAML accepted); answers are JSON.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use http::{HeaderMap, Response, StatusCode, header};
-use http_body_util::{BodyExt, StreamBody};
-use hyper::body::Frame;
 use serde_json::Value;
 
 use super::body::{json_bytes_response, json_response, status_response};
@@ -26,7 +22,7 @@ use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
 use crate::registry::typed::FieldValidation;
-use crate::registry::watch::{WatchEvent, WatchOptions};
+use crate::registry::watch::WatchOptions;
 use common::serving::ResponseBody;
 use common::shutdown::Shutdown;
 
@@ -451,14 +447,13 @@ fn delete_options(body: &[u8], query: &Query) -> Result<DeleteOptions, ApiError>
     Ok(DeleteOptions::from_json(&value))
 }
 
-/// Streams watch events as newline-delimited JSON until the client leaves, `timeoutSeconds`
-/// passes, or the server shuts down.
+/// Starts a WATCH; the answer streams its events (see [`super::watch`]).
 async fn watch(
     store: &Store,
     namespace: Option<&str>,
     query: &Query,
     shutdown: &Shutdown,
-    mut table: Option<TableOptions>,
+    table: Option<TableOptions>,
     registered: RegisteredWatcher,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let options = WatchOptions {
@@ -466,57 +461,16 @@ async fn watch(
         allow_bookmarks: query.flag("allowWatchBookmarks")?,
         send_initial_events: query.optional_flag("sendInitialEvents")?,
     };
-    let timeout = match query.parse_or("timeoutSeconds", 0u64)? {
-        0 => Duration::from_secs(30 * 60),
-        seconds => Duration::from_secs(seconds),
-    };
-    let mut events = store.watch(namespace, options).await?;
-    let shutdown = shutdown.clone();
-    let (kind, group) = (store.info().kind, store.info().group);
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(64);
-    tokio::spawn(async move {
-        let _registered = registered;
-        let deadline = tokio::time::sleep(timeout);
-        tokio::pin!(deadline);
-        loop {
-            let event = tokio::select! {
-                event = events.recv() => event,
-                () = &mut deadline => None,
-                () = shutdown.wait() => None,
-                () = sender.closed() => None,
-            };
-            let Some(event) = event else { return };
-            let line = match table.as_mut() {
-                Some(options) if event.kind != "ERROR" && event.kind != "BOOKMARK" => {
-                    options.now_unix_nanos = now_nanos();
-                    let object = event.object.value().clone();
-                    let rows = table::table_for_with(kind, group, &[object], options);
-                    // Column definitions go with the first event only, as upstream sends them.
-                    options.no_headers = true;
-                    WatchEvent::new(event.kind, rows).to_line()
-                }
-                // The object's JSON is encoded once for every watcher that sends it.
-                _ => event.to_line(),
-            };
-            if sender.send(Bytes::from(line)).await.is_err() {
-                return;
-            }
-        }
-    });
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|bytes| {
-            (
-                Ok::<_, std::convert::Infallible>(Frame::data(bytes)),
-                receiver,
-            )
-        })
-    });
-    let mut response = Response::new(StreamBody::new(stream).boxed());
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    Ok(response)
+    let timeout = super::watch::timeout(query.parse_or("timeoutSeconds", 0u64)?);
+    let events = store.watch(namespace, options).await?;
+    Ok(super::watch::response(
+        store.info(),
+        events,
+        timeout,
+        table,
+        shutdown,
+        registered,
+    ))
 }
 
 fn now_nanos() -> i128 {

@@ -37,7 +37,7 @@ const DEFAULT_CPU_UTILIZATION: i64 = 80;
 
 /// Whether `info` is served in a version other than the one it is stored in.
 pub fn converts(info: &ResourceInfo) -> bool {
-    info.api_version() != info.storage_api_version()
+    (info.group, info.version) != (info.storage_group, info.storage_version)
 }
 
 /// A stored object as `info` serves it.

@@ -115,8 +115,19 @@ impl Registry {
                         .clone(),
                     _ => storage.clone(),
                 };
-                let store = Store::new(backend, info, strategy_for(info, ranges));
-                ((info.group, info.version, info.plural), Arc::new(store))
+                ((info.group, info.version, info.plural), (info, backend))
+            })
+            .collect::<Vec<_>>();
+        let namespaces = stores
+            .iter()
+            .find(|((group, _, plural), _)| group.is_empty() && *plural == "namespaces")
+            .map_or_else(|| storage.clone(), |(_, (_, backend))| backend.clone());
+        let stores = stores
+            .into_iter()
+            .map(|(id, (info, backend))| {
+                let strategy = strategy_for(info, ranges);
+                let store = Store::new(backend, namespaces.clone(), info, strategy);
+                (id, Arc::new(store))
             })
             .collect();
         Registry { stores, ranges }

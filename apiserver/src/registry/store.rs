@@ -38,6 +38,8 @@ pub struct Store {
     pub(super) generic: GenericStrategy,
     /// Objects this store's watchers decoded lately, shared among them.
     pub(super) recently_decoded: Arc<RecentlyDecoded>,
+    /// Where NamespaceLifecycle looks namespaces up (their watch cache, when there is one).
+    namespaces: Arc<dyn Storage>,
 }
 
 /// Which part of an object an update may change.
@@ -73,13 +75,16 @@ pub struct WriteOptions {
 }
 
 impl Store {
+    /// A store of `info` on `storage`; `namespaces` is where namespaces are looked up.
     pub fn new(
         storage: Arc<dyn Storage>,
+        namespaces: Arc<dyn Storage>,
         info: &'static ResourceInfo,
         strategy: Box<dyn Strategy>,
     ) -> Self {
         Store {
             storage,
+            namespaces,
             info,
             strategy,
             generic: GenericStrategy::for_resource(info),
@@ -207,7 +212,7 @@ impl Store {
     /// do not go through [`Store::create`] (`pods/eviction`, `pods/binding`).
     pub async fn admit_create(&self, namespace: &str, name: &str) -> Result<(), ApiError> {
         namespace_lifecycle::admit_create(
-            self.storage.as_ref(),
+            self.namespaces.as_ref(),
             &self.qualified_resource(),
             namespace,
             name,
@@ -266,59 +271,22 @@ impl Store {
         F: FnMut(&Value) -> Result<Value, ApiError> + Send,
     {
         let key = self.key(namespace, name);
-        let mut current = self
-            .storage
-            .get(&key, None)
-            .await
-            .map_err(|e| self.storage_error(name, e))?
-            .kv
-            .ok_or_else(|| ApiError::not_found(self.qualified_resource(), name))?;
+        // The first attempt may start from the watch cache's copy: the write below compares
+        // revisions, and an attempt that fails on a stale copy is retried on a fresh read.
+        let (mut current, mut fresh) = match self.storage.get_cached(&key) {
+            Some(cached) if !options.dry_run => (cached, false),
+            _ => (self.read_current(&key, name).await?, true),
+        };
         for _ in 0..UPDATE_RETRIES {
-            let old = self.decode(&current)?;
-            let mut new = change(&old)?;
-            self.check_identity(&mut new, namespace, name)?;
-            match scope {
-                UpdateScope::Status => self.generic.prepare_for_status_update(&mut new, &old),
-                // The strategy first, so generation follows what it left of the change.
-                UpdateScope::Main => {
-                    self.strategy.prepare_for_update(&mut new, &old);
-                    self.generic.prepare_for_update(&mut new, &old);
+            let mut new = match self.updated(&current, namespace, name, scope, &mut change) {
+                Ok(new) => new,
+                Err(_) if !fresh => {
+                    current = self.read_current(&key, name).await?;
+                    fresh = true;
+                    continue;
                 }
-                UpdateScope::Subresource(subresource) => {
-                    self.strategy
-                        .prepare_for_subresource_update(subresource, &mut new, &old);
-                    self.generic.prepare_for_update(&mut new, &old);
-                }
-                UpdateScope::Whole => {
-                    let status = new.get("status").cloned();
-                    self.generic.prepare_for_update(&mut new, &old);
-                    if let (Some(status), Some(fields)) = (status, new.as_object_mut()) {
-                        fields.insert("status".into(), status);
-                    }
-                }
-            }
-            apply_defaults(self.info.group, self.info.kind, &mut new);
-            let (group, kind) = (self.info.group, self.info.kind);
-            let mut causes = match scope {
-                UpdateScope::Main => validation_rules::validate_update(group, kind, &new, &old),
-                UpdateScope::Subresource(subresource) => {
-                    validation_rules::validate_subresource_update(
-                        group,
-                        kind,
-                        subresource,
-                        &new,
-                        &old,
-                    )
-                }
-                UpdateScope::Status | UpdateScope::Whole => {
-                    validation_rules::validate_existing(group, kind, &new)
-                }
+                Err(e) => return Err(e),
             };
-            causes.extend(self.strategy.validate(&new));
-            causes.extend(self.strategy.validate_update(&new, &old));
-            if !causes.is_empty() {
-                return Err(self.invalid(name, causes));
-            }
             if options.dry_run {
                 return Ok(new);
             }
@@ -333,7 +301,7 @@ impl Store {
                         Ok(new)
                     }
                     Err(storage::Error::Conflict { current: now, .. }) => {
-                        current = *now;
+                        (current, fresh) = (*now, true);
                         continue;
                     }
                     Err(e) => Err(self.storage_error(name, e)),
@@ -348,11 +316,78 @@ impl Store {
                     set_resource_version(&mut new, stored.mod_revision);
                     return Ok(new);
                 }
-                Err(storage::Error::Conflict { current: now, .. }) => current = *now,
+                Err(storage::Error::Conflict { current: now, .. }) => {
+                    (current, fresh) = (*now, true)
+                }
                 Err(e) => return Err(self.storage_error(name, e)),
             }
         }
         Err(ApiError::conflict_modified(self.qualified_resource(), name))
+    }
+
+    /// The stored value of `key`, read from storage.
+    async fn read_current(&self, key: &str, name: &str) -> Result<KeyValue, ApiError> {
+        self.storage
+            .get(key, None)
+            .await
+            .map_err(|e| self.storage_error(name, e))?
+            .kv
+            .ok_or_else(|| ApiError::not_found(self.qualified_resource(), name))
+    }
+
+    /// One attempt of [`Store::update_with`]: the new object `change` makes of `current`,
+    /// prepared, defaulted and validated.
+    fn updated<F>(
+        &self,
+        current: &KeyValue,
+        namespace: Option<&str>,
+        name: &str,
+        scope: UpdateScope,
+        change: &mut F,
+    ) -> Result<Value, ApiError>
+    where
+        F: FnMut(&Value) -> Result<Value, ApiError>,
+    {
+        let old = self.decode(current)?;
+        let mut new = change(&old)?;
+        self.check_identity(&mut new, namespace, name)?;
+        match scope {
+            UpdateScope::Status => self.generic.prepare_for_status_update(&mut new, &old),
+            // The strategy first, so generation follows what it left of the change.
+            UpdateScope::Main => {
+                self.strategy.prepare_for_update(&mut new, &old);
+                self.generic.prepare_for_update(&mut new, &old);
+            }
+            UpdateScope::Subresource(subresource) => {
+                self.strategy
+                    .prepare_for_subresource_update(subresource, &mut new, &old);
+                self.generic.prepare_for_update(&mut new, &old);
+            }
+            UpdateScope::Whole => {
+                let status = new.get("status").cloned();
+                self.generic.prepare_for_update(&mut new, &old);
+                if let (Some(status), Some(fields)) = (status, new.as_object_mut()) {
+                    fields.insert("status".into(), status);
+                }
+            }
+        }
+        apply_defaults(self.info.group, self.info.kind, &mut new);
+        let (group, kind) = (self.info.group, self.info.kind);
+        let mut causes = match scope {
+            UpdateScope::Main => validation_rules::validate_update(group, kind, &new, &old),
+            UpdateScope::Subresource(subresource) => {
+                validation_rules::validate_subresource_update(group, kind, subresource, &new, &old)
+            }
+            UpdateScope::Status | UpdateScope::Whole => {
+                validation_rules::validate_existing(group, kind, &new)
+            }
+        };
+        causes.extend(self.strategy.validate(&new));
+        causes.extend(self.strategy.validate_update(&new, &old));
+        if !causes.is_empty() {
+            return Err(self.invalid(name, causes));
+        }
+        Ok(new)
     }
 
     /// The body's name and namespace must match the URL's; missing ones are filled in.
@@ -389,3 +424,7 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

@@ -5,16 +5,18 @@
 //! ERROR event with 410 Expired when `N` is too old.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use futures::StreamExt;
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 use super::conversion;
 use super::list::{Filter, ListOptions};
 use super::object::{ObjectMeta, parse_resource_version, set_resource_version};
+use super::resources::ResourceInfo;
 use super::store::Store;
 use crate::endpoints::status::ApiError;
 use crate::storage::{self, EventKind, Revision};
@@ -46,17 +48,29 @@ impl WatchEvent {
         json!({"type": self.kind, "object": self.object.value()})
     }
 
-    /// The event as one line of a watch response, built from the object's shared encoding.
-    pub fn to_line(&self) -> Vec<u8> {
-        let object = self.object.json();
-        let mut line = Vec::with_capacity(object.len() + 32);
-        line.extend_from_slice(b"{\"type\":\"");
-        line.extend_from_slice(self.kind.as_bytes());
-        line.extend_from_slice(b"\",\"object\":");
-        line.extend_from_slice(object);
-        line.extend_from_slice(b"}\n");
-        line
+    /// The event as one line of a watch response. ADDED, MODIFIED and DELETED lines are built
+    /// once per object and shared by every watcher that sends them.
+    pub fn to_line(&self) -> Bytes {
+        match LINE_KINDS.iter().position(|kind| *kind == self.kind) {
+            Some(i) => self.object.lines[i]
+                .get_or_init(|| Bytes::from(line(self.kind, self.object.json())))
+                .clone(),
+            None => Bytes::from(line(self.kind, self.object.json())),
+        }
     }
+}
+
+/// The event types whose lines an object caches.
+const LINE_KINDS: [&str; 3] = ["ADDED", "MODIFIED", "DELETED"];
+
+fn line(kind: &str, object: &[u8]) -> Vec<u8> {
+    let mut line = Vec::with_capacity(object.len() + 32);
+    line.extend_from_slice(b"{\"type\":\"");
+    line.extend_from_slice(kind.as_bytes());
+    line.extend_from_slice(b"\",\"object\":");
+    line.extend_from_slice(object);
+    line.extend_from_slice(b"}\n");
+    line
 }
 
 /// A watched object, decoded once and encoded at most once however many watchers send it.
@@ -64,6 +78,8 @@ impl WatchEvent {
 pub struct SharedObject {
     value: Value,
     json: OnceLock<Vec<u8>>,
+    /// Its watch lines, by [`LINE_KINDS`].
+    lines: [OnceLock<Bytes>; 3],
 }
 
 impl PartialEq for SharedObject {
@@ -77,6 +93,7 @@ impl SharedObject {
         Arc::new(SharedObject {
             value,
             json: OnceLock::new(),
+            lines: Default::default(),
         })
     }
 
@@ -138,13 +155,18 @@ impl RecentlyDecoded {
 /// How often an idle watch with bookmarks enabled gets one.
 const BOOKMARK_INTERVAL: Duration = Duration::from_secs(30);
 
+/// The events of one watch, in order. It ends when the storage watch ends (after an ERROR
+/// event if it fell out of the history); the caller ends it early by dropping it.
+pub type WatchEvents = Pin<Box<dyn Stream<Item = WatchEvent> + Send>>;
+
 impl Store {
-    /// Starts a watch. Events arrive on the returned channel until the caller drops it.
+    /// Starts a watch. The events are produced as the caller polls: there is no task and no
+    /// queue per watcher, so a slow client holds back only its own cursor.
     pub async fn watch(
         &self,
         namespace: Option<&str>,
         options: WatchOptions,
-    ) -> Result<mpsc::Receiver<WatchEvent>, ApiError> {
+    ) -> Result<WatchEvents, ApiError> {
         let filter = Filter::new(
             self,
             &options.list.label_selector,
@@ -155,7 +177,6 @@ impl Store {
         let initial = options
             .send_initial_events
             .unwrap_or(matches!(requested, None | Some(0)));
-        let (sender, receiver) = mpsc::channel(256);
         let prefix = self.info.storage_prefix(namespace);
 
         let (from, initial_events) = if initial {
@@ -179,127 +200,154 @@ impl Store {
             (requested.unwrap_or(0) + 1, None)
         };
 
-        let mut events = match self.storage.watch(&prefix, from).await {
+        let events = match self.storage.watch(&prefix, from).await {
             Ok(events) => events,
             Err(storage::Error::Compacted { .. }) => {
                 let error = ApiError::watch_too_old(requested.unwrap_or(0));
-                let _ = sender
-                    .send(WatchEvent::new("ERROR", error.to_status()))
-                    .await;
-                return Ok(receiver);
+                let event = WatchEvent::new("ERROR", error.to_status());
+                return Ok(Box::pin(futures::stream::iter([event])));
             }
             Err(e) => return Err(self.storage_error("", e)),
         };
 
-        let kind = self.info.kind;
-        let api_version = self.info.api_version();
         let info = self.info;
-        let recent = self.recently_decoded.clone();
-        // The object `bytes` stand for, at `revision`, decoded once for all watchers.
-        let decode = move |key: &str, bytes: &[u8], revision: Revision| {
-            recent.get_or_decode(key, revision, || {
-                let mut object: Value = serde_json::from_slice(bytes).ok()?;
-                set_resource_version(&mut object, revision);
-                Some(conversion::from_storage(info, object))
-            })
+        let mut initial_stream = Vec::new();
+        if let Some((revision, items)) = initial_events {
+            for mut item in items {
+                if let Some(fields) = item.as_object_mut() {
+                    fields.insert("kind".into(), Value::String(info.kind.to_owned()));
+                    fields.insert("apiVersion".into(), Value::String(info.api_version()));
+                }
+                initial_stream.push(WatchEvent::new("ADDED", item));
+            }
+            if options.send_initial_events == Some(true) && options.allow_bookmarks {
+                initial_stream.push(bookmark(info, revision, true));
+            }
+        }
+        let mut ticker = tokio::time::interval_at(
+            tokio::time::Instant::now() + BOOKMARK_INTERVAL,
+            BOOKMARK_INTERVAL,
+        );
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let live = LiveWatch {
+            info,
+            events,
+            filter,
+            recent: self.recently_decoded.clone(),
+            ticker,
+            allow_bookmarks: options.allow_bookmarks,
+            last: from - 1,
+            done: false,
         };
-        let bookmark = move |revision: Revision, initial_end: bool| -> WatchEvent {
-            let mut metadata = json!({"resourceVersion": revision.to_string()});
-            if initial_end {
-                metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
-            }
-            let object = json!({"kind": kind, "apiVersion": api_version, "metadata": metadata});
-            WatchEvent::new("BOOKMARK", object)
-        };
-        let allow_bookmarks = options.allow_bookmarks;
-        let explicit_initial = options.send_initial_events == Some(true);
-
-        tokio::spawn(async move {
-            let mut last = from - 1;
-            if let Some((revision, items)) = initial_events {
-                for mut item in items {
-                    if let Some(fields) = item.as_object_mut() {
-                        fields.insert("kind".into(), Value::String(kind.to_owned()));
-                        fields.insert("apiVersion".into(), Value::String(info.api_version()));
-                    }
-                    let event = WatchEvent::new("ADDED", item);
-                    if sender.send(event).await.is_err() {
-                        return;
-                    }
-                }
-                if explicit_initial
-                    && allow_bookmarks
-                    && sender.send(bookmark(revision, true)).await.is_err()
-                {
-                    return;
-                }
-            }
-            let mut ticker = tokio::time::interval(BOOKMARK_INTERVAL);
-            ticker.tick().await;
-            loop {
-                let next = tokio::select! {
-                    next = events.next() => next,
-                    _ = ticker.tick() => {
-                        if allow_bookmarks && sender.send(bookmark(last, false)).await.is_err() {
-                            return;
-                        }
-                        continue;
-                    }
-                    _ = sender.closed() => return,
-                };
-                let event = match next {
-                    Some(Ok(event)) => event,
-                    Some(Err(storage::Error::Compacted { .. })) => {
-                        let error = ApiError::watch_too_old(last);
-                        let _ = sender
-                            .send(WatchEvent::new("ERROR", error.to_status()))
-                            .await;
-                        return;
-                    }
-                    Some(Err(e)) => {
-                        tracing::warn!(error = %e, "watch on storage ended");
-                        return;
-                    }
-                    None => return,
-                };
-                last = event.revision();
-                // Without selectors every previous value matched: decode it only for a DELETED.
-                let everything = filter.is_everything();
-                let key = event.kv.key.as_str();
-                let out = match (event.kind, &event.prev) {
-                    (EventKind::Put, prev) => {
-                        let old_matches = match prev {
-                            None => false,
-                            Some(_) if everything => true,
-                            Some(prev) => decode(key, &prev.value, prev.mod_revision)
-                                .is_some_and(|old| filter.matches(old.value())),
-                        };
-                        let Some(new) = decode(key, &event.kv.value, event.kv.mod_revision) else {
-                            continue;
-                        };
-                        match (old_matches, everything || filter.matches(new.value())) {
-                            (true, true) => Some(("MODIFIED", new)),
-                            (false, true) => Some(("ADDED", new)),
-                            (true, false) => Some(("DELETED", new)),
-                            (false, false) => None,
-                        }
-                    }
-                    // A deletion carries the deleted object at the deletion's revision.
-                    (EventKind::Delete, Some(prev)) => {
-                        decode(key, &prev.value, event.kv.mod_revision)
-                            .filter(|old| everything || filter.matches(old.value()))
-                            .map(|old| ("DELETED", old))
-                    }
-                    (EventKind::Delete, None) => None,
-                };
-                if let Some((kind, object)) = out {
-                    debug_assert!(object.value().resource_version().is_some());
-                    if sender.send(WatchEvent { kind, object }).await.is_err() {
-                        return;
-                    }
-                }
-            }
+        let live = futures::stream::unfold(live, |mut live| async move {
+            let event = live.next().await?;
+            Some((event, live))
         });
-        Ok(receiver)
+        Ok(Box::pin(futures::stream::iter(initial_stream).chain(live)))
+    }
+}
+
+/// A bookmark at `revision`; `initial_end` marks the end of the initial events.
+fn bookmark(info: &ResourceInfo, revision: Revision, initial_end: bool) -> WatchEvent {
+    let mut metadata = json!({"resourceVersion": revision.to_string()});
+    if initial_end {
+        metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+    }
+    let object = json!({"kind": info.kind, "apiVersion": info.api_version(), "metadata": metadata});
+    WatchEvent::new("BOOKMARK", object)
+}
+
+/// The changes after the initial events: storage events decoded (once for all watchers of
+/// the store), filtered through the selectors, with periodic bookmarks.
+struct LiveWatch {
+    info: &'static ResourceInfo,
+    events: storage::WatchStream,
+    filter: Filter,
+    recent: Arc<RecentlyDecoded>,
+    ticker: tokio::time::Interval,
+    allow_bookmarks: bool,
+    /// The revision of the last storage event seen.
+    last: Revision,
+    done: bool,
+}
+
+impl LiveWatch {
+    async fn next(&mut self) -> Option<WatchEvent> {
+        while !self.done {
+            let next = tokio::select! {
+                next = self.events.next() => next,
+                _ = self.ticker.tick() => {
+                    if self.allow_bookmarks {
+                        return Some(bookmark(self.info, self.last, false));
+                    }
+                    continue;
+                }
+            };
+            let event = match next {
+                Some(Ok(event)) => event,
+                Some(Err(storage::Error::Compacted { .. })) => {
+                    self.done = true;
+                    let error = ApiError::watch_too_old(self.last);
+                    return Some(WatchEvent::new("ERROR", error.to_status()));
+                }
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "watch on storage ended");
+                    return None;
+                }
+                None => return None,
+            };
+            self.last = event.revision();
+            if let Some(event) = self.to_watch_event(&event) {
+                return Some(event);
+            }
+        }
+        None
+    }
+
+    /// What a storage event is for this watcher, if anything: the selectors decide between
+    /// ADDED, MODIFIED and DELETED by whether the old and new values match.
+    fn to_watch_event(&self, event: &storage::Event) -> Option<WatchEvent> {
+        // Without selectors every previous value matched: decode it only for a DELETED.
+        let everything = self.filter.is_everything();
+        let key = event.kv.key.as_str();
+        let (kind, object) = match (event.kind, &event.prev) {
+            (EventKind::Put, prev) => {
+                let old_matches = match prev {
+                    None => false,
+                    Some(_) if everything => true,
+                    Some(prev) => self
+                        .decode(key, &prev.value, prev.mod_revision)
+                        .is_some_and(|old| self.filter.matches(old.value())),
+                };
+                let new = self.decode(key, &event.kv.value, event.kv.mod_revision)?;
+                match (old_matches, everything || self.filter.matches(new.value())) {
+                    (true, true) => ("MODIFIED", new),
+                    (false, true) => ("ADDED", new),
+                    (true, false) => ("DELETED", new),
+                    (false, false) => return None,
+                }
+            }
+            // A deletion carries the deleted object at the deletion's revision.
+            (EventKind::Delete, Some(prev)) => {
+                let old = self.decode(key, &prev.value, event.kv.mod_revision)?;
+                if !everything && !self.filter.matches(old.value()) {
+                    return None;
+                }
+                ("DELETED", old)
+            }
+            (EventKind::Delete, None) => return None,
+        };
+        debug_assert!(object.value().resource_version().is_some());
+        Some(WatchEvent { kind, object })
+    }
+
+    /// The object `bytes` stand for, at `revision`, decoded once for all watchers.
+    fn decode(&self, key: &str, bytes: &[u8], revision: Revision) -> Option<Arc<SharedObject>> {
+        let info = self.info;
+        self.recent.get_or_decode(key, revision, || {
+            let mut object: Value = serde_json::from_slice(bytes).ok()?;
+            set_resource_version(&mut object, revision);
+            Some(conversion::from_storage(info, object))
+        })
     }
 }

@@ -166,6 +166,13 @@ pub trait Storage: Send + Sync + 'static {
     /// Reads one key, at `revision` or the latest.
     async fn get(&self, key: &str, revision: Option<Revision>) -> Result<GetResponse>;
 
+    /// The value of `key` as a watch cache holds it, which may be stale: for the first attempt
+    /// of a guarded update, whose write compares revisions anyway (upstream's cached existing
+    /// object). `None` when nothing caches the key or the cache does not hold it.
+    fn get_cached(&self, _key: &str) -> Option<KeyValue> {
+        None
+    }
+
     /// Reads a prefix range at one consistent revision.
     async fn range(&self, request: RangeRequest) -> Result<RangeResponse>;
 

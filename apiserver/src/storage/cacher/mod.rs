@@ -291,6 +291,14 @@ impl Storage for Cacher {
         self.inner.get(key, revision).await
     }
 
+    fn get_cached(&self, key: &str) -> Option<KeyValue> {
+        if !self.covers(key) {
+            return None;
+        }
+        let state = self.read_state();
+        state.ready.then(|| state.objects.get(key).cloned())?
+    }
+
     async fn range(&self, request: RangeRequest) -> Result<RangeResponse> {
         match self.range_from_cache(&request).await? {
             Some(response) => Ok(response),

@@ -1,0 +1,190 @@
+//! Guarded updates that start from a watch cache's copy: a stale copy must never win.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::registry::Registry;
+use crate::registry::core::service::ServiceRanges;
+use crate::storage::embedded::{EmbeddedOptions, EmbeddedStore};
+use crate::storage::{
+    GetResponse, KeyValue, LeaseId, PrefixChanges, RangeRequest, RangeResponse, Result, Revision,
+    WatchStream,
+};
+
+const KEY: &str = "/registry/configmaps/a/settings";
+
+/// A real embedded store whose "watch cache" hands out a fixed copy, however old.
+struct StaleCache {
+    inner: EmbeddedStore,
+    cached: Mutex<Option<KeyValue>>,
+}
+
+#[async_trait::async_trait]
+impl Storage for StaleCache {
+    fn backend_name(&self) -> &'static str {
+        "stale-cache"
+    }
+    async fn create(&self, key: &str, value: Bytes, lease: LeaseId) -> Result<KeyValue> {
+        self.inner.create(key, value, lease).await
+    }
+    async fn update(
+        &self,
+        key: &str,
+        value: Bytes,
+        expected: Revision,
+        lease: LeaseId,
+    ) -> Result<KeyValue> {
+        self.inner.update(key, value, expected, lease).await
+    }
+    async fn delete(&self, key: &str, expected: Option<Revision>) -> Result<(KeyValue, Revision)> {
+        self.inner.delete(key, expected).await
+    }
+    async fn get(&self, key: &str, revision: Option<Revision>) -> Result<GetResponse> {
+        self.inner.get(key, revision).await
+    }
+    fn get_cached(&self, key: &str) -> Option<KeyValue> {
+        self.cached
+            .lock()
+            .unwrap()
+            .clone()
+            .filter(|kv| kv.key == key)
+    }
+    async fn range(&self, request: RangeRequest) -> Result<RangeResponse> {
+        self.inner.range(request).await
+    }
+    async fn count(&self, prefix: &str) -> Result<i64> {
+        self.inner.count(prefix).await
+    }
+    async fn changes_since(&self, prefix: &str, since: Revision) -> Result<PrefixChanges> {
+        self.inner.changes_since(prefix, since).await
+    }
+    async fn current_revision(&self) -> Result<Revision> {
+        self.inner.current_revision().await
+    }
+    async fn watch(&self, prefix: &str, from: Revision) -> Result<WatchStream> {
+        self.inner.watch(prefix, from).await
+    }
+    async fn compact(&self, revision: Revision) -> Result<()> {
+        self.inner.compact(revision).await
+    }
+    async fn lease_grant(&self, ttl: Duration) -> Result<LeaseId> {
+        self.inner.lease_grant(ttl).await
+    }
+    async fn lease_keep_alive(&self, lease: LeaseId) -> Result<()> {
+        self.inner.lease_keep_alive(lease).await
+    }
+    async fn lease_revoke(&self, lease: LeaseId) -> Result<()> {
+        self.inner.lease_revoke(lease).await
+    }
+    async fn check_health(&self) -> Result<()> {
+        self.inner.check_health().await
+    }
+}
+
+fn config_map(data: Value) -> Bytes {
+    let object = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "settings", "namespace": "a", "uid": "u-1",
+            "creationTimestamp": "2026-11-27T00:00:00Z"},
+        "data": data});
+    Bytes::from(serde_json::to_vec(&object).unwrap())
+}
+
+/// The config map written at `{a}`, cached, then changed to `{a, b}` behind the cache's back.
+async fn stale_fixture() -> (Arc<StaleCache>, Registry, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Arc::new(StaleCache {
+        inner: EmbeddedStore::open(EmbeddedOptions::new(dir.path()))
+            .await
+            .unwrap(),
+        cached: Mutex::new(None),
+    });
+    let first = storage
+        .create(KEY, config_map(json!({"a": "1"})), 0)
+        .await
+        .unwrap();
+    *storage.cached.lock().unwrap() = Some(first.clone());
+    storage
+        .update(
+            KEY,
+            config_map(json!({"a": "1", "b": "2"})),
+            first.mod_revision,
+            0,
+        )
+        .await
+        .unwrap();
+    let ranges = ServiceRanges::parse("10.96.0.0/12", "30000-32767").unwrap();
+    let registry = Registry::new(storage.clone(), ranges, None);
+    (storage, registry, dir)
+}
+
+#[tokio::test]
+async fn an_update_from_a_stale_cached_copy_is_redone_on_the_stored_one() {
+    let (storage, registry, _dir) = stale_fixture().await;
+    let store = registry.get("", "v1", "configmaps").unwrap();
+    let mut attempts = 0;
+    let updated = store
+        .update_with(
+            Some("a"),
+            "settings",
+            UpdateScope::Main,
+            WriteOptions::default(),
+            |current| {
+                attempts += 1;
+                let mut new = current.clone();
+                new["data"]["c"] = json!("3");
+                Ok(new)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        attempts, 2,
+        "the stale attempt lost the compare and was redone"
+    );
+    assert_eq!(updated["data"], json!({"a": "1", "b": "2", "c": "3"}));
+    let stored = storage.get(KEY, None).await.unwrap().kv.unwrap();
+    let stored: Value = serde_json::from_slice(&stored.value).unwrap();
+    assert_eq!(stored["data"], json!({"a": "1", "b": "2", "c": "3"}));
+}
+
+#[tokio::test]
+async fn a_refusal_based_on_a_stale_copy_is_checked_on_the_stored_one() {
+    let (_storage, registry, _dir) = stale_fixture().await;
+    let store = registry.get("", "v1", "configmaps").unwrap();
+    // A precondition the stale copy fails and the stored object meets.
+    let updated = store
+        .update_with(
+            Some("a"),
+            "settings",
+            UpdateScope::Main,
+            WriteOptions::default(),
+            |current| {
+                if current["data"]["b"] != "2" {
+                    return Err(ApiError::bad_request("b must be 2"));
+                }
+                let mut new = current.clone();
+                new["data"]["b"] = json!("two");
+                Ok(new)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated["data"], json!({"a": "1", "b": "two"}));
+
+    // A refusal the stored object earns as well is still a refusal.
+    let refused = store
+        .update_with(
+            Some("a"),
+            "settings",
+            UpdateScope::Main,
+            WriteOptions::default(),
+            |_| Err(ApiError::bad_request("never")),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), 400);
+}
