@@ -3,6 +3,7 @@
 //! `duplicate field "spec.replicas"`, `duplicate field "spec.containers[0].name"`; the API
 //! server turns them into warnings or a strict decoding error per `fieldValidation`.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -10,11 +11,14 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// The paths of the duplicated object keys in `body`, each once, in document order. A body that
 /// is not valid JSON yields none (its parse error is reported elsewhere).
+///
+/// Keys are borrowed from the body where they have no escapes, and a path is only spelled out
+/// for a duplicate, so a clean body costs one pass and few allocations.
 pub fn find(body: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let walk = Walk {
-        path: String::new(),
+        at: None,
         found: &mut found,
     };
     if walk.deserialize(&mut deserializer).is_err() {
@@ -23,12 +27,49 @@ pub fn find(body: &[u8]) -> Vec<String> {
     found
 }
 
-struct Walk<'a> {
-    path: String,
+/// Where a value is: a key or an index under its parent's place.
+struct Place<'p> {
+    step: Step<'p>,
+    parent: Option<&'p Place<'p>>,
+}
+
+enum Step<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+/// `spec.containers[0].name`.
+fn spell(place: &Place<'_>) -> String {
+    let mut steps = Vec::new();
+    let mut next = Some(place);
+    while let Some(place) = next {
+        steps.push(&place.step);
+        next = place.parent;
+    }
+    let mut path = String::new();
+    for step in steps.into_iter().rev() {
+        match step {
+            Step::Key(key) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Step::Index(index) => {
+                use fmt::Write;
+                let _ = write!(path, "[{index}]");
+            }
+        }
+    }
+    path
+}
+
+struct Walk<'a, 'p> {
+    at: Option<&'p Place<'p>>,
     found: &'a mut Vec<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for Walk<'_> {
+impl<'de> DeserializeSeed<'de> for Walk<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -36,7 +77,60 @@ impl<'de> DeserializeSeed<'de> for Walk<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Walk<'_> {
+/// The keys of one object seen so far; a set once there are many.
+#[derive(Default)]
+struct Seen<'de> {
+    few: Vec<Cow<'de, str>>,
+    many: HashSet<Cow<'de, str>>,
+}
+
+impl<'de> Seen<'de> {
+    const FEW: usize = 16;
+
+    /// Whether `key` is new.
+    fn insert(&mut self, key: Cow<'de, str>) -> bool {
+        if self.few.len() < Self::FEW {
+            if self.few.contains(&key) {
+                return false;
+            }
+            self.few.push(key);
+            return true;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.iter().cloned());
+        }
+        self.many.insert(key)
+    }
+}
+
+/// An object key, borrowed from the body when it can be.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
@@ -44,18 +138,20 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let path = if self.path.is_empty() {
-                key.clone()
-            } else {
-                format!("{}.{key}", self.path)
+        let mut seen = Seen::default();
+        while let Some(key) = map.next_key_seed(Key)? {
+            let place = Place {
+                step: Step::Key(&key),
+                parent: self.at,
             };
-            if !seen.insert(key) && !self.found.contains(&path) {
-                self.found.push(path.clone());
+            if !seen.insert(key.clone()) {
+                let path = spell(&place);
+                if !self.found.contains(&path) {
+                    self.found.push(path);
+                }
             }
             map.next_value_seed(Walk {
-                path,
+                at: Some(&place),
                 found: self.found,
             })?;
         }
@@ -65,8 +161,12 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0usize;
         loop {
+            let place = Place {
+                step: Step::Index(index),
+                parent: self.at,
+            };
             let walk = Walk {
-                path: format!("{}[{index}]", self.path),
+                at: Some(&place),
                 found: self.found,
             };
             if seq.next_element_seed(walk)?.is_none() {
@@ -108,6 +208,16 @@ mod tests {
             find(body),
             ["a", "spec.replicas", "spec.containers[0].name", "b[1].c"]
         );
+    }
+
+    #[test]
+    fn large_objects_and_escaped_keys() {
+        let mut body = String::from("{");
+        for i in 0..100 {
+            body.push_str(&format!("\"k{i}\": {i}, "));
+        }
+        body.push_str(r#""k7": 0, "\u0061": 1, "a": 2}"#);
+        assert_eq!(find(body.as_bytes()), ["k7", "a"]);
     }
 
     #[test]

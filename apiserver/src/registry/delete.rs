@@ -96,7 +96,7 @@ impl Store {
                 DeleteAction::Update(mut changed) => {
                     match self
                         .storage
-                        .update(&key, self.encode(&changed)?, kv.mod_revision, 0)
+                        .update(&key, self.encode(&mut changed)?, kv.mod_revision, 0)
                         .await
                     {
                         Ok(stored) => {
@@ -130,7 +130,7 @@ impl Store {
                 metadata_mut(&mut object).insert("deletionGracePeriodSeconds".into(), grace.into());
                 match self
                     .storage
-                    .update(&key, self.encode(&object)?, kv.mod_revision, 0)
+                    .update(&key, self.encode(&mut object)?, kv.mod_revision, 0)
                     .await
                 {
                     Ok(stored) => {

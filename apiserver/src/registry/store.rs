@@ -121,10 +121,16 @@ impl Store {
         Ok(conversion::from_storage(self.info, object))
     }
 
-    pub(super) fn encode(&self, object: &Value) -> Result<Bytes, ApiError> {
-        let mut stored = conversion::to_storage(self.info, object.clone());
-        metadata_mut(&mut stored).remove("resourceVersion");
-        serde_json::to_vec(&stored)
+    /// The bytes to store for `object`. Its resourceVersion is removed: the store assigns it,
+    /// and callers set it from the write's answer.
+    pub(super) fn encode(&self, object: &mut Value) -> Result<Bytes, ApiError> {
+        metadata_mut(object).remove("resourceVersion");
+        let encoded = if conversion::converts(self.info) {
+            serde_json::to_vec(&conversion::to_storage(self.info, object.clone()))
+        } else {
+            serde_json::to_vec(&*object)
+        };
+        encoded
             .map(Bytes::from)
             .map_err(|e| ApiError::internal("cannot encode the object", e.to_string()))
     }
@@ -197,7 +203,11 @@ impl Store {
         self.strategy
             .allocate(self.storage.as_ref(), &mut object)
             .await?;
-        let stored = match self.storage.create(&key, self.encode(&object)?, 0).await {
+        let stored = match self
+            .storage
+            .create(&key, self.encode(&mut object)?, 0)
+            .await
+        {
             Ok(stored) => stored,
             Err(e) => {
                 self.strategy.release(self.storage.as_ref(), &object).await;
@@ -309,7 +319,7 @@ impl Store {
             }
             match self
                 .storage
-                .update(&key, self.encode(&new)?, current.mod_revision, 0)
+                .update(&key, self.encode(&mut new)?, current.mod_revision, 0)
                 .await
             {
                 Ok(stored) => {

@@ -29,6 +29,19 @@ impl FieldValidation {
     }
 }
 
+/// Whether serde_json's maps keep insertion order in this build (its `preserve_order`
+/// feature, which any crate of the build may turn on): then the typed round trip's order is
+/// made the client's again.
+fn maps_preserve_order() -> bool {
+    static PRESERVES: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+        let mut map = serde_json::Map::new();
+        map.insert("b".into(), Value::Null);
+        map.insert("a".into(), Value::Null);
+        map.keys().next().is_some_and(|key| key == "b")
+    });
+    *PRESERVES
+}
+
 /// A decoded object: the typed round trip, and the paths of the fields it dropped.
 pub struct Decoded {
     pub object: Value,
@@ -36,7 +49,7 @@ pub struct Decoded {
 }
 
 fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let typed = T::deserialize(value).map_err(|e| e.to_string())?;
     serde_json::to_value(&typed).map_err(|e| e.to_string())
 }
 
@@ -114,7 +127,7 @@ pub fn decode(group: &str, version: &str, kind: &str, object: &Value) -> Result<
         format!("{kind} in version \"{version}\" cannot be handled as a {kind}: {e}")
     })?;
     let mut unknown_fields = Vec::new();
-    collect_unknown(object, &typed, "", &mut unknown_fields);
+    collect_unknown(object, &typed, &mut String::new(), &mut unknown_fields);
     // Keep what the type keeps, in the order the client sent it where possible.
     keep_client_order(object, &mut typed);
     Ok(Decoded {
@@ -123,30 +136,33 @@ pub fn decode(group: &str, version: &str, kind: &str, object: &Value) -> Result<
     })
 }
 
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{prefix}.{key}")
-    }
-}
-
 /// Paths of fields with a value in `sent` that the typed round trip `kept` does not have.
-fn collect_unknown(sent: &Value, kept: &Value, prefix: &str, out: &mut Vec<String>) {
+/// `path` is where `sent` is (`spec.containers[0]`); it is left as it was found.
+fn collect_unknown(sent: &Value, kept: &Value, path: &mut String, out: &mut Vec<String>) {
+    let at = path.len();
     match (sent, kept) {
         (Value::Object(sent), Value::Object(kept)) => {
             for (key, value) in sent {
-                let path = join(prefix, key);
-                match kept.get(key) {
-                    Some(kept_value) => collect_unknown(value, kept_value, &path, out),
-                    None if is_empty(value) => {}
-                    None => out.push(path),
+                if at > 0 {
+                    path.push('.');
                 }
+                path.push_str(key);
+                match kept.get(key) {
+                    Some(kept_value) => collect_unknown(value, kept_value, path, out),
+                    None if is_empty(value) => {}
+                    None => out.push(path.clone()),
+                }
+                path.truncate(at);
             }
         }
         (Value::Array(sent), Value::Array(kept)) if sent.len() == kept.len() => {
             for (index, (sent, kept)) in sent.iter().zip(kept).enumerate() {
-                collect_unknown(sent, kept, &format!("{prefix}[{index}]"), out);
+                if sent.is_object() || sent.is_array() {
+                    use std::fmt::Write;
+                    let _ = write!(path, "[{index}]");
+                    collect_unknown(sent, kept, path, out);
+                    path.truncate(at);
+                }
             }
         }
         _ => {}
@@ -166,6 +182,10 @@ fn is_empty(value: &Value) -> bool {
 
 /// Reorders map keys of `typed` to follow `sent`; values stay as the type made them.
 fn keep_client_order(sent: &Value, typed: &mut Value) {
+    // Sorted maps come out of the round trip in the only order they have.
+    if !maps_preserve_order() {
+        return;
+    }
     if let (Value::Object(sent), Value::Object(typed)) = (sent, &mut *typed) {
         let mut ordered = serde_json::Map::new();
         for key in sent.keys() {
