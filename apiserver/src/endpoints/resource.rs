@@ -144,14 +144,18 @@ pub async fn handle(
         }
         "list" => match &table {
             Some(options) => {
-                let mut list = store.list(namespace, &list_options(query)?).await?;
-                let items = match list.get_mut("items").map(Value::take) {
-                    Some(Value::Array(items)) => items,
-                    _ => Vec::new(),
-                };
-                let mut answer = render_table(store, &items, options);
-                answer["metadata"] = list["metadata"].take();
-                json_response(StatusCode::OK, &answer)
+                let (metadata, items) = store.list_items(namespace, &list_options(query)?).await?;
+                let mut options = *options;
+                options.now_unix_nanos = now_nanos();
+                let (kind, group) = (store.info().kind, store.info().group);
+                let metadata = Value::Object(metadata);
+                // Seconds of CPU for a large LIST: off the async workers, which keep serving.
+                let table = cpu_bound(|| {
+                    table::write_table(kind, group, &options, &metadata, items, |item| {
+                        store.list_item(item)
+                    })
+                })?;
+                Ok(json_bytes_response(StatusCode::OK, table))
             }
             None => {
                 let list = store.list_json(namespace, &list_options(query)?).await?;
@@ -471,6 +475,15 @@ async fn watch(
         shutdown,
         registered,
     ))
+}
+
+/// Runs CPU-heavy work without holding up the other tasks of this async worker: on a
+/// multi-threaded runtime they move to another worker while it runs.
+fn cpu_bound<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
 }
 
 fn now_nanos() -> i128 {

@@ -112,9 +112,11 @@ pub fn decode_continue(token: &str) -> Result<(Revision, String), ApiError> {
 }
 
 /// The objects a LIST selected, at one revision, before they are rendered.
+/// A selected object as stored, and decoded when selecting it needed that.
+pub type ListedItem = (KeyValue, Option<Value>);
+
 struct Listed {
-    /// Each selected object as stored, and decoded when selecting it needed that.
-    items: Vec<(KeyValue, Option<Value>)>,
+    items: Vec<ListedItem>,
     metadata: Map<String, Value>,
 }
 
@@ -125,26 +127,42 @@ impl Store {
         namespace: Option<&str>,
         options: &ListOptions,
     ) -> Result<Value, ApiError> {
-        let listed = self.select(namespace, options).await?;
-        let mut items = Vec::with_capacity(listed.items.len());
-        for (kv, decoded) in listed.items {
-            let mut item = match decoded {
-                Some(item) => item,
-                None => self.decode(&kv)?,
-            };
-            if let Some(fields) = item.as_object_mut() {
-                fields.remove("kind");
-                fields.remove("apiVersion");
-            }
-            items.push(item);
-        }
+        let (metadata, items) = self.list_items(namespace, options).await?;
+        let items = items
+            .into_iter()
+            .map(|item| self.list_item(item))
+            .collect::<Result<Vec<_>, _>>()?;
         // Built by hand: `json!` would copy every item through the serializer.
         let mut list = Map::new();
         list.insert("kind".into(), Value::from(self.info.list_kind));
         list.insert("apiVersion".into(), Value::from(self.info.api_version()));
-        list.insert("metadata".into(), Value::Object(listed.metadata));
+        list.insert("metadata".into(), Value::Object(metadata));
         list.insert("items".into(), Value::Array(items));
         Ok(Value::Object(list))
+    }
+
+    /// A LIST as its metadata and its items as stored, for a caller that decodes them one by
+    /// one with [`Store::list_item`] (Table answers) and so never holds them all decoded.
+    pub async fn list_items(
+        &self,
+        namespace: Option<&str>,
+        options: &ListOptions,
+    ) -> Result<(Map<String, Value>, Vec<ListedItem>), ApiError> {
+        let listed = self.select(namespace, options).await?;
+        Ok((listed.metadata, listed.items))
+    }
+
+    /// One item of [`Store::list_items`] as a list item (no `kind` or `apiVersion`).
+    pub fn list_item(&self, (kv, decoded): ListedItem) -> Result<Value, ApiError> {
+        let mut item = match decoded {
+            Some(item) => item,
+            None => self.decode(&kv)?,
+        };
+        if let Some(fields) = item.as_object_mut() {
+            fields.remove("kind");
+            fields.remove("apiVersion");
+        }
+        Ok(item)
     }
 
     /// A LIST as the JSON of a `<Kind>List`. Objects stored in the served version go from their

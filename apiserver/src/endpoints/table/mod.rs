@@ -16,7 +16,8 @@
 //! Entry points:
 //! * [`negotiate`] / [`wants_table`] parse the `Accept` header;
 //! * [`include_object`] parses the `includeObject` query parameter;
-//! * [`table_for`] / [`table_for_with`] build the Table.
+//! * [`table_for`] / [`table_for_with`] build the Table; [`write_table`] writes its JSON one
+//!   object at a time, for LISTs.
 //!
 //! The caller fills `metadata` (`resourceVersion`, `continue`,
 //! `remainingItemCount`) from the list it converted, as upstream's
@@ -210,38 +211,130 @@ pub fn table_for(
 
 /// Builds a Table with full control over version, clock and headers.
 pub fn table_for_with(kind: &str, group: &str, objects: &[Value], opts: &TableOptions) -> Value {
-    let ctx = util::Ctx {
-        now_nanos: opts.now_unix_nanos,
-    };
-    let (columns, rows): (&[Col], Vec<Row>) = match printer_for(kind, group) {
-        Some(p) => (
-            p.columns,
-            objects.iter().map(|o| (p.print)(o, &ctx)).collect(),
-        ),
-        None => (DEFAULT_COLUMNS, objects.iter().map(default_row).collect()),
-    };
-    let rows: Vec<Value> = rows
-        .into_iter()
-        .zip(objects)
-        .map(|(row, obj)| {
-            let mut m = Map::new();
-            m.insert("cells".into(), Value::Array(row.cells));
-            if let Some(c) = row.conditions {
-                m.insert("conditions".into(), c);
-            }
-            m.insert("object".into(), row_object(obj, opts));
-            Value::Object(m)
-        })
-        .collect();
+    let rows = TableRows::new(kind, group, opts);
+    let rows_json: Vec<Value> = objects.iter().map(|obj| rows.row(obj)).collect();
     let mut table = Map::new();
     table.insert("kind".into(), json!("Table"));
     table.insert("apiVersion".into(), json!(opts.version.api_version()));
     table.insert("metadata".into(), json!({}));
     if !opts.no_headers {
-        table.insert("columnDefinitions".into(), column_definitions(columns));
+        table.insert("columnDefinitions".into(), column_definitions(rows.columns));
     }
-    table.insert("rows".into(), Value::Array(rows));
+    table.insert("rows".into(), Value::Array(rows_json));
     Value::Object(table)
+}
+
+/// The JSON of the Table [`table_for_with`] builds, with `metadata` as its metadata, for the
+/// objects `decode` makes of `items`. Each object is decoded, printed, written and dropped
+/// before the next, so a LIST of many objects never holds them all decoded; large LISTs are
+/// split over the machine's cores.
+pub fn write_table<T: Send, E: Send>(
+    kind: &str,
+    group: &str,
+    opts: &TableOptions,
+    metadata: &Value,
+    items: Vec<T>,
+    decode: impl Fn(T) -> Result<Value, E> + Sync,
+) -> Result<Vec<u8>, E> {
+    let rows = TableRows::new(kind, group, opts);
+    // The keys in the order serde_json writes the map `table_for_with` builds.
+    let mut head = Map::new();
+    head.insert("apiVersion".into(), json!(opts.version.api_version()));
+    if !opts.no_headers {
+        head.insert("columnDefinitions".into(), column_definitions(rows.columns));
+    }
+    head.insert("kind".into(), json!("Table"));
+    head.insert("metadata".into(), metadata.clone());
+    let mut out = serde_json::to_vec(&head).unwrap_or_default();
+    out.pop(); // the closing brace: the rows follow
+    out.extend_from_slice(br#","rows":["#);
+    let write_rows = |items: Vec<T>| -> Result<Vec<u8>, E> {
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let row = rows.row(&decode(item)?);
+            // Writing a `Value` to a `Vec` cannot fail: its keys are strings.
+            let _ = serde_json::to_writer(&mut out, &row);
+        }
+        Ok(out)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads == 1 || items.len() < PARALLEL_ROWS {
+        out.extend(write_rows(items)?);
+    } else {
+        let per_thread = items.len().div_ceil(threads);
+        let mut chunks = Vec::with_capacity(threads);
+        let mut items = items.into_iter();
+        loop {
+            let chunk: Vec<T> = items.by_ref().take(per_thread).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks.push(chunk);
+        }
+        let written: Vec<Result<Vec<u8>, E>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| scope.spawn(|| write_rows(chunk)))
+                .collect();
+            // A row printer that panicked is a bug; it ends the request like one.
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        for (i, part) in written.into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend(part?);
+        }
+    }
+    out.extend_from_slice(b"]}");
+    Ok(out)
+}
+
+/// Tables of at least this many rows are written by several threads.
+const PARALLEL_ROWS: usize = 1000;
+
+/// How the rows of one Table are made: the kind's printer (or the default columns), the clock
+/// and the `includeObject` policy.
+struct TableRows<'a> {
+    columns: &'static [Col],
+    print: Option<Printer>,
+    ctx: util::Ctx,
+    opts: &'a TableOptions,
+}
+
+impl<'a> TableRows<'a> {
+    fn new(kind: &str, group: &str, opts: &'a TableOptions) -> Self {
+        let print = printer_for(kind, group);
+        TableRows {
+            columns: print.as_ref().map_or(DEFAULT_COLUMNS, |p| p.columns),
+            print,
+            ctx: util::Ctx {
+                now_nanos: opts.now_unix_nanos,
+            },
+            opts,
+        }
+    }
+
+    /// One row: `cells`, `conditions` when the printer gives them, and `object`.
+    fn row(&self, obj: &Value) -> Value {
+        let row = match &self.print {
+            Some(p) => (p.print)(obj, &self.ctx),
+            None => default_row(obj),
+        };
+        let mut m = Map::new();
+        m.insert("cells".into(), Value::Array(row.cells));
+        if let Some(c) = row.conditions {
+            m.insert("conditions".into(), c);
+        }
+        m.insert("object".into(), row_object(obj, self.opts));
+        Value::Object(m)
+    }
 }
 
 /// The JSON column definitions (all five fields are always serialised).

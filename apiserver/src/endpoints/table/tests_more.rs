@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::tests::{NOW, ago, cells, column_names};
 use super::{
     IncludeObject, TableNegotiation, TableOptions, TableVersion, include_object, negotiate,
-    table_for, table_for_with, wants_table,
+    table_for, table_for_with, wants_table, write_table,
 };
 
 fn row(v: Value) -> Vec<Value> {
@@ -323,6 +323,51 @@ fn table_envelope_and_include_object() {
     assert_eq!(include_object("Object"), Ok(IncludeObject::Object));
     let err = include_object("All").unwrap_err();
     assert_eq!(err.to_string(), "unrecognized includeObject value: \"All\"");
+}
+
+#[test]
+fn tables_written_row_by_row_match_the_built_ones() {
+    let objects: Vec<Value> = (0..3)
+        .map(|i| {
+            json!({"metadata": {"name": format!("c{i}"), "namespace": "d",
+            "creationTimestamp": "2026-11-27T00:00:00Z"}, "data": {"a": "1"}})
+        })
+        .collect();
+    let metadata = json!({"resourceVersion": "42", "continue": "token"});
+    for (kind, no_headers, include) in [
+        ("ConfigMap", false, IncludeObject::Metadata),
+        ("ConfigMap", true, IncludeObject::Object),
+        ("Role", false, IncludeObject::None),
+    ] {
+        let opts = TableOptions {
+            now_unix_nanos: i128::from(NOW) * 1_000_000_000,
+            include,
+            version: TableVersion::V1,
+            no_headers,
+        };
+        let mut built = table_for_with(kind, "", &objects, &opts);
+        built["metadata"] = metadata.clone();
+        let written = write_table(kind, "", &opts, &metadata, objects.clone(), Ok::<_, ()>);
+        let written = written.unwrap();
+        let written: Value = serde_json::from_slice(&written).unwrap();
+        assert_eq!(written, built, "{kind}");
+    }
+    // Large tables are written in parallel, in the same order.
+    let many: Vec<Value> = (0..2_500)
+        .map(|i| json!({"metadata": {"name": format!("c{i:05}")}}))
+        .collect();
+    let opts = TableOptions::default();
+    let mut built = table_for_with("ConfigMap", "", &many, &opts);
+    built["metadata"] = metadata.clone();
+    let written = write_table("ConfigMap", "", &opts, &metadata, many, Ok::<_, ()>).unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&written).unwrap(), built);
+
+    // A failure to produce an object is the failure of the whole table.
+    let items = vec![Ok(objects[0].clone()), Err("gone")];
+    assert_eq!(
+        write_table("ConfigMap", "", &opts, &metadata, items, |item| item),
+        Err("gone")
+    );
 }
 
 #[test]
