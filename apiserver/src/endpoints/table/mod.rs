@@ -297,7 +297,7 @@ pub fn write_table<T: Send, E: Send>(
 }
 
 /// Tables of at least this many rows are written by several threads.
-const PARALLEL_ROWS: usize = 1000;
+const PARALLEL_ROWS: usize = 256;
 
 /// How the rows of one Table are made: the kind's printer (or the default columns), the clock
 /// and the `includeObject` policy.
