@@ -100,16 +100,33 @@ impl WatchBody {
         if self.ended {
             return None;
         }
+        // An event that is there at the first look means this watcher is behind: what waits
+        // behind it joins the frame. One that had to be waited for has just happened, and
+        // looking for more would cost a poll of the whole stream for nothing.
+        let events = &mut self.events;
+        let mut looks = 0u32;
+        let next = std::future::poll_fn(|cx| {
+            looks += 1;
+            events.poll_next_unpin(cx)
+        });
         let first = tokio::select! {
-            event = self.events.next() => event,
+            biased;
+            event = next => event,
             () = &mut self.deadline => None,
             () = &mut self.shutdown => None,
         };
+        let behind = looks == 1;
+        // A watcher that is behind never waits, so the select above may not have looked at the
+        // clock or the shutdown: look now.
+        let first = first.filter(|_| !(behind && self.out_of_time()));
         let Some(first) = first else {
             self.ended = true;
             return None;
         };
         let first = self.line(&first);
+        if !behind {
+            return Some(first);
+        }
         let mut joined: Option<BytesMut> = None;
         while joined.as_ref().map_or(first.len(), BytesMut::len) < FRAME_BYTES {
             match self.events.next().now_or_never() {
@@ -127,6 +144,14 @@ impl WatchBody {
             }
         }
         Some(joined.map_or(first, BytesMut::freeze))
+    }
+
+    /// Whether the watch's timeout has passed or the server is shutting down, checked without
+    /// waiting (a watcher that is behind never waits for its next event).
+    fn out_of_time(&mut self) -> bool {
+        // The clock, not `is_elapsed`: a timer that is never polled never fires.
+        tokio::time::Instant::now() >= self.deadline.deadline()
+            || (&mut self.shutdown).now_or_never().is_some()
     }
 
     fn line(&mut self, event: &WatchEvent) -> Bytes {
@@ -149,4 +174,89 @@ impl WatchBody {
 /// Whether a WATCH asked for an explicit timeout.
 pub fn timeout(seconds: u64) -> Option<Duration> {
     (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::endpoints::metrics::RequestMetrics;
+
+    fn event(name: &str) -> WatchEvent {
+        WatchEvent::new("MODIFIED", json!({"metadata": {"name": name}}))
+    }
+
+    fn body(events: WatchEvents, timeout: Duration) -> WatchBody {
+        let metrics = RequestMetrics::register(&prometheus::Registry::new()).unwrap();
+        WatchBody {
+            info: crate::registry::resources::find("", "v1", "pods").unwrap(),
+            events,
+            deadline: Box::pin(tokio::time::sleep(timeout)),
+            shutdown: Box::pin(std::future::pending()),
+            table: None,
+            ended: false,
+            _registered: metrics.register_watcher("", "v1", "Pod"),
+        }
+    }
+
+    fn lines(frame: &[u8]) -> Vec<String> {
+        String::from_utf8(frame.to_vec())
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .map(|event| {
+                event["object"]["metadata"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_watcher_that_is_behind_gets_the_waiting_events_in_one_frame() {
+        let waiting = futures::stream::iter([event("a"), event("b"), event("c")]);
+        let mut body = body(Box::pin(waiting), Duration::from_secs(60));
+        let frame = body.next_frame().await.unwrap();
+        assert_eq!(lines(&frame), ["a", "b", "c"]);
+        assert!(body.next_frame().await.is_none(), "the stream ended");
+    }
+
+    #[tokio::test]
+    async fn an_event_that_was_waited_for_goes_out_alone() {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let events = tokio_stream_of(receiver);
+        let mut body = body(events, Duration::from_secs(60));
+        let feeder = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            sender.send(event("a")).unwrap();
+            sender.send(event("b")).unwrap();
+            sender
+        });
+        // "a" was waited for; "b", queued right behind it, goes in the next frame.
+        assert_eq!(lines(&body.next_frame().await.unwrap()), ["a"]);
+        assert_eq!(lines(&body.next_frame().await.unwrap()), ["b"]);
+        drop(feeder.await.unwrap());
+        assert!(body.next_frame().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn the_timeout_ends_a_watcher_that_never_waits() {
+        let endless = futures::stream::repeat_with(|| event("x"));
+        let mut body = body(Box::pin(endless), Duration::from_millis(50));
+        let started = std::time::Instant::now();
+        while body.next_frame().await.is_some() {
+            assert!(started.elapsed() < Duration::from_secs(30), "never ended");
+            tokio::task::yield_now().await;
+        }
+    }
+
+    fn tokio_stream_of(
+        mut receiver: tokio::sync::mpsc::UnboundedReceiver<WatchEvent>,
+    ) -> WatchEvents {
+        Box::pin(futures::stream::poll_fn(move |cx| receiver.poll_recv(cx)))
+    }
 }
