@@ -5,7 +5,12 @@
 //!   included) needs its namespace to exist and not to be terminating.
 //!
 //! Upstream reads namespaces from an informer and falls back to a live read when the informer
-//! does not have the namespace; here the namespaces' watch cache plays the informer.
+//! does not have the namespace, or when this server admitted its deletion in the last 30 s;
+//! here the namespaces' watch cache plays the informer ([`Namespaces`]).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -40,37 +45,77 @@ pub fn name_for_create(object: &Value) -> String {
         .to_owned()
 }
 
-/// Checks a create of `qualified_resource` (`pods`, `deployments.apps`) named `name` in
-/// `namespace`: 404 if the namespace does not exist, 403 with the `NamespaceTerminating`
-/// cause if it is being terminated.
-pub async fn admit_create(
-    storage: &dyn Storage,
-    qualified_resource: &str,
-    namespace: &str,
-    name: &str,
-) -> Result<(), ApiError> {
-    let key = resources::find("", "v1", "namespaces")
-        .map(|info| info.storage_key(None, namespace))
-        .unwrap_or_else(|| format!("/registry/namespaces/{namespace}"));
-    let kv = match storage.get_cached(&key) {
-        Some(kv) => kv,
-        None => storage
-            .get(&key, None)
-            .await
-            .map_err(|e| ApiError::from_storage("namespaces", namespace, e))?
-            .kv
-            .ok_or_else(|| ApiError::not_found("namespaces", namespace))?,
-    };
-    let stored: Value = serde_json::from_slice(&kv.value).map_err(|e| {
-        ApiError::internal(
-            "a stored namespace could not be decoded",
-            format!("{key}: {e}"),
-        )
-    })?;
-    if stored["status"]["phase"] == "Terminating" {
-        return Err(terminating(qualified_resource, namespace, name));
+/// How long after this server admitted the deletion of a namespace its cached state is not
+/// trusted (upstream's `forceLiveLookupTTL`).
+const FORCE_LIVE_LOOKUP: Duration = Duration::from_secs(30);
+
+/// Where the plugin finds namespaces: their watch cache (or storage), with a live read for a
+/// namespace the cache does not have and for one this server was asked to delete in the last
+/// 30 s, whose deletion the cache may not have seen yet (upstream's `forceLiveLookupCache`).
+pub struct Namespaces {
+    storage: Arc<dyn Storage>,
+    deleted: Mutex<HashMap<String, Instant>>,
+}
+
+impl Namespaces {
+    pub fn new(storage: Arc<dyn Storage>) -> Self {
+        Namespaces {
+            storage,
+            deleted: Mutex::new(HashMap::new()),
+        }
     }
-    Ok(())
+
+    /// Notes that the deletion of namespace `name` was admitted.
+    pub fn deleting(&self, name: &str) {
+        let mut deleted = self.deleted.lock().unwrap_or_else(|p| p.into_inner());
+        deleted.retain(|_, at| at.elapsed() < FORCE_LIVE_LOOKUP);
+        deleted.insert(name.to_owned(), Instant::now());
+    }
+
+    fn recently_deleted(&self, name: &str) -> bool {
+        let deleted = self.deleted.lock().unwrap_or_else(|p| p.into_inner());
+        deleted
+            .get(name)
+            .is_some_and(|at| at.elapsed() < FORCE_LIVE_LOOKUP)
+    }
+
+    /// Checks a create of `qualified_resource` (`pods`, `deployments.apps`) named `name` in
+    /// `namespace`: 404 if the namespace does not exist, 403 with the `NamespaceTerminating`
+    /// cause if it is being terminated.
+    pub async fn admit_create(
+        &self,
+        qualified_resource: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<(), ApiError> {
+        let key = resources::find("", "v1", "namespaces")
+            .map(|info| info.storage_key(None, namespace))
+            .unwrap_or_else(|| format!("/registry/namespaces/{namespace}"));
+        let cached = match self.recently_deleted(namespace) {
+            true => None,
+            false => self.storage.get_cached(&key),
+        };
+        let kv = match cached {
+            Some(kv) => kv,
+            None => self
+                .storage
+                .get(&key, None)
+                .await
+                .map_err(|e| ApiError::from_storage("namespaces", namespace, e))?
+                .kv
+                .ok_or_else(|| ApiError::not_found("namespaces", namespace))?,
+        };
+        let stored: Value = serde_json::from_slice(&kv.value).map_err(|e| {
+            ApiError::internal(
+                "a stored namespace could not be decoded",
+                format!("{key}: {e}"),
+            )
+        })?;
+        if stored["status"]["phase"] == "Terminating" {
+            return Err(terminating(qualified_resource, namespace, name));
+        }
+        Ok(())
+    }
 }
 
 /// The 403 for a create in a terminating namespace, with upstream's cause.

@@ -73,6 +73,9 @@ impl Store {
         options: &DeleteOptions,
     ) -> Result<Deleted, ApiError> {
         namespace_lifecycle::admit_delete(self.info, name)?;
+        if self.info.group.is_empty() && self.info.kind == "Namespace" {
+            self.namespaces.deleting(name);
+        }
         let key = self.info.storage_key(namespace, name);
         for _ in 0..UPDATE_RETRIES {
             let kv = self

@@ -37,6 +37,7 @@ use serde_json::json;
 use self::core::namespace::NamespaceStrategy;
 use self::core::pod::PodStrategy;
 use self::core::service::{ServiceRanges, ServiceStrategy};
+use crate::admission::namespace_lifecycle::Namespaces;
 use crate::endpoints::status::ApiError;
 use crate::storage::Storage;
 use crate::storage::cacher::{CacheMetrics, CachedResource, Cacher, DEFAULT_EVENT_WINDOW};
@@ -122,6 +123,7 @@ impl Registry {
             .iter()
             .find(|((group, _, plural), _)| group.is_empty() && *plural == "namespaces")
             .map_or_else(|| storage.clone(), |(_, (_, backend))| backend.clone());
+        let namespaces = Arc::new(Namespaces::new(namespaces));
         let stores = stores
             .into_iter()
             .map(|(id, (info, backend))| {

@@ -24,7 +24,7 @@ use super::strategy::{GenericStrategy, Strategy};
 use super::validation::{NameRule, validate_name};
 use super::validation_rules;
 use super::watch::RecentlyDecoded;
-use crate::admission::namespace_lifecycle;
+use crate::admission::namespace_lifecycle::{self, Namespaces};
 use crate::endpoints::status::{ApiError, FieldError};
 use crate::storage::{self, KeyValue, Storage};
 
@@ -38,8 +38,8 @@ pub struct Store {
     pub(super) generic: GenericStrategy,
     /// Objects this store's watchers decoded lately, shared among them.
     pub(super) recently_decoded: Arc<RecentlyDecoded>,
-    /// Where NamespaceLifecycle looks namespaces up (their watch cache, when there is one).
-    namespaces: Arc<dyn Storage>,
+    /// Where NamespaceLifecycle looks namespaces up, shared by every store.
+    pub(super) namespaces: Arc<Namespaces>,
 }
 
 /// Which part of an object an update may change.
@@ -78,7 +78,7 @@ impl Store {
     /// A store of `info` on `storage`; `namespaces` is where namespaces are looked up.
     pub fn new(
         storage: Arc<dyn Storage>,
-        namespaces: Arc<dyn Storage>,
+        namespaces: Arc<Namespaces>,
         info: &'static ResourceInfo,
         strategy: Box<dyn Strategy>,
     ) -> Self {
@@ -221,13 +221,9 @@ impl Store {
     /// NamespaceLifecycle admission of a create named `name` in `namespace`, for creates that
     /// do not go through [`Store::create`] (`pods/eviction`, `pods/binding`).
     pub async fn admit_create(&self, namespace: &str, name: &str) -> Result<(), ApiError> {
-        namespace_lifecycle::admit_create(
-            self.namespaces.as_ref(),
-            &self.qualified_resource(),
-            namespace,
-            name,
-        )
-        .await
+        self.namespaces
+            .admit_create(&self.qualified_resource(), namespace, name)
+            .await
     }
 
     pub async fn get(&self, namespace: Option<&str>, name: &str) -> Result<Value, ApiError> {

@@ -188,3 +188,38 @@ async fn a_refusal_based_on_a_stale_copy_is_checked_on_the_stored_one() {
         .unwrap_err();
     assert_eq!(refused.code(), 400);
 }
+
+#[tokio::test]
+async fn a_namespace_this_server_is_deleting_is_read_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Arc::new(StaleCache {
+        inner: EmbeddedStore::open(EmbeddedOptions::new(dir.path()))
+            .await
+            .unwrap(),
+        cached: Mutex::new(None),
+    });
+    let key = "/registry/namespaces/a";
+    let namespace = |phase: &str| {
+        Bytes::from(
+            serde_json::to_vec(&json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": "a"}, "status": {"phase": phase}}))
+            .unwrap(),
+        )
+    };
+    let active = storage.create(key, namespace("Active"), 0).await.unwrap();
+    *storage.cached.lock().unwrap() = Some(active.clone());
+    storage
+        .update(key, namespace("Terminating"), active.mod_revision, 0)
+        .await
+        .unwrap();
+    let ranges = ServiceRanges::parse("10.96.0.0/12", "30000-32767").unwrap();
+    let registry = Registry::new(storage.clone(), ranges, None);
+    let config_maps = registry.get("", "v1", "configmaps").unwrap();
+
+    // The cache has not seen the deletion: like upstream's informer, it is believed...
+    config_maps.admit_create("a", "x").await.unwrap();
+    // ... unless this server admitted the namespace's deletion lately.
+    config_maps.namespaces.deleting("a");
+    let refused = config_maps.admit_create("a", "x").await.unwrap_err();
+    assert_eq!(refused.code(), 403);
+}
