@@ -27,10 +27,14 @@ pub const NAMESPACE_TERMINATING_CAUSE: &str = "NamespaceTerminating";
 
 /// Refuses the deletion of an immortal namespace.
 pub fn admit_delete(info: &ResourceInfo, name: &str) -> Result<(), ApiError> {
-    if info.group.is_empty() && info.kind == "Namespace" && IMMORTAL_NAMESPACES.contains(&name) {
+    if is_namespaces(info) && IMMORTAL_NAMESPACES.contains(&name) {
         return Err(ApiError::namespace_may_not_be_deleted(name));
     }
     Ok(())
+}
+
+fn is_namespaces(info: &ResourceInfo) -> bool {
+    info.group.is_empty() && info.kind == "Namespace"
 }
 
 /// The name admission reports for an object being created: its name, else its
@@ -54,6 +58,7 @@ const FORCE_LIVE_LOOKUP: Duration = Duration::from_secs(30);
 /// 30 s, whose deletion the cache may not have seen yet (upstream's `forceLiveLookupCache`).
 pub struct Namespaces {
     storage: Arc<dyn Storage>,
+    info: Option<&'static ResourceInfo>,
     deleted: Mutex<HashMap<String, Instant>>,
 }
 
@@ -61,8 +66,19 @@ impl Namespaces {
     pub fn new(storage: Arc<dyn Storage>) -> Self {
         Namespaces {
             storage,
+            info: resources::find("", "v1", "namespaces"),
             deleted: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Admits the deletion of `name` of `info` ([`admit_delete`]); for a namespace, notes it,
+    /// so that creates in it read the namespace live for a while.
+    pub fn admit_delete(&self, info: &ResourceInfo, name: &str) -> Result<(), ApiError> {
+        admit_delete(info, name)?;
+        if is_namespaces(info) {
+            self.deleting(name);
+        }
+        Ok(())
     }
 
     /// Notes that the deletion of namespace `name` was admitted.
@@ -88,7 +104,8 @@ impl Namespaces {
         namespace: &str,
         name: &str,
     ) -> Result<(), ApiError> {
-        let key = resources::find("", "v1", "namespaces")
+        let key = self
+            .info
             .map(|info| info.storage_key(None, namespace))
             .unwrap_or_else(|| format!("/registry/namespaces/{namespace}"));
         let cached = match self.recently_deleted(namespace) {

@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use super::object::{ObjectMeta, metadata_mut, set_resource_version};
 use super::store::{Store, UPDATE_RETRIES};
-use crate::admission::namespace_lifecycle;
 use crate::endpoints::status::ApiError;
 use crate::storage;
 
@@ -72,10 +71,7 @@ impl Store {
         name: &str,
         options: &DeleteOptions,
     ) -> Result<Deleted, ApiError> {
-        namespace_lifecycle::admit_delete(self.info, name)?;
-        if self.info.group.is_empty() && self.info.kind == "Namespace" {
-            self.namespaces.deleting(name);
-        }
+        self.namespaces.admit_delete(self.info, name)?;
         let key = self.info.storage_key(namespace, name);
         for _ in 0..UPDATE_RETRIES {
             let kv = self

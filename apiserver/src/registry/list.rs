@@ -189,15 +189,7 @@ impl Store {
                 _ => false,
             };
             if !raw {
-                let mut item = match decoded {
-                    Some(item) => item,
-                    None => self.decode(&kv)?,
-                };
-                if let Some(fields) = item.as_object_mut() {
-                    fields.remove("kind");
-                    fields.remove("apiVersion");
-                }
-                write_json(&mut out, &item)?;
+                write_json(&mut out, &self.list_item((kv, decoded))?)?;
             }
         }
         out.extend_from_slice(b"],\"kind\":");

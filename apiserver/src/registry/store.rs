@@ -227,15 +227,8 @@ impl Store {
     }
 
     pub async fn get(&self, namespace: Option<&str>, name: &str) -> Result<Value, ApiError> {
-        let found = self
-            .storage
-            .get(&self.key(namespace, name), None)
-            .await
-            .map_err(|e| self.storage_error(name, e))?;
-        match found.kv {
-            Some(kv) => self.decode(&kv),
-            None => Err(ApiError::not_found(self.qualified_resource(), name)),
-        }
+        let kv = self.read_current(&self.key(namespace, name), name).await?;
+        self.decode(&kv)
     }
 
     /// Replaces an object (PUT). With `metadata.resourceVersion` set the update is guarded by

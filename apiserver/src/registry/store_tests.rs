@@ -93,8 +93,13 @@ fn config_map(data: Value) -> Bytes {
     Bytes::from(serde_json::to_vec(&object).unwrap())
 }
 
-/// The config map written at `{a}`, cached, then changed to `{a, b}` behind the cache's back.
-async fn stale_fixture() -> (Arc<StaleCache>, Registry, tempfile::TempDir) {
+/// `key` written as `first` and cached, then changed to `then` behind the cache's back; a
+/// registry on that storage.
+async fn stale(
+    key: &str,
+    first: Bytes,
+    then: Bytes,
+) -> (Arc<StaleCache>, Registry, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let storage = Arc::new(StaleCache {
         inner: EmbeddedStore::open(EmbeddedOptions::new(dir.path()))
@@ -102,18 +107,10 @@ async fn stale_fixture() -> (Arc<StaleCache>, Registry, tempfile::TempDir) {
             .unwrap(),
         cached: Mutex::new(None),
     });
-    let first = storage
-        .create(KEY, config_map(json!({"a": "1"})), 0)
-        .await
-        .unwrap();
+    let first = storage.create(key, first, 0).await.unwrap();
     *storage.cached.lock().unwrap() = Some(first.clone());
     storage
-        .update(
-            KEY,
-            config_map(json!({"a": "1", "b": "2"})),
-            first.mod_revision,
-            0,
-        )
+        .update(key, then, first.mod_revision, 0)
         .await
         .unwrap();
     let ranges = ServiceRanges::parse("10.96.0.0/12", "30000-32767").unwrap();
@@ -121,26 +118,36 @@ async fn stale_fixture() -> (Arc<StaleCache>, Registry, tempfile::TempDir) {
     (storage, registry, dir)
 }
 
+/// The config map written at `{a}`, cached, then changed to `{a, b}` behind the cache's back.
+async fn stale_fixture() -> (Arc<StaleCache>, Registry, tempfile::TempDir) {
+    let first = config_map(json!({"a": "1"}));
+    stale(KEY, first, config_map(json!({"a": "1", "b": "2"}))).await
+}
+
+/// A guarded update of the config map.
+async fn update(
+    store: &Store,
+    change: impl FnMut(&Value) -> std::result::Result<Value, ApiError> + Send,
+) -> std::result::Result<Value, ApiError> {
+    let options = WriteOptions::default();
+    store
+        .update_with(Some("a"), "settings", UpdateScope::Main, options, change)
+        .await
+}
+
 #[tokio::test]
 async fn an_update_from_a_stale_cached_copy_is_redone_on_the_stored_one() {
     let (storage, registry, _dir) = stale_fixture().await;
     let store = registry.get("", "v1", "configmaps").unwrap();
     let mut attempts = 0;
-    let updated = store
-        .update_with(
-            Some("a"),
-            "settings",
-            UpdateScope::Main,
-            WriteOptions::default(),
-            |current| {
-                attempts += 1;
-                let mut new = current.clone();
-                new["data"]["c"] = json!("3");
-                Ok(new)
-            },
-        )
-        .await
-        .unwrap();
+    let updated = update(store, |current| {
+        attempts += 1;
+        let mut new = current.clone();
+        new["data"]["c"] = json!("3");
+        Ok(new)
+    })
+    .await
+    .unwrap();
     assert_eq!(
         attempts, 2,
         "the stale attempt lost the compare and was redone"
@@ -156,34 +163,20 @@ async fn a_refusal_based_on_a_stale_copy_is_checked_on_the_stored_one() {
     let (_storage, registry, _dir) = stale_fixture().await;
     let store = registry.get("", "v1", "configmaps").unwrap();
     // A precondition the stale copy fails and the stored object meets.
-    let updated = store
-        .update_with(
-            Some("a"),
-            "settings",
-            UpdateScope::Main,
-            WriteOptions::default(),
-            |current| {
-                if current["data"]["b"] != "2" {
-                    return Err(ApiError::bad_request("b must be 2"));
-                }
-                let mut new = current.clone();
-                new["data"]["b"] = json!("two");
-                Ok(new)
-            },
-        )
-        .await
-        .unwrap();
+    let updated = update(store, |current| {
+        if current["data"]["b"] != "2" {
+            return Err(ApiError::bad_request("b must be 2"));
+        }
+        let mut new = current.clone();
+        new["data"]["b"] = json!("two");
+        Ok(new)
+    })
+    .await
+    .unwrap();
     assert_eq!(updated["data"], json!({"a": "1", "b": "two"}));
 
     // A refusal the stored object earns as well is still a refusal.
-    let refused = store
-        .update_with(
-            Some("a"),
-            "settings",
-            UpdateScope::Main,
-            WriteOptions::default(),
-            |_| Err(ApiError::bad_request("never")),
-        )
+    let refused = update(store, |_| Err(ApiError::bad_request("never")))
         .await
         .unwrap_err();
     assert_eq!(refused.code(), 400);
@@ -191,14 +184,6 @@ async fn a_refusal_based_on_a_stale_copy_is_checked_on_the_stored_one() {
 
 #[tokio::test]
 async fn a_namespace_this_server_is_deleting_is_read_live() {
-    let dir = tempfile::tempdir().unwrap();
-    let storage = Arc::new(StaleCache {
-        inner: EmbeddedStore::open(EmbeddedOptions::new(dir.path()))
-            .await
-            .unwrap(),
-        cached: Mutex::new(None),
-    });
-    let key = "/registry/namespaces/a";
     let namespace = |phase: &str| {
         Bytes::from(
             serde_json::to_vec(&json!({"apiVersion": "v1", "kind": "Namespace",
@@ -206,14 +191,9 @@ async fn a_namespace_this_server_is_deleting_is_read_live() {
             .unwrap(),
         )
     };
-    let active = storage.create(key, namespace("Active"), 0).await.unwrap();
-    *storage.cached.lock().unwrap() = Some(active.clone());
-    storage
-        .update(key, namespace("Terminating"), active.mod_revision, 0)
-        .await
-        .unwrap();
-    let ranges = ServiceRanges::parse("10.96.0.0/12", "30000-32767").unwrap();
-    let registry = Registry::new(storage.clone(), ranges, None);
+    let key = "/registry/namespaces/a";
+    let (_storage, registry, _dir) =
+        stale(key, namespace("Active"), namespace("Terminating")).await;
     let config_maps = registry.get("", "v1", "configmaps").unwrap();
 
     // The cache has not seen the deletion: like upstream's informer, it is believed...
