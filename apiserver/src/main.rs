@@ -5,6 +5,11 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::Parser;
 
+/// glibc's malloc took a fifth of the CPU of a pod create (profiled); see the README's design
+/// notes.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let options = apiserver::options::Options::parse();
