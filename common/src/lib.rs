@@ -13,6 +13,7 @@
 //! - [`kubeconfig`]: `--kubeconfig` flags, `kube::Client` from a kubeconfig, and writing one.
 //! - [`leader_election`]: leader election on `coordination.k8s.io/v1` Leases.
 //! - [`go_duration`]: parsing of Go-style duration flags (`15s`, `1m30s`).
+//! - [`quantity`]: `resource.Quantity` parsing, comparison and canonical printing.
 
 pub mod go_duration;
 pub mod health;
@@ -21,6 +22,7 @@ pub mod leader_election;
 pub mod logging;
 pub mod metrics;
 pub mod pki;
+pub mod quantity;
 pub mod serving;
 pub mod shutdown;
 pub mod tls;

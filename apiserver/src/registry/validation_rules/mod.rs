@@ -62,7 +62,7 @@ mod pod;
 mod pod_ephemeral;
 mod pod_update;
 mod policy;
-pub(crate) mod quantity;
+pub(crate) use common::quantity;
 mod quota;
 mod rbac;
 mod scheduling;

@@ -110,6 +110,12 @@ impl Quantity {
         self.nanos.div_euclid(NANO) + i128::from(self.nanos.rem_euclid(NANO) != 0)
     }
 
+    /// `Quantity.MilliValue()`: thousandths, rounded up (CPU is counted in millicores).
+    pub fn milli_value(&self) -> i128 {
+        const MICRO: i128 = NANO / 1_000;
+        self.nanos.div_euclid(MICRO) + i128::from(self.nanos.rem_euclid(MICRO) != 0)
+    }
+
     /// Whether the quantity is a whole number (`MilliValue() % 1000 == 0`).
     pub fn is_integer(&self) -> bool {
         self.nanos % NANO == 0
@@ -187,6 +193,16 @@ mod tests {
         assert_eq!(canon("-2"), "-2");
         assert_eq!(canon("1n"), "1n");
         assert_eq!(canon("0.1m"), "100u");
+    }
+
+    #[test]
+    fn milli_values_round_up() {
+        let milli = |s| Quantity::parse(s).unwrap().milli_value();
+        assert_eq!(milli("100m"), 100);
+        assert_eq!(milli("1.5"), 1500);
+        assert_eq!(milli("2"), 2000);
+        assert_eq!(milli("0.1m"), 1);
+        assert_eq!(milli("1Ki"), 1_024_000);
     }
 
     #[test]
