@@ -91,7 +91,7 @@ impl Quantity {
     }
 
     /// `Quantity.Cmp`.
-    pub fn cmp(&self, other: &Self) -> Ordering {
+    pub fn compare(&self, other: &Self) -> Ordering {
         self.nanos.cmp(&other.nanos)
     }
 
@@ -208,9 +208,9 @@ mod tests {
     #[test]
     fn compares_across_suffixes() {
         let q = |s| Quantity::parse(s).unwrap();
-        assert_eq!(q("1").cmp(&q("1000m")), Ordering::Equal);
-        assert_eq!(q("1Gi").cmp(&q("1G")), Ordering::Greater);
-        assert_eq!(q("250m").cmp(&q("0.5")), Ordering::Less);
+        assert_eq!(q("1").compare(&q("1000m")), Ordering::Equal);
+        assert_eq!(q("1Gi").compare(&q("1G")), Ordering::Greater);
+        assert_eq!(q("250m").compare(&q("0.5")), Ordering::Less);
         assert!(Quantity::parse("abc").is_none());
         assert!(Quantity::parse("1.2.3").is_none());
         assert!(Quantity::parse("").is_none());

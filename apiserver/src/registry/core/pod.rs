@@ -104,7 +104,7 @@ fn qos_class(spec: &Value) -> &'static str {
         list.get(name)
             .and_then(Value::as_str)
             .and_then(Quantity::parse)
-            .filter(|q| zero.is_some_and(|z| q.cmp(&z) == Ordering::Greater))
+            .filter(|q| zero.is_some_and(|z| q.compare(&z) == Ordering::Greater))
     };
     let resources: Vec<&Value> = match spec.get("resources").filter(|r| !r.is_null()) {
         Some(pod_level) => vec![pod_level],
@@ -120,7 +120,7 @@ fn qos_class(spec: &Value) -> &'static str {
         for name in ["cpu", "memory"] {
             let (request, limit) = (positive(&r["requests"], name), positive(&r["limits"], name));
             any |= request.is_some() || limit.is_some();
-            if !matches!((request, limit), (Some(a), Some(b)) if a.cmp(&b) == Ordering::Equal) {
+            if !matches!((request, limit), (Some(a), Some(b)) if a.compare(&b) == Ordering::Equal) {
                 guaranteed = false;
             }
         }

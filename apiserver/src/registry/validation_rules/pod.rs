@@ -496,14 +496,14 @@ fn validate_resources(res: &Value, path: &str) -> Vec<FieldError> {
                 continue;
             }
             match limits.get(name) {
-                Some(limit) if quantity.cmp(limit).is_ne() && !overcommit_allowed(name) => {
+                Some(limit) if quantity.compare(limit).is_ne() && !overcommit_allowed(name) => {
                     errs.push(FieldError::invalid(
                         &req_path,
                         quantity.canonical(),
                         format!("must be equal to {name} limit of {}", limit.canonical()),
                     ));
                 }
-                Some(limit) if quantity.cmp(limit).is_gt() => {
+                Some(limit) if quantity.compare(limit).is_gt() => {
                     errs.push(FieldError::invalid(
                         &req_path,
                         quantity.canonical(),

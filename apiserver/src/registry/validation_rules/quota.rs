@@ -181,7 +181,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
             errs.push(FieldError::invalid(at(f), bad.canonical(), msg));
         };
         if let (Some(mn), Some(mx)) = (min, max)
-            && mn.cmp(&mx).is_gt()
+            && mn.compare(&mx).is_gt()
         {
             let msg = format!(
                 "min value {} is greater than max value {}",
@@ -191,7 +191,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
             push("min", mn, msg);
         }
         if let (Some(r), Some(mn)) = (req, min)
-            && mn.cmp(&r).is_gt()
+            && mn.compare(&r).is_gt()
         {
             let msg = format!(
                 "min value {} is greater than default request value {}",
@@ -201,7 +201,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
             push("defaultRequest", r, msg);
         }
         if let (Some(r), Some(mx)) = (req, max)
-            && r.cmp(&mx).is_gt()
+            && r.compare(&mx).is_gt()
         {
             let msg = format!(
                 "default request value {} is greater than max value {}",
@@ -211,7 +211,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
             push("defaultRequest", r, msg);
         }
         if let (Some(r), Some(d)) = (req, def)
-            && r.cmp(&d).is_gt()
+            && r.compare(&d).is_gt()
         {
             let msg = format!(
                 "default request value {} is greater than default limit value {}",
@@ -221,7 +221,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
             push("defaultRequest", r, msg);
         }
         if let (Some(d), Some(mn)) = (def, min)
-            && mn.cmp(&d).is_gt()
+            && mn.compare(&d).is_gt()
         {
             let msg = format!(
                 "min value {} is greater than default value {}",
@@ -231,7 +231,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
             push("default", mn, msg);
         }
         if let (Some(d), Some(mx)) = (def, max)
-            && d.cmp(&mx).is_gt()
+            && d.compare(&mx).is_gt()
         {
             let msg = format!(
                 "default value {} is greater than max value {}",
@@ -241,7 +241,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
             push("default", mx, msg);
         }
         if let Some(r) = ratio
-            && r.cmp(&Quantity::parse("1").expect("1 parses")).is_lt()
+            && r.compare(&Quantity::parse("1").expect("1 parses")).is_lt()
         {
             push(
                 "maxLimitRequestRatio",
@@ -251,7 +251,7 @@ fn compare_limits(s: &BTreeMap<&str, BTreeMap<String, Quantity>>, path: &str) ->
         }
         if let (Some(d), Some(r)) = (def, req)
             && !overcommit_allowed(k)
-            && d.cmp(&r).is_ne()
+            && d.compare(&r).is_ne()
         {
             let msg = format!(
                 "default value {} must equal to defaultRequest value {} in {k}",

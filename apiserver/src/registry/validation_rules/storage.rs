@@ -458,11 +458,11 @@ pub fn validate_persistent_volume_claim_update(new: &Value, old: &Value) -> Vec<
         size(ns, "/resources/requests/storage"),
     );
     if let (Some(o), Some(n)) = (old_size, new_size)
-        && n.cmp(&o).is_lt()
+        && n.compare(&o).is_lt()
     {
         // RecoverVolumeExpansionFailure: shrinking is allowed down to above `status.capacity`.
         let status = size(old, "/status/capacity/storage");
-        if status.is_some_and(|s| n.cmp(&s).is_le()) || (status.is_none() && !n.is_positive()) {
+        if status.is_some_and(|s| n.compare(&s).is_le()) || (status.is_none() && !n.is_positive()) {
             errs.push(FieldError::forbidden(
                 "spec.resources.requests.storage",
                 "field can not be less than status.capacity",
