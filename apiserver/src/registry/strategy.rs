@@ -80,6 +80,9 @@ pub struct GenericStrategy {
     /// `metadata.generation` starts at 1 and rises when anything but metadata and status
     /// changes.
     pub tracks_generation: bool,
+    /// The status given on create is kept: only nodes (the kubelet registers its Node with
+    /// its status), as upstream's node strategy.
+    pub status_on_create: bool,
 }
 
 impl GenericStrategy {
@@ -89,6 +92,7 @@ impl GenericStrategy {
             has_status,
             // Upstream keeps generation for resources with a spec and a status.
             tracks_generation: has_status,
+            status_on_create: info.group.is_empty() && info.plural == "nodes",
         }
     }
 
@@ -108,6 +112,7 @@ impl GenericStrategy {
             metadata.remove("generation");
         }
         if self.has_status
+            && !self.status_on_create
             && let Some(fields) = object.as_object_mut()
         {
             fields.remove("status");
@@ -230,6 +235,7 @@ mod tests {
         GenericStrategy {
             has_status: true,
             tracks_generation: true,
+            status_on_create: false,
         }
     }
 
@@ -241,6 +247,17 @@ mod tests {
         assert_eq!(object["metadata"]["generation"], json!(1));
         assert!(object.get("status").is_none());
         assert!(object["metadata"].get("deletionTimestamp").is_none());
+    }
+
+    #[test]
+    fn nodes_keep_their_status_on_create() {
+        let strategy = GenericStrategy {
+            status_on_create: true,
+            ..with_status()
+        };
+        let mut object = json!({"metadata": {"name": "n"}, "status": {"capacity": {"cpu": "2"}}});
+        strategy.prepare_for_create(&mut object);
+        assert_eq!(object["status"]["capacity"]["cpu"], json!("2"));
     }
 
     #[test]
