@@ -37,6 +37,9 @@ impl ClusterFiles {
     pub fn admin_conf(&self) -> PathBuf {
         self.dir.join("admin.conf")
     }
+    pub fn scheduler_conf(&self) -> PathBuf {
+        self.dir.join("scheduler.conf")
+    }
 }
 
 fn write(path: &Path, contents: &str) -> Result<()> {

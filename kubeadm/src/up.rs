@@ -1,8 +1,9 @@
 //! `kubeadm up`: the control plane as local child processes, for one machine.
 //!
 //! Generates (or reuses) the PKI under the data dir, starts `kube-apiserver` from the folder of
-//! this binary, waits until `/readyz` answers, writes `admin.conf`, prints how to use it, and
-//! stops every child on Ctrl-C or SIGTERM.
+//! this binary, waits until it listens, starts `kube-scheduler` with its own kubeconfig, writes
+//! `admin.conf`, prints how to use it, and stops every child (the last started first) on
+//! Ctrl-C or SIGTERM.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
@@ -31,6 +32,10 @@ pub struct UpOptions {
     /// The address the API server listens on.
     #[arg(long = "bind-address", default_value = "127.0.0.1")]
     pub bind_address: IpAddr,
+
+    /// The port kube-scheduler serves its health and metrics endpoints on (127.0.0.1).
+    #[arg(long = "scheduler-secure-port", default_value_t = 10259)]
+    pub scheduler_secure_port: u16,
 }
 
 /// A daemon binary next to this one (cargo puts the workspace's binaries together).
@@ -108,6 +113,30 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
     )];
 
     wait_ready(host, options.secure_port, &mut children).await?;
+
+    // kube-scheduler, with its own identity as kubeadm gives it (system:kube-scheduler).
+    pki::client_kubeconfig(
+        &files.scheduler_conf(),
+        &ca,
+        &server,
+        "system:kube-scheduler",
+        &[],
+    )?;
+    let mut scheduler = Command::new(sibling_binary("kube-scheduler")?);
+    let log = std::fs::File::create(logs.join("kube-scheduler.log"))?;
+    scheduler
+        .arg(format!("--kubeconfig={}", files.scheduler_conf().display()))
+        .arg("--bind-address=127.0.0.1")
+        .arg(format!("--secure-port={}", options.scheduler_secure_port))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .kill_on_drop(true);
+    children.push((
+        "kube-scheduler",
+        scheduler.spawn().context("starting kube-scheduler")?,
+    ));
+
     println!("The cluster is up. The API server listens on {server}.");
     println!();
     println!("  export KUBECONFIG={}", files.admin_conf().display());
@@ -158,9 +187,10 @@ async fn wait_any(children: &mut [(&str, Child)]) -> (String, std::process::Exit
     }
 }
 
-/// Stops the children: SIGTERM through `kill`, then waits; kill_on_drop covers the rest.
+/// Stops the children, the last started first: SIGTERM through `kill`, then waits;
+/// kill_on_drop covers the rest.
 async fn stop(children: &mut [(&str, Child)]) {
-    for (name, child) in children.iter_mut() {
+    for (name, child) in children.iter_mut().rev() {
         if let Some(pid) = child.id() {
             let _ = std::process::Command::new("kill")
                 .args(["-TERM", &pid.to_string()])

@@ -1,0 +1,258 @@
+//! The scheduler's view of the nodes and the pods on them (upstream's `internal/cache`): nodes
+//! from the node watch, bound pods from the pod watch, and pods this scheduler has assumed onto
+//! a node while their binding is in flight, so the next cycle does not wait for the bind
+//! round-trip. An assumed pod is confirmed when the watch shows it bound, forgotten when its
+//! binding fails, and expires if the watch has not confirmed it a while after the binding
+//! finished.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::{Node, Pod};
+
+use crate::framework::{NodeInfo, PodInfo};
+
+/// How long after its binding finished an assumed pod waits for the watch to confirm it.
+pub const ASSUMED_POD_TTL: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone)]
+struct PodState {
+    node: String,
+    assumed: bool,
+    /// For assumed pods: when the binding finished (then the expiry clock runs).
+    binding_finished: Option<Instant>,
+}
+
+/// Nodes and the pods on them.
+#[derive(Default)]
+pub struct Cache {
+    /// Nodes by name, in name order (the scheduler walks them round-robin).
+    nodes: BTreeMap<String, NodeInfo>,
+    /// Pods the cache holds, by `namespace/name`.
+    pods: HashMap<String, PodState>,
+    /// Pods bound to nodes the cache does not know yet, by node.
+    orphans: HashMap<String, Vec<PodInfo>>,
+}
+
+impl Cache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a node or replaces its object.
+    pub fn upsert_node(&mut self, node: Arc<Node>) {
+        let name = node.metadata.name.clone().unwrap_or_default();
+        match self.nodes.get_mut(&name) {
+            Some(info) => info.set_node(node),
+            None => {
+                let mut info = NodeInfo::new(node);
+                for pod in self.orphans.remove(&name).into_iter().flatten() {
+                    info.add_pod(pod);
+                }
+                self.nodes.insert(name, info);
+            }
+        }
+    }
+
+    /// Removes a node; its pods wait for it to come back (or to be deleted themselves).
+    pub fn remove_node(&mut self, name: &str) {
+        if let Some(info) = self.nodes.remove(name) {
+            self.orphans.insert(name.to_owned(), info.pods);
+        }
+    }
+
+    /// The nodes, in name order.
+    pub fn nodes(&self) -> Vec<&NodeInfo> {
+        self.nodes.values().collect()
+    }
+
+    /// The number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// One node.
+    pub fn node(&self, name: &str) -> Option<&NodeInfo> {
+        self.nodes.get(name)
+    }
+
+    fn place(&mut self, node: &str, pod: PodInfo) {
+        match self.nodes.get_mut(node) {
+            Some(info) => info.add_pod(pod),
+            None => self.orphans.entry(node.to_owned()).or_default().push(pod),
+        }
+    }
+
+    fn unplace(&mut self, node: &str, key: &str) {
+        if let Some(info) = self.nodes.get_mut(node) {
+            info.remove_pod(key);
+        } else if let Some(pods) = self.orphans.get_mut(node) {
+            pods.retain(|p| p.key() != key);
+            if pods.is_empty() {
+                self.orphans.remove(node);
+            }
+        }
+    }
+
+    /// A pod the watch shows bound to `spec.nodeName`: added, updated, or an assumed pod
+    /// confirmed (moved if it landed elsewhere).
+    pub fn upsert_bound_pod(&mut self, pod: Arc<Pod>) {
+        let info = PodInfo::new(pod);
+        let key = info.key();
+        let node = info
+            .pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default();
+        if let Some(old) = self.pods.remove(&key) {
+            self.unplace(&old.node, &key);
+        }
+        self.place(&node, info);
+        self.pods.insert(
+            key,
+            PodState {
+                node,
+                assumed: false,
+                binding_finished: None,
+            },
+        );
+    }
+
+    /// Removes a pod (deleted, or finished).
+    pub fn remove_pod(&mut self, key: &str) {
+        if let Some(old) = self.pods.remove(key) {
+            self.unplace(&old.node, key);
+        }
+    }
+
+    /// Whether the cache holds the pod (bound or assumed).
+    pub fn contains_pod(&self, key: &str) -> bool {
+        self.pods.contains_key(key)
+    }
+
+    /// Puts `pod` on `node` before its binding is confirmed.
+    pub fn assume(&mut self, pod: PodInfo, node: &str) {
+        let key = pod.key();
+        if let Some(old) = self.pods.remove(&key) {
+            self.unplace(&old.node, &key);
+        }
+        self.place(node, pod);
+        self.pods.insert(
+            key,
+            PodState {
+                node: node.to_owned(),
+                assumed: true,
+                binding_finished: None,
+            },
+        );
+    }
+
+    /// The binding of an assumed pod succeeded: start its expiry clock.
+    pub fn finish_binding(&mut self, key: &str, now: Instant) {
+        if let Some(state) = self.pods.get_mut(key).filter(|s| s.assumed) {
+            state.binding_finished = Some(now);
+        }
+    }
+
+    /// The binding of an assumed pod failed: take it off its node.
+    pub fn forget(&mut self, key: &str) {
+        if self.pods.get(key).is_some_and(|s| s.assumed) {
+            self.remove_pod(key);
+        }
+    }
+
+    /// Drops assumed pods the watch has not confirmed within [`ASSUMED_POD_TTL`] of their
+    /// binding; returns their keys.
+    pub fn expire_assumed(&mut self, now: Instant) -> Vec<String> {
+        let expired: Vec<String> = self
+            .pods
+            .iter()
+            .filter(|(_, s)| {
+                s.assumed
+                    && s.binding_finished
+                        .is_some_and(|t| now.duration_since(t) >= ASSUMED_POD_TTL)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in &expired {
+            self.remove_pod(key);
+        }
+        expired
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn node(name: &str) -> Arc<Node> {
+        Arc::new(
+            serde_json::from_value(json!({"metadata": {"name": name},
+                "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}))
+            .unwrap(),
+        )
+    }
+
+    fn pod(name: &str, node: Option<&str>) -> Arc<Pod> {
+        Arc::new(
+            serde_json::from_value(json!({"metadata": {"name": name, "namespace": "ns"},
+                "spec": {"nodeName": node, "containers": [{"name": "c", "image": "i",
+                    "resources": {"requests": {"cpu": "1"}}}]}}))
+            .unwrap(),
+        )
+    }
+
+    fn cpu(cache: &Cache, node: &str) -> i64 {
+        cache.node(node).map_or(-1, |n| n.requested.milli_cpu)
+    }
+
+    #[test]
+    fn assumed_pods_count_until_confirmed_or_forgotten() {
+        let mut cache = Cache::new();
+        cache.upsert_node(node("a"));
+        cache.upsert_node(node("b"));
+        cache.assume(PodInfo::new(pod("p", None)), "a");
+        assert_eq!(cpu(&cache, "a"), 1000);
+        // The watch shows it bound elsewhere: it moves.
+        cache.upsert_bound_pod(pod("p", Some("b")));
+        assert_eq!((cpu(&cache, "a"), cpu(&cache, "b")), (0, 1000));
+        // A confirmed pod is not forgotten.
+        cache.forget("ns/p");
+        assert_eq!(cpu(&cache, "b"), 1000);
+        cache.assume(PodInfo::new(pod("q", None)), "a");
+        cache.forget("ns/q");
+        assert_eq!(cpu(&cache, "a"), 0);
+        assert!(!cache.contains_pod("ns/q"));
+    }
+
+    #[test]
+    fn unconfirmed_assumed_pods_expire_after_their_binding() {
+        let mut cache = Cache::new();
+        cache.upsert_node(node("a"));
+        let t0 = Instant::now();
+        cache.assume(PodInfo::new(pod("p", None)), "a");
+        // Not expired while the binding is in flight.
+        assert!(cache.expire_assumed(t0 + ASSUMED_POD_TTL * 2).is_empty());
+        cache.finish_binding("ns/p", t0);
+        assert!(cache.expire_assumed(t0 + ASSUMED_POD_TTL / 2).is_empty());
+        assert_eq!(cache.expire_assumed(t0 + ASSUMED_POD_TTL), ["ns/p"]);
+        assert_eq!(cpu(&cache, "a"), 0);
+    }
+
+    #[test]
+    fn pods_on_unknown_nodes_wait_for_the_node() {
+        let mut cache = Cache::new();
+        cache.upsert_bound_pod(pod("p", Some("late")));
+        assert_eq!(cache.node_count(), 0);
+        cache.upsert_node(node("late"));
+        assert_eq!(cpu(&cache, "late"), 1000);
+        cache.remove_node("late");
+        cache.remove_pod("ns/p");
+        cache.upsert_node(node("late"));
+        assert_eq!(cpu(&cache, "late"), 0);
+    }
+}

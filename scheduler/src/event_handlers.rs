@@ -1,0 +1,216 @@
+//! The node and pod watches (kube-runtime watchers over TLS), turned into cache and queue
+//! updates and cluster events, as upstream's `eventhandlers.go`:
+//!
+//! - nodes go to the cache; an added or changed node moves the pods waiting for such an event;
+//! - a pod bound to a node (and not finished) goes to the cache, and leaves the queue;
+//! - an unbound pod whose `schedulerName` is one of our profiles goes to the queue, unless this
+//!   scheduler has assumed it already (its binding is in flight);
+//! - a deleted or finished pod leaves both and moves the pods waiting for room.
+//!
+//! After a relist (the watcher's `Init` … `InitDone`), objects that did not come back are
+//! treated as deleted.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::{Node, Pod};
+use kube::api::Api;
+use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event};
+
+use crate::framework::{ClusterEvent, pod_key};
+use crate::scheduler::Scheduler;
+
+/// The number of watches [`run`] runs.
+pub const WATCHES: usize = 2;
+
+/// Runs both watches until the task is aborted.
+pub async fn run(scheduler: Arc<Scheduler>) {
+    tokio::join!(
+        watch_nodes(scheduler.clone()),
+        watch_pods(scheduler.clone())
+    );
+}
+
+async fn watch_nodes(scheduler: Arc<Scheduler>) {
+    let api: Api<Node> = Api::all(scheduler.client.clone());
+    let mut stream = watcher::watcher(api, watcher::Config::default())
+        .default_backoff()
+        .boxed();
+    let mut relisted: Option<HashSet<String>> = None;
+    let mut known: HashSet<String> = HashSet::new();
+    let mut synced = false;
+    loop {
+        let event = match stream.try_next().await {
+            Ok(Some(event)) => event,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(%error, "node watch failed; retrying");
+                continue;
+            }
+        };
+        let now = Instant::now();
+        let mut state = scheduler.state();
+        match event {
+            Event::Init => relisted = Some(HashSet::new()),
+            Event::InitApply(node) | Event::Apply(node) => {
+                let name = node.metadata.name.clone().unwrap_or_default();
+                if let Some(seen) = relisted.as_mut() {
+                    seen.insert(name.clone());
+                }
+                let added = known.insert(name);
+                state.cache.upsert_node(Arc::new(node));
+                state.queue.on_event(
+                    if added {
+                        ClusterEvent::NodeAdded
+                    } else {
+                        ClusterEvent::NodeChanged
+                    },
+                    now,
+                );
+            }
+            Event::Delete(node) => {
+                let name = node.metadata.name.unwrap_or_default();
+                known.remove(&name);
+                state.cache.remove_node(&name);
+            }
+            Event::InitDone => {
+                if let Some(seen) = relisted.take() {
+                    for gone in known.difference(&seen).cloned().collect::<Vec<_>>() {
+                        known.remove(&gone);
+                        state.cache.remove_node(&gone);
+                    }
+                }
+                if !synced {
+                    synced = true;
+                    scheduler.watch_synced();
+                }
+            }
+        }
+        let wake = state.queue.has_active();
+        drop(state);
+        if wake {
+            scheduler.wake.notify_one();
+        }
+    }
+}
+
+fn is_finished(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+fn node_name(pod: &Pod) -> Option<&str> {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .filter(|n| !n.is_empty())
+}
+
+async fn watch_pods(scheduler: Arc<Scheduler>) {
+    let api: Api<Pod> = Api::all(scheduler.client.clone());
+    let mut stream = watcher::watcher(api, watcher::Config::default())
+        .default_backoff()
+        .boxed();
+    let mut relisted: Option<HashSet<String>> = None;
+    let mut known: HashSet<String> = HashSet::new();
+    let mut synced = false;
+    loop {
+        let event = match stream.try_next().await {
+            Ok(Some(event)) => event,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(%error, "pod watch failed; retrying");
+                continue;
+            }
+        };
+        match event {
+            Event::Init => relisted = Some(HashSet::new()),
+            Event::InitApply(pod) | Event::Apply(pod) => {
+                let key = pod_key(&pod);
+                if let Some(seen) = relisted.as_mut() {
+                    seen.insert(key.clone());
+                }
+                known.insert(key);
+                on_pod(&scheduler, Arc::new(pod));
+            }
+            Event::Delete(pod) => {
+                let key = pod_key(&pod);
+                known.remove(&key);
+                on_pod_gone(&scheduler, &key);
+            }
+            Event::InitDone => {
+                if let Some(seen) = relisted.take() {
+                    for gone in known.difference(&seen).cloned().collect::<Vec<_>>() {
+                        known.remove(&gone);
+                        on_pod_gone(&scheduler, &gone);
+                    }
+                }
+                if !synced {
+                    synced = true;
+                    scheduler.watch_synced();
+                }
+            }
+        }
+    }
+}
+
+fn on_pod(scheduler: &Scheduler, pod: Arc<Pod>) {
+    let key = pod_key(&pod);
+    let now = Instant::now();
+    let mut state = scheduler.state();
+    if node_name(&pod).is_some() {
+        state.queue.remove(&key);
+        if is_finished(&pod) {
+            if state.cache.contains_pod(&key) {
+                state.cache.remove_pod(&key);
+                state.queue.on_event(ClusterEvent::AssignedPodDeleted, now);
+            }
+        } else {
+            let event = if state.cache.contains_pod(&key) {
+                ClusterEvent::AssignedPodChanged
+            } else {
+                ClusterEvent::AssignedPodAdded
+            };
+            state.cache.upsert_bound_pod(pod);
+            state.queue.on_event(event, now);
+        }
+    } else if pod.metadata.deletion_timestamp.is_some() || is_finished(&pod) {
+        state.queue.remove(&key);
+    } else if !state.cache.contains_pod(&key) {
+        let scheduler_name = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.scheduler_name.as_deref())
+            .unwrap_or(crate::config::DEFAULT_SCHEDULER_NAME);
+        let Some(profile) = scheduler.profiles.get(scheduler_name) else {
+            return;
+        };
+        let admitted = profile.framework.run_pre_enqueue(&pod).is_success();
+        state.queue.upsert(pod, admitted, now);
+    }
+    let wake = state.queue.has_active();
+    drop(state);
+    if wake {
+        scheduler.wake.notify_one();
+    }
+}
+
+fn on_pod_gone(scheduler: &Scheduler, key: &str) {
+    let now = Instant::now();
+    let mut state = scheduler.state();
+    state.queue.remove(key);
+    if state.cache.contains_pod(key) {
+        state.cache.remove_pod(key);
+        state.queue.on_event(ClusterEvent::AssignedPodDeleted, now);
+    }
+    let wake = state.queue.has_active();
+    drop(state);
+    if wake {
+        scheduler.wake.notify_one();
+    }
+}

@@ -1,0 +1,209 @@
+//! One profile's plugins, run in order at each extension point (upstream's
+//! `frameworkruntime.frameworkImpl`).
+
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::Pod;
+
+use super::node_info::{NodeInfo, PodInfo};
+use super::plugin::{ClusterEvent, CycleState, MAX_NODE_SCORE, NodeScore, Plugin};
+use super::status::{Code, Status};
+
+/// The plugins enabled at each extension point, in order.
+#[derive(Clone, Default)]
+pub struct Points {
+    /// PreEnqueue plugins.
+    pub pre_enqueue: Vec<Arc<dyn Plugin>>,
+    /// PreFilter plugins.
+    pub pre_filter: Vec<Arc<dyn Plugin>>,
+    /// Filter plugins.
+    pub filter: Vec<Arc<dyn Plugin>>,
+    /// PreScore plugins.
+    pub pre_score: Vec<Arc<dyn Plugin>>,
+    /// Score plugins with their weights.
+    pub score: Vec<(Arc<dyn Plugin>, i64)>,
+}
+
+impl Points {
+    /// Every plugin at every point it implements (`multiPoint`), scoring with its weight.
+    pub fn multi_point(plugins: &[(Arc<dyn Plugin>, i64)]) -> Self {
+        let mut points = Points::default();
+        for (plugin, weight) in plugins {
+            if plugin.as_pre_enqueue().is_some() {
+                points.pre_enqueue.push(plugin.clone());
+            }
+            if plugin.as_pre_filter().is_some() {
+                points.pre_filter.push(plugin.clone());
+            }
+            if plugin.as_filter().is_some() {
+                points.filter.push(plugin.clone());
+            }
+            if plugin.as_pre_score().is_some() {
+                points.pre_score.push(plugin.clone());
+            }
+            if plugin.as_score().is_some() {
+                points.score.push((plugin.clone(), (*weight).max(1)));
+            }
+        }
+        points
+    }
+}
+
+/// A scheduling profile: its `schedulerName` and its plugins.
+pub struct Framework {
+    /// The `spec.schedulerName` of the pods this profile schedules.
+    pub scheduler_name: String,
+    points: Points,
+}
+
+impl Framework {
+    /// A profile with these plugins.
+    pub fn new(scheduler_name: impl Into<String>, points: Points) -> Self {
+        Self {
+            scheduler_name: scheduler_name.into(),
+            points,
+        }
+    }
+
+    /// Names of the plugins at each point, for logs and tests.
+    pub fn plugin_names(&self) -> Vec<(&'static str, Vec<&'static str>)> {
+        let names = |list: &[Arc<dyn Plugin>]| list.iter().map(|p| p.name()).collect();
+        vec![
+            ("preEnqueue", names(&self.points.pre_enqueue)),
+            ("preFilter", names(&self.points.pre_filter)),
+            ("filter", names(&self.points.filter)),
+            ("preScore", names(&self.points.pre_score)),
+            (
+                "score",
+                self.points.score.iter().map(|(p, _)| p.name()).collect(),
+            ),
+        ]
+    }
+
+    /// The cluster events after which a pod rejected by `plugin` is worth retrying.
+    pub fn events_of(&self, plugin: &str) -> &'static [ClusterEvent] {
+        let points = &self.points;
+        points
+            .pre_enqueue
+            .iter()
+            .chain(&points.pre_filter)
+            .chain(&points.filter)
+            .find(|p| p.name() == plugin)
+            .map_or(super::plugin::ALL_EVENTS, |p| p.events())
+    }
+
+    /// PreEnqueue: may the pod enter the active queue?
+    pub fn run_pre_enqueue(&self, pod: &Pod) -> Status {
+        for plugin in &self.points.pre_enqueue {
+            if let Some(point) = plugin.as_pre_enqueue() {
+                let status = point.pre_enqueue(pod);
+                if !status.is_success() {
+                    return status.with_plugin(plugin.name());
+                }
+            }
+        }
+        Status::success()
+    }
+
+    /// PreFilter: the first rejection or error ends the cycle; Skip disables that plugin's
+    /// Filter for the cycle.
+    pub fn run_pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+    ) -> Status {
+        for plugin in &self.points.pre_filter {
+            if let Some(point) = plugin.as_pre_filter() {
+                let status = point.pre_filter(state, pod, nodes);
+                match status.code {
+                    Code::Success => {}
+                    Code::Skip => {
+                        state.skip_filter.insert(plugin.name());
+                    }
+                    _ => return status.with_plugin(plugin.name()),
+                }
+            }
+        }
+        Status::success()
+    }
+
+    /// Filter on one node: the first plugin that does not pass decides.
+    pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        for plugin in &self.points.filter {
+            if state.skip_filter.contains(plugin.name()) {
+                continue;
+            }
+            if let Some(point) = plugin.as_filter() {
+                let status = point.filter(state, pod, node);
+                if !status.is_success() {
+                    return status.with_plugin(plugin.name());
+                }
+            }
+        }
+        Status::success()
+    }
+
+    /// Whether any Score plugin is enabled (with none, the first feasible node is taken).
+    pub fn has_score_plugins(&self) -> bool {
+        !self.points.score.is_empty()
+    }
+
+    /// PreScore then Score, NormalizeScore and the weights: the total score of each node, in
+    /// the order of `nodes`.
+    pub fn run_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+    ) -> Result<Vec<i64>, Status> {
+        for plugin in &self.points.pre_score {
+            if let Some(point) = plugin.as_pre_score() {
+                let status = point.pre_score(state, pod, nodes);
+                match status.code {
+                    Code::Success => {}
+                    Code::Skip => {
+                        state.skip_score.insert(plugin.name());
+                    }
+                    _ => return Err(status.with_plugin(plugin.name())),
+                }
+            }
+        }
+        let mut totals = vec![0i64; nodes.len()];
+        for (plugin, weight) in &self.points.score {
+            if state.skip_score.contains(plugin.name()) {
+                continue;
+            }
+            let Some(point) = plugin.as_score() else {
+                continue;
+            };
+            let mut scores = Vec::with_capacity(nodes.len());
+            for node in nodes {
+                let score = point
+                    .score(state, pod, node)
+                    .map_err(|s| s.with_plugin(plugin.name()))?;
+                scores.push(NodeScore {
+                    name: node.name().to_owned(),
+                    score,
+                });
+            }
+            let status = point.normalize(state, pod, &mut scores);
+            if !status.is_success() {
+                return Err(status.with_plugin(plugin.name()));
+            }
+            for (total, score) in totals.iter_mut().zip(&scores) {
+                if !(0..=MAX_NODE_SCORE).contains(&score.score) {
+                    return Err(Status::error(format!(
+                        "plugin {} returns an invalid score {}, it should in the range of [0, {}] after normalizing",
+                        plugin.name(),
+                        score.score,
+                        MAX_NODE_SCORE
+                    ))
+                    .with_plugin(plugin.name()));
+                }
+                *total += score.score * weight;
+            }
+        }
+        Ok(totals)
+    }
+}

@@ -1,0 +1,18 @@
+//! kube-scheduler: parses flags and runs [`scheduler::app::run`].
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let options = scheduler::options::Options::parse();
+    common::logging::init(&options.logging)?;
+    let shutdown = common::shutdown::Shutdown::on_signals()?;
+    let address = SocketAddr::new(options.bind_address, options.secure_port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("binding {address}"))?;
+    scheduler::app::run(options, listener, shutdown).await
+}

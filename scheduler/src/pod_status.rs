@@ -1,0 +1,170 @@
+//! What the scheduler tells about a pod: the `Scheduled` and `FailedScheduling` events
+//! (events.k8s.io/v1, reporting controller = the profile's scheduler name, as upstream), and the
+//! `PodScheduled=False` condition with reason `Unschedulable` on a pod that does not fit.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use k8s_openapi::api::core::v1::Pod;
+use kube::Resource;
+use kube::api::{Api, Patch, PatchParams};
+use kube::runtime::events::{Event, EventType, Recorder, Reporter as EventReporter};
+use serde_json::json;
+
+/// Upstream's condition reason for a pod no node fits.
+pub const REASON_UNSCHEDULABLE: &str = "Unschedulable";
+
+/// Publishes events and conditions; cheap to clone.
+#[derive(Clone)]
+pub struct Reporter {
+    client: kube::Client,
+    identity: String,
+    /// One recorder per scheduler name (it is the events' reporting controller).
+    recorders: Arc<Mutex<HashMap<String, Recorder>>>,
+}
+
+impl Reporter {
+    /// A reporter for this scheduler instance.
+    pub fn new(client: kube::Client, identity: &str) -> Self {
+        Self {
+            client,
+            identity: identity.to_owned(),
+            recorders: Arc::default(),
+        }
+    }
+
+    fn recorder(&self, scheduler_name: &str) -> Recorder {
+        let mut recorders = self.recorders.lock().unwrap_or_else(|e| e.into_inner());
+        recorders
+            .entry(scheduler_name.to_owned())
+            .or_insert_with(|| {
+                Recorder::new(
+                    self.client.clone(),
+                    EventReporter {
+                        controller: scheduler_name.to_owned(),
+                        instance: Some(format!("{scheduler_name}-{}", self.identity)),
+                    },
+                )
+            })
+            .clone()
+    }
+
+    async fn publish(&self, pod: &Pod, scheduler_name: &str, event: Event) {
+        let reference = pod.object_ref(&());
+        if let Err(error) = self
+            .recorder(scheduler_name)
+            .publish(&event, &reference)
+            .await
+        {
+            tracing::warn!(%error, reason = %event.reason, "could not record event");
+        }
+    }
+
+    /// The pod was bound to `node`.
+    pub async fn scheduled(&self, pod: &Pod, scheduler_name: &str, node: &str) {
+        let event = Event {
+            type_: EventType::Normal,
+            reason: "Scheduled".into(),
+            note: Some(format!(
+                "Successfully assigned {} to {node}",
+                crate::framework::pod_key(pod)
+            )),
+            action: "Binding".into(),
+            secondary: None,
+        };
+        self.publish(pod, scheduler_name, event).await;
+    }
+
+    /// No node fits the pod (or its binding failed): a warning event, and the pod's
+    /// `PodScheduled` condition set to `False` unless it already says the same.
+    pub async fn failed_scheduling(&self, pod: &Pod, scheduler_name: &str, message: &str) {
+        let event = Event {
+            type_: EventType::Warning,
+            reason: "FailedScheduling".into(),
+            note: Some(message.to_owned()),
+            action: "Scheduling".into(),
+            secondary: None,
+        };
+        self.publish(pod, scheduler_name, event).await;
+        if let Some(patch) = unschedulable_condition_patch(pod, message, jiff::Timestamp::now()) {
+            let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+            let name = pod.metadata.name.as_deref().unwrap_or_default();
+            let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+            if let Err(error) = api
+                .patch_status(name, &PatchParams::default(), &Patch::Strategic(patch))
+                .await
+            {
+                tracing::warn!(%error, pod = %crate::framework::pod_key(pod),
+                    "could not update the PodScheduled condition");
+            }
+        }
+    }
+}
+
+/// The strategic merge patch that sets `PodScheduled=False/Unschedulable` with `message`, or
+/// `None` when the pod already has exactly that condition. The transition time moves only when
+/// the status changes, as upstream's `podutil.UpdatePodCondition`.
+pub fn unschedulable_condition_patch(
+    pod: &Pod,
+    message: &str,
+    now: jiff::Timestamp,
+) -> Option<serde_json::Value> {
+    let current = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled"));
+    if let Some(c) = current
+        && c.status == "False"
+        && c.reason.as_deref() == Some(REASON_UNSCHEDULABLE)
+        && c.message.as_deref() == Some(message)
+    {
+        return None;
+    }
+    let transition = match current {
+        Some(c) if c.status == "False" => c
+            .last_transition_time
+            .as_ref()
+            .map(|t| t.0.to_string())
+            .unwrap_or_else(|| now.to_string()),
+        _ => now.round(jiff::Unit::Second).ok()?.to_string(),
+    };
+    Some(json!({"status": {"conditions": [{
+        "type": "PodScheduled",
+        "status": "False",
+        "reason": REASON_UNSCHEDULABLE,
+        "message": message,
+        "lastProbeTime": null,
+        "lastTransitionTime": transition,
+    }]}}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(conditions: serde_json::Value) -> Pod {
+        serde_json::from_value(json!({"metadata": {"name": "p", "namespace": "ns"},
+            "spec": {"containers": []}, "status": {"conditions": conditions}}))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_condition_is_patched_only_when_it_changes() {
+        let now: jiff::Timestamp = "2026-11-27T04:00:00Z".parse().unwrap();
+        let patch = unschedulable_condition_patch(&pod(json!([])), "0/1 nodes", now).unwrap();
+        let condition = &patch["status"]["conditions"][0];
+        assert_eq!(condition["reason"], "Unschedulable");
+        assert_eq!(condition["lastTransitionTime"], "2026-11-27T04:00:00Z");
+        let same = pod(json!([{"type": "PodScheduled", "status": "False",
+            "reason": "Unschedulable", "message": "0/1 nodes",
+            "lastTransitionTime": "2026-11-27T03:00:00Z"}]));
+        assert!(unschedulable_condition_patch(&same, "0/1 nodes", now).is_none());
+        // A new message keeps the transition time of the same status.
+        let patch = unschedulable_condition_patch(&same, "0/2 nodes", now).unwrap();
+        assert_eq!(
+            patch["status"]["conditions"][0]["lastTransitionTime"],
+            "2026-11-27T03:00:00Z"
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! The running scheduler: the watches feed the cache and the queue ([`crate::event_handlers`]),
+//! one loop pops pods and runs a scheduling cycle each, and each chosen node is assumed at once
+//! and bound in a task of its own, so the next cycle does not wait for the API round-trip.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::{Binding, ObjectReference, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::api::{Api, PostParams};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use tokio::sync::Notify;
+
+use crate::cache::Cache;
+use crate::config::{Profile, SchedulerConfig};
+use crate::framework::{ClusterEvent, PodInfo, pod_key};
+use crate::metrics::{self, Metrics};
+use crate::pod_status::Reporter;
+use crate::queue::{QueuedPod, SchedulingQueue};
+use crate::schedule_one::{Algorithm, ScheduleError};
+
+/// How often back-off and unschedulable pods are checked, and assumed pods expired.
+const FLUSH_PERIOD: Duration = Duration::from_secs(1);
+
+/// What the watches and the scheduling loop share.
+pub(crate) struct State {
+    pub(crate) cache: Cache,
+    pub(crate) queue: SchedulingQueue,
+    algorithm: Algorithm,
+    rng: StdRng,
+}
+
+/// The scheduler.
+pub struct Scheduler {
+    pub(crate) client: kube::Client,
+    pub(crate) profiles: HashMap<String, Arc<Profile>>,
+    state: Mutex<State>,
+    /// Woken when a pod enters the active queue.
+    pub(crate) wake: Notify,
+    /// The watches that have finished their first list; scheduling starts when both have
+    /// (upstream's `WaitForCacheSync`), so no pod is judged against a partial node list.
+    synced: tokio::sync::watch::Sender<usize>,
+    metrics: Metrics,
+    reporter: Reporter,
+}
+
+impl Scheduler {
+    /// A scheduler with these profiles, talking to the API server through `client`.
+    pub fn new(
+        client: kube::Client,
+        config: SchedulerConfig,
+        metrics: Metrics,
+        identity: &str,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            reporter: Reporter::new(client.clone(), identity),
+            client,
+            state: Mutex::new(State {
+                cache: Cache::new(),
+                queue: SchedulingQueue::new(config.initial_backoff, config.max_backoff),
+                algorithm: Algorithm::default(),
+                rng: StdRng::from_os_rng(),
+            }),
+            profiles: config.profiles,
+            wake: Notify::new(),
+            synced: tokio::sync::watch::Sender::new(0),
+            metrics,
+        })
+    }
+
+    /// The shared state. A poisoned lock means a panic elsewhere; the state is still
+    /// consistent (every update is a few plain assignments), so keep going.
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs the watches and the scheduling loop until `stop` completes.
+    pub async fn run(self: Arc<Self>, stop: impl std::future::Future<Output = ()>) {
+        let watches = tokio::spawn(crate::event_handlers::run(self.clone()));
+        let flusher = tokio::spawn(self.clone().flush_loop());
+        tokio::select! {
+            () = stop => {}
+            () = self.clone().scheduling_loop() => {}
+        }
+        watches.abort();
+        flusher.abort();
+    }
+
+    async fn flush_loop(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(FLUSH_PERIOD);
+        loop {
+            tick.tick().await;
+            let now = Instant::now();
+            let pending = {
+                let mut state = self.state();
+                for key in state.cache.expire_assumed(now) {
+                    tracing::warn!(pod = %key, "assumed pod expired: its binding was never confirmed");
+                    state.queue.on_event(ClusterEvent::AssignedPodDeleted, now);
+                }
+                state.queue.flush(now);
+                state.queue.pending()
+            };
+            self.metrics.pending(pending);
+            if pending.active > 0 {
+                self.wake.notify_one();
+            }
+        }
+    }
+
+    /// A watch finished its first list.
+    pub(crate) fn watch_synced(&self) {
+        self.synced.send_modify(|n| *n += 1);
+    }
+
+    async fn scheduling_loop(self: Arc<Self>) {
+        let mut synced = self.synced.subscribe();
+        if synced
+            .wait_for(|n| *n >= crate::event_handlers::WATCHES)
+            .await
+            .is_err()
+        {
+            return;
+        }
+        tracing::info!("caches synced; scheduling");
+        loop {
+            let notified = self.wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let popped = self.state().queue.pop(Instant::now());
+            match popped {
+                Some(pod) => self.schedule_one(pod),
+                None => {
+                    let _ = tokio::time::timeout(FLUSH_PERIOD, notified).await;
+                }
+            }
+            // Let the watch and binding tasks run between cycles.
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// One scheduling cycle for `queued`.
+    fn schedule_one(self: &Arc<Self>, queued: QueuedPod) {
+        let pod = queued.pod.clone();
+        let key = pod_key(&pod);
+        let scheduler_name = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.scheduler_name.clone())
+            .unwrap_or_else(|| crate::config::DEFAULT_SCHEDULER_NAME.to_owned());
+        let Some(profile) = self.profiles.get(&scheduler_name).cloned() else {
+            self.state().queue.remove(&key);
+            return;
+        };
+        let start = Instant::now();
+        let info = PodInfo::new(pod.clone());
+        let mut state = self.state();
+        let state = &mut *state;
+        let result = state
+            .algorithm
+            .schedule(&profile, &state.cache, &info, &mut state.rng);
+        match result {
+            Ok(result) => {
+                tracing::debug!(pod = %key, node = %result.node, evaluated = result.evaluated,
+                    feasible = result.feasible, "pod scheduled");
+                state.cache.assume(info, &result.node);
+                let this = self.clone();
+                tokio::spawn(async move {
+                    this.bind(queued, &profile, result.node, start).await;
+                });
+            }
+            Err(error) => {
+                let now = Instant::now();
+                let result = match &error {
+                    ScheduleError::Fit(fit) => {
+                        let retry_on: HashSet<ClusterEvent> = fit
+                            .rejected_by
+                            .iter()
+                            .flat_map(|plugin| profile.framework.events_of(plugin))
+                            .copied()
+                            .collect();
+                        state.queue.requeue_unschedulable(
+                            queued,
+                            fit.rejected_by.clone(),
+                            retry_on,
+                            now,
+                        );
+                        metrics::UNSCHEDULABLE
+                    }
+                    ScheduleError::NoNodes => {
+                        state.queue.requeue_unschedulable(
+                            queued,
+                            HashSet::new(),
+                            HashSet::from([ClusterEvent::NodeAdded]),
+                            now,
+                        );
+                        metrics::UNSCHEDULABLE
+                    }
+                    ScheduleError::Internal(_) => {
+                        state.queue.requeue_backoff(queued, now);
+                        metrics::ERROR
+                    }
+                };
+                self.metrics
+                    .attempt(result, &scheduler_name, start.elapsed().as_secs_f64());
+                let message = error.message();
+                tracing::info!(pod = %key, %message, "unable to schedule pod");
+                let reporter = self.reporter.clone();
+                tokio::spawn(async move {
+                    reporter
+                        .failed_scheduling(&pod, &scheduler_name, &message)
+                        .await;
+                });
+            }
+        }
+    }
+
+    /// Binds an assumed pod (`pods/binding`), then confirms or undoes the assumption.
+    async fn bind(&self, queued: QueuedPod, profile: &Profile, node: String, start: Instant) {
+        let pod = queued.pod.clone();
+        let key = pod_key(&pod);
+        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let binding = Binding {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(namespace.clone()),
+                uid: pod.metadata.uid.clone(),
+                ..ObjectMeta::default()
+            },
+            target: ObjectReference {
+                kind: Some("Node".into()),
+                name: Some(node.clone()),
+                ..ObjectReference::default()
+            },
+        };
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), &namespace);
+        let outcome = api
+            .create_subresource::<_, serde_json::Value>(
+                "binding",
+                &name,
+                &PostParams::default(),
+                &binding,
+            )
+            .await;
+        let scheduler_name = &profile.framework.scheduler_name;
+        match outcome {
+            Ok(_) => {
+                {
+                    let mut state = self.state();
+                    state.cache.finish_binding(&key, Instant::now());
+                    state.queue.done(&key);
+                }
+                self.metrics.attempt(
+                    metrics::SCHEDULED,
+                    scheduler_name,
+                    start.elapsed().as_secs_f64(),
+                );
+                self.reporter.scheduled(&pod, scheduler_name, &node).await;
+            }
+            Err(error) => {
+                {
+                    let mut state = self.state();
+                    state.cache.forget(&key);
+                    state.queue.requeue_backoff(queued, Instant::now());
+                    state
+                        .queue
+                        .on_event(ClusterEvent::AssignedPodDeleted, Instant::now());
+                }
+                self.metrics.attempt(
+                    metrics::ERROR,
+                    scheduler_name,
+                    start.elapsed().as_secs_f64(),
+                );
+                let message = format!("Binding rejected: {error}");
+                tracing::warn!(pod = %key, %node, %message, "binding failed");
+                self.reporter
+                    .failed_scheduling(&pod, scheduler_name, &message)
+                    .await;
+            }
+        }
+    }
+}
