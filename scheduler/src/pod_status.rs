@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::events::v1::Event as EventV1;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
 use kube::Resource;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Api, Patch, PatchParams, PostParams};
 use kube::runtime::events::{Event, EventType, Recorder, Reporter as EventReporter};
 use serde_json::json;
 
@@ -60,19 +62,42 @@ impl Reporter {
         }
     }
 
-    /// The pod was bound to `node`.
+    /// The pod was bound to `node`. Each such event is about a new binding, so it is
+    /// created directly: the recorder's de-duplication cache would only cost a scan per pod.
     pub async fn scheduled(&self, pod: &Pod, scheduler_name: &str, node: &str) {
-        let event = Event {
-            type_: EventType::Normal,
-            reason: "Scheduled".into(),
+        let now = jiff::Timestamp::now();
+        let reference = pod.object_ref(&());
+        let namespace = reference
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        let event = EventV1 {
+            metadata: ObjectMeta {
+                name: Some(format!(
+                    "{}.{:x}",
+                    reference.name.as_deref().unwrap_or_default(),
+                    now.as_nanosecond()
+                )),
+                namespace: Some(namespace.clone()),
+                ..ObjectMeta::default()
+            },
+            event_time: Some(MicroTime(now)),
+            action: Some("Binding".into()),
+            reason: Some("Scheduled".into()),
             note: Some(format!(
                 "Successfully assigned {} to {node}",
                 crate::framework::pod_key(pod)
             )),
-            action: "Binding".into(),
-            secondary: None,
+            regarding: Some(reference),
+            reporting_controller: Some(scheduler_name.to_owned()),
+            reporting_instance: Some(format!("{scheduler_name}-{}", self.identity)),
+            type_: Some("Normal".into()),
+            ..EventV1::default()
         };
-        self.publish(pod, scheduler_name, event).await;
+        let api: Api<EventV1> = Api::namespaced(self.client.clone(), &namespace);
+        if let Err(error) = api.create(&PostParams::default(), &event).await {
+            tracing::warn!(%error, reason = "Scheduled", "could not record event");
+        }
     }
 
     /// No node fits the pod (or its binding failed): a warning event, and the pod's

@@ -5,7 +5,7 @@
 //! binding fails, and expires if the watch has not confirmed it a while after the binding
 //! finished.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,8 +27,11 @@ struct PodState {
 /// Nodes and the pods on them.
 #[derive(Default)]
 pub struct Cache {
-    /// Nodes by name, in name order (the scheduler walks them round-robin).
-    nodes: BTreeMap<String, NodeInfo>,
+    /// The nodes, in the order they came (the scheduler walks them round-robin); a list, so
+    /// that a cycle's walk over thousands of nodes reads memory in order.
+    nodes: Vec<NodeInfo>,
+    /// Position of each node in `nodes`, by name.
+    index: HashMap<String, usize>,
     /// Pods the cache holds, by `namespace/name`.
     pods: HashMap<String, PodState>,
     /// Pods bound to nodes the cache does not know yet, by node.
@@ -44,28 +47,33 @@ impl Cache {
     /// Adds a node or replaces its object.
     pub fn upsert_node(&mut self, node: Arc<Node>) {
         let name = node.metadata.name.clone().unwrap_or_default();
-        match self.nodes.get_mut(&name) {
-            Some(info) => info.set_node(node),
+        match self.index.get(&name) {
+            Some(&i) => self.nodes[i].set_node(node),
             None => {
                 let mut info = NodeInfo::new(node);
                 for pod in self.orphans.remove(&name).into_iter().flatten() {
                     info.add_pod(pod);
                 }
-                self.nodes.insert(name, info);
+                self.index.insert(name, self.nodes.len());
+                self.nodes.push(info);
             }
         }
     }
 
     /// Removes a node; its pods wait for it to come back (or to be deleted themselves).
     pub fn remove_node(&mut self, name: &str) {
-        if let Some(info) = self.nodes.remove(name) {
+        if let Some(i) = self.index.remove(name) {
+            let info = self.nodes.swap_remove(i);
+            if let Some(moved) = self.nodes.get(i) {
+                self.index.insert(moved.name().to_owned(), i);
+            }
             self.orphans.insert(name.to_owned(), info.pods);
         }
     }
 
-    /// The nodes, in name order.
+    /// The nodes.
     pub fn nodes(&self) -> Vec<&NodeInfo> {
-        self.nodes.values().collect()
+        self.nodes.iter().collect()
     }
 
     /// The number of nodes.
@@ -75,18 +83,22 @@ impl Cache {
 
     /// One node.
     pub fn node(&self, name: &str) -> Option<&NodeInfo> {
-        self.nodes.get(name)
+        self.index.get(name).map(|&i| &self.nodes[i])
+    }
+
+    fn node_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
+        self.index.get(name).map(|&i| &mut self.nodes[i])
     }
 
     fn place(&mut self, node: &str, pod: PodInfo) {
-        match self.nodes.get_mut(node) {
+        match self.node_mut(node) {
             Some(info) => info.add_pod(pod),
             None => self.orphans.entry(node.to_owned()).or_default().push(pod),
         }
     }
 
     fn unplace(&mut self, node: &str, key: &str) {
-        if let Some(info) = self.nodes.get_mut(node) {
+        if let Some(info) = self.node_mut(node) {
             info.remove_pod(key);
         } else if let Some(pods) = self.orphans.get_mut(node) {
             pods.retain(|p| p.key() != key);
@@ -241,6 +253,20 @@ mod tests {
         assert!(cache.expire_assumed(t0 + ASSUMED_POD_TTL / 2).is_empty());
         assert_eq!(cache.expire_assumed(t0 + ASSUMED_POD_TTL), ["ns/p"]);
         assert_eq!(cpu(&cache, "a"), 0);
+    }
+
+    #[test]
+    fn removing_a_node_keeps_the_others_addressable() {
+        let mut cache = Cache::new();
+        for name in ["a", "b", "c"] {
+            cache.upsert_node(node(name));
+        }
+        cache.upsert_bound_pod(pod("p", Some("c")));
+        cache.remove_node("a");
+        assert_eq!(cache.node_count(), 2);
+        assert_eq!(cpu(&cache, "c"), 1000);
+        assert_eq!(cpu(&cache, "b"), 0);
+        assert!(cache.node("a").is_none());
     }
 
     #[test]

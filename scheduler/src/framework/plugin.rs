@@ -3,7 +3,6 @@
 //! says which points it implements through the `as_*` methods.
 
 use std::any::Any;
-use std::collections::{HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::Pod;
 
@@ -16,24 +15,32 @@ pub const MAX_NODE_SCORE: i64 = 100;
 /// Data plugins keep for one scheduling cycle (upstream's `CycleState`), written at
 /// PreFilter/PreScore and read at Filter/Score, under keys of the plugin and point, as
 /// upstream's `PreFilter<Name>` / `PreScore<Name>`.
+///
+/// A handful of entries, read once per node and plugin: a list beats a hash map here.
 #[derive(Default)]
 pub struct CycleState {
-    data: HashMap<&'static str, Box<dyn Any + Send + Sync>>,
+    data: Vec<(&'static str, Box<dyn Any + Send + Sync>)>,
     /// Filter plugins whose PreFilter returned Skip.
-    pub skip_filter: HashSet<&'static str>,
+    pub skip_filter: Vec<&'static str>,
     /// Score plugins whose PreScore returned Skip.
-    pub skip_score: HashSet<&'static str>,
+    pub skip_score: Vec<&'static str>,
 }
 
 impl CycleState {
     /// Stores `value` under `key`.
     pub fn write<T: Any + Send + Sync>(&mut self, key: &'static str, value: T) {
-        self.data.insert(key, Box::new(value));
+        match self.data.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = Box::new(value),
+            None => self.data.push((key, Box::new(value))),
+        }
     }
 
     /// The value stored under `key`, if it has type `T`.
     pub fn read<T: Any + Send + Sync>(&self, key: &'static str) -> Option<&T> {
-        self.data.get(key).and_then(|v| v.downcast_ref())
+        self.data
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| v.downcast_ref())
     }
 }
 

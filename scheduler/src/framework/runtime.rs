@@ -119,7 +119,7 @@ impl Framework {
                 match status.code {
                     Code::Success => {}
                     Code::Skip => {
-                        state.skip_filter.insert(plugin.name());
+                        state.skip_filter.push(plugin.name());
                     }
                     _ => return status.with_plugin(plugin.name()),
                 }
@@ -131,7 +131,7 @@ impl Framework {
     /// Filter on one node: the first plugin that does not pass decides.
     pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
         for plugin in &self.points.filter {
-            if state.skip_filter.contains(plugin.name()) {
+            if state.skip_filter.contains(&plugin.name()) {
                 continue;
             }
             if let Some(point) = plugin.as_filter() {
@@ -163,29 +163,32 @@ impl Framework {
                 match status.code {
                     Code::Success => {}
                     Code::Skip => {
-                        state.skip_score.insert(plugin.name());
+                        state.skip_score.push(plugin.name());
                     }
                     _ => return Err(status.with_plugin(plugin.name())),
                 }
             }
         }
         let mut totals = vec![0i64; nodes.len()];
+        // One score list for all plugins: the node names are copied once per cycle.
+        let mut scores: Vec<NodeScore> = nodes
+            .iter()
+            .map(|node| NodeScore {
+                name: node.name().to_owned(),
+                score: 0,
+            })
+            .collect();
         for (plugin, weight) in &self.points.score {
-            if state.skip_score.contains(plugin.name()) {
+            if state.skip_score.contains(&plugin.name()) {
                 continue;
             }
             let Some(point) = plugin.as_score() else {
                 continue;
             };
-            let mut scores = Vec::with_capacity(nodes.len());
-            for node in nodes {
-                let score = point
+            for (slot, node) in scores.iter_mut().zip(nodes) {
+                slot.score = point
                     .score(state, pod, node)
                     .map_err(|s| s.with_plugin(plugin.name()))?;
-                scores.push(NodeScore {
-                    name: node.name().to_owned(),
-                    score,
-                });
             }
             let status = point.normalize(state, pod, &mut scores);
             if !status.is_success() {

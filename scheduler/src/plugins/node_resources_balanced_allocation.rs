@@ -71,18 +71,25 @@ impl NodeResourcesBalancedAllocation {
 
 /// Upstream's `balancedResourceScorer`.
 pub fn balanced_resource_score(requested: &[i64], allocatable: &[i64]) -> i64 {
-    let fractions: Vec<f64> = requested
-        .iter()
-        .zip(allocatable)
-        .filter(|(_, a)| **a != 0)
-        .map(|(r, a)| (*r as f64 / *a as f64).min(1.0))
-        .collect();
-    let std = match fractions.as_slice() {
-        [a, b] => ((a - b) / 2.0).abs(),
-        f if f.len() > 2 => {
-            let n = f.len() as f64;
-            let mean = f.iter().sum::<f64>() / n;
-            (f.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt()
+    // Computed without collecting the fractions: this runs per node in every cycle.
+    let fractions = || {
+        requested
+            .iter()
+            .zip(allocatable)
+            .filter(|(_, a)| **a != 0)
+            .map(|(r, a)| (*r as f64 / *a as f64).min(1.0))
+    };
+    let n = fractions().count();
+    let std = match n {
+        2 => {
+            let mut two = fractions();
+            let (a, b) = (two.next().unwrap_or(0.0), two.next().unwrap_or(0.0));
+            ((a - b) / 2.0).abs()
+        }
+        n if n > 2 => {
+            let n = n as f64;
+            let mean = fractions().sum::<f64>() / n;
+            (fractions().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt()
         }
         _ => 0.0,
     };

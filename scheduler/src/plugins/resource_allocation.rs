@@ -105,9 +105,9 @@ impl ResourceAllocation {
 
     /// The `(requested, allocatable)` vectors a scorer sees for `node`; entries of resources
     /// that do not count are left at zero (upstream's `resourceAllocationScorer.score`).
-    pub fn vectors(&self, node: &NodeInfo, pod_requests: &[i64]) -> (Vec<i64>, Vec<i64>) {
-        let mut requested = vec![0; self.resources.len()];
-        let mut allocatable = vec![0; self.resources.len()];
+    pub fn vectors(&self, node: &NodeInfo, pod_requests: &[i64]) -> (Amounts, Amounts) {
+        let mut requested = Amounts::zeros(self.resources.len());
+        let mut allocatable = Amounts::zeros(self.resources.len());
         for (i, r) in self.resources.iter().enumerate() {
             let pod_request = pod_requests.get(i).copied().unwrap_or(0);
             let (a, req) = self.allocatable_and_requested(node, &r.name, pod_request);
@@ -118,6 +118,49 @@ impl ResourceAllocation {
             requested[i] = req;
         }
         (requested, allocatable)
+    }
+}
+
+/// Amounts per scored resource. Scoring runs per node and plugin thousands of times a second,
+/// so the usual few resources stay on the stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Amounts {
+    /// Up to [`Amounts::INLINE`] resources.
+    Inline([i64; Amounts::INLINE], usize),
+    /// More resources than that.
+    Heap(Vec<i64>),
+}
+
+impl Amounts {
+    /// The most resources kept inline.
+    pub const INLINE: usize = 4;
+
+    /// `len` zeros.
+    pub fn zeros(len: usize) -> Self {
+        if len <= Self::INLINE {
+            Self::Inline([0; Self::INLINE], len)
+        } else {
+            Self::Heap(vec![0; len])
+        }
+    }
+}
+
+impl std::ops::Deref for Amounts {
+    type Target = [i64];
+    fn deref(&self) -> &[i64] {
+        match self {
+            Self::Inline(values, len) => &values[..*len],
+            Self::Heap(values) => values,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Amounts {
+    fn deref_mut(&mut self) -> &mut [i64] {
+        match self {
+            Self::Inline(values, len) => &mut values[..*len],
+            Self::Heap(values) => values,
+        }
     }
 }
 
@@ -164,13 +207,30 @@ mod tests {
                 "resources": {"requests": {"cpu": "200m", "example.com/gpu": "2"}}}]}))],
         );
         assert_eq!(
-            scorer.vectors(&n, &requests),
+            {
+                let (r, a) = scorer.vectors(&n, &requests);
+                (r.to_vec(), a.to_vec())
+            },
             (vec![300, 3, 0], vec![1000, 4, 0])
         );
         assert_eq!(
-            scorer.vectors(&n, &[100, 0, 0]),
+            {
+                let (r, a) = scorer.vectors(&n, &[100, 0, 0]);
+                (r.to_vec(), a.to_vec())
+            },
             (vec![300, 0, 0], vec![1000, 0, 0])
         );
+    }
+
+    #[test]
+    fn amounts_spill_to_the_heap_past_the_inline_size() {
+        let mut small = Amounts::zeros(2);
+        small[1] = 7;
+        assert_eq!(&*small, &[0, 7]);
+        let mut big = Amounts::zeros(Amounts::INLINE + 1);
+        big[Amounts::INLINE] = 3;
+        assert!(matches!(big, Amounts::Heap(_)));
+        assert_eq!(big.len(), Amounts::INLINE + 1);
     }
 
     #[test]
