@@ -21,7 +21,7 @@ pub const DEFAULT_SCHEDULER_NAME: &str = "default-scheduler";
 /// The config's `apiVersion`.
 pub const API_VERSION: &str = "kubescheduler.config.k8s.io/v1";
 /// Plugins whose behaviour is built into the scheduler rather than pluggable here.
-const BUILT_IN: &[&str] = &["PrioritySort", "DefaultBinder"];
+const BUILT_IN: &[&str] = &["PrioritySort", "DefaultBinder", crate::preemption::NAME];
 
 /// Errors in the configuration.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +84,9 @@ pub struct PluginsConfig {
     /// Filter.
     #[serde(default)]
     pub filter: PluginSet,
+    /// PostFilter (DefaultPreemption).
+    #[serde(default)]
+    pub post_filter: PluginSet,
     /// PreScore.
     #[serde(default)]
     pub pre_score: PluginSet,
@@ -175,6 +178,8 @@ pub struct Profile {
     pub framework: Framework,
     /// Its percentage of nodes to score (0: adaptive).
     pub percentage_of_nodes_to_score: i32,
+    /// Whether DefaultPreemption runs when no node fits.
+    pub preemption: bool,
 }
 
 /// The scheduler's settings from the configuration.
@@ -251,12 +256,14 @@ impl KubeSchedulerConfiguration {
             let own = profile.percentage_of_nodes_to_score.unwrap_or(percentage);
             check_percentage(own, "profiles.percentageOfNodesToScore")?;
             let framework = Framework::new(name.clone(), points(profile)?);
+            let preemption = preemption_enabled(profile);
             if built
                 .insert(
                     name.clone(),
                     Arc::new(Profile {
                         framework,
                         percentage_of_nodes_to_score: own,
+                        preemption,
                     }),
                 )
                 .is_some()
@@ -278,6 +285,23 @@ impl KubeSchedulerConfiguration {
                 .filter(|k| !k.is_empty()),
         })
     }
+}
+
+/// DefaultPreemption is on unless `multiPoint` or `postFilter` disables it (by name or `*`)
+/// and neither enables it again.
+fn preemption_enabled(profile: &ProfileConfig) -> bool {
+    let Some(sets) = &profile.plugins else {
+        return true;
+    };
+    let named = |list: &[PluginRef], wildcard: bool| {
+        list.iter()
+            .any(|p| p.name == crate::preemption::NAME || (wildcard && p.name == "*"))
+    };
+    let disabled =
+        named(&sets.multi_point.disabled, true) || named(&sets.post_filter.disabled, true);
+    let enabled =
+        named(&sets.multi_point.enabled, false) || named(&sets.post_filter.enabled, false);
+    !disabled || enabled
 }
 
 fn check_percentage(value: i32, field: &str) -> Result<(), Error> {

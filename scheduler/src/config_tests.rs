@@ -60,6 +60,9 @@ profiles:
     assert!(names(&config, "default-scheduler", "filter").contains(&"NodeName"));
     assert!(!names(&config, "no-name-check", "filter").contains(&"NodeName"));
     assert_eq!(names(&config, "bare", "filter"), ["NodeName"]);
+    assert!(config.profiles["default-scheduler"].preemption);
+    assert!(config.profiles["no-name-check"].preemption);
+    assert!(!config.profiles["bare"].preemption);
     assert!(names(&config, "bare", "preEnqueue").is_empty());
     assert_eq!(config.max_backoff, Duration::from_secs(20));
 }

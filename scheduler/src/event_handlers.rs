@@ -5,17 +5,19 @@
 //! - a pod bound to a node (and not finished) goes to the cache, and leaves the queue;
 //! - an unbound pod whose `schedulerName` is one of our profiles goes to the queue, unless this
 //!   scheduler has assumed it already (its binding is in flight);
-//! - a deleted or finished pod leaves both and moves the pods waiting for room.
+//! - a deleted or finished pod leaves both and moves the pods waiting for room;
+//! - PodDisruptionBudgets are kept for preemption.
 //!
 //! After a relist (the watcher's `Init` … `InitDone`), objects that did not come back are
 //! treated as deleted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube::api::Api;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
@@ -24,13 +26,14 @@ use crate::framework::{ClusterEvent, pod_key};
 use crate::scheduler::Scheduler;
 
 /// The number of watches [`run`] runs.
-pub const WATCHES: usize = 2;
+pub const WATCHES: usize = 3;
 
 /// Runs both watches until the task is aborted.
 pub async fn run(scheduler: Arc<Scheduler>) {
     tokio::join!(
         watch_nodes(scheduler.clone()),
-        watch_pods(scheduler.clone())
+        watch_pods(scheduler.clone()),
+        watch_pdbs(scheduler.clone())
     );
 }
 
@@ -93,6 +96,57 @@ async fn watch_nodes(scheduler: Arc<Scheduler>) {
         drop(state);
         if wake {
             scheduler.wake.notify_one();
+        }
+    }
+}
+
+/// PodDisruptionBudgets, which preemption spares where it can.
+async fn watch_pdbs(scheduler: Arc<Scheduler>) {
+    let api: Api<PodDisruptionBudget> = Api::all(scheduler.client.clone());
+    let mut stream = watcher::watcher(api, watcher::Config::default())
+        .default_backoff()
+        .boxed();
+    let mut relisted: Option<HashMap<String, PodDisruptionBudget>> = None;
+    let mut synced = false;
+    let key = |pdb: &PodDisruptionBudget| {
+        format!(
+            "{}/{}",
+            pdb.metadata.namespace.as_deref().unwrap_or_default(),
+            pdb.metadata.name.as_deref().unwrap_or_default()
+        )
+    };
+    loop {
+        let event = match stream.try_next().await {
+            Ok(Some(event)) => event,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(%error, "PodDisruptionBudget watch failed; retrying");
+                continue;
+            }
+        };
+        let mut state = scheduler.state();
+        match event {
+            Event::Init => relisted = Some(HashMap::new()),
+            Event::InitApply(pdb) => {
+                if let Some(fresh) = relisted.as_mut() {
+                    fresh.insert(key(&pdb), pdb);
+                }
+            }
+            Event::Apply(pdb) => {
+                state.pdbs.insert(key(&pdb), pdb);
+            }
+            Event::Delete(pdb) => {
+                state.pdbs.remove(&key(&pdb));
+            }
+            Event::InitDone => {
+                if let Some(fresh) = relisted.take() {
+                    state.pdbs = fresh;
+                }
+                if !synced {
+                    synced = true;
+                    scheduler.watch_synced();
+                }
+            }
         }
     }
 }

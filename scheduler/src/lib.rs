@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod options;
 pub mod plugins;
 pub mod pod_status;
+pub mod preemption;
 pub mod queue;
 pub mod schedule_one;
 pub mod scheduler;

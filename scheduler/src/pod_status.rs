@@ -9,9 +9,11 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::events::v1::Event as EventV1;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
 use kube::Resource;
-use kube::api::{Api, Patch, PatchParams, PostParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 use kube::runtime::events::{Event, EventType, Recorder, Reporter as EventReporter};
 use serde_json::json;
+
+use crate::preemption::Candidate;
 
 /// Upstream's condition reason for a pod no node fits.
 pub const REASON_UNSCHEDULABLE: &str = "Unschedulable";
@@ -122,6 +124,63 @@ impl Reporter {
                 tracing::warn!(%error, pod = %crate::framework::pod_key(pod),
                     "could not update the PodScheduled condition");
             }
+        }
+    }
+}
+
+impl Reporter {
+    /// Carries out a preemption: each victim gets the `DisruptionTarget` condition, a
+    /// `Preempted` event and a delete (graceful, as upstream); then the preemptor's
+    /// `status.nominatedNodeName` names the node.
+    pub async fn preempt(&self, preemptor: &Pod, scheduler_name: &str, candidate: &Candidate) {
+        let uid = preemptor.metadata.uid.as_deref().unwrap_or_default();
+        let now = jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        for victim in &candidate.victims {
+            let namespace = victim.metadata.namespace.as_deref().unwrap_or_default();
+            let name = victim.metadata.name.as_deref().unwrap_or_default();
+            let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+            let condition = json!({"status": {"conditions": [{
+                "type": "DisruptionTarget",
+                "status": "True",
+                "reason": "PreemptionByScheduler",
+                "message": format!("{scheduler_name}: preempting to accommodate a higher priority pod"),
+                "lastTransitionTime": now,
+            }]}});
+            if let Err(error) = api
+                .patch_status(name, &PatchParams::default(), &Patch::Strategic(condition))
+                .await
+            {
+                tracing::warn!(%error, pod = %crate::framework::pod_key(victim),
+                    "could not mark the victim");
+            }
+            let event = Event {
+                type_: EventType::Normal,
+                reason: "Preempted".into(),
+                note: Some(format!("Preempted by pod {uid} on node {}", candidate.node)),
+                action: "Preempting".into(),
+                secondary: None,
+            };
+            self.publish(victim, scheduler_name, event).await;
+            match api.delete(name, &DeleteParams::default()).await {
+                Ok(_) => {}
+                Err(kube::Error::Api(status)) if status.code == 404 => {}
+                Err(error) => tracing::warn!(%error, pod = %crate::framework::pod_key(victim),
+                    "could not delete the victim"),
+            }
+        }
+        let namespace = preemptor.metadata.namespace.as_deref().unwrap_or_default();
+        let name = preemptor.metadata.name.as_deref().unwrap_or_default();
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let nominate = json!({"status": {"nominatedNodeName": candidate.node}});
+        if let Err(error) = api
+            .patch_status(name, &PatchParams::default(), &Patch::Merge(nominate))
+            .await
+        {
+            tracing::warn!(%error, pod = %crate::framework::pod_key(preemptor),
+                "could not set the nominated node");
         }
     }
 }

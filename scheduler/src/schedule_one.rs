@@ -37,12 +37,14 @@ pub fn num_feasible_nodes_to_find(percentage: i32, all: usize) -> usize {
 pub struct FitError {
     /// Nodes in the cluster.
     pub num_all_nodes: usize,
-    /// The Filter failures, one per rejected node.
-    pub node_statuses: Vec<Status>,
+    /// The Filter failures, one per rejected node, with the node's name.
+    pub node_statuses: Vec<(String, Status)>,
     /// The PreFilter rejection, which applies to every node.
     pub pre_filter_message: Option<String>,
     /// The plugins that rejected the pod somewhere.
     pub rejected_by: HashSet<&'static str>,
+    /// What PostFilter (preemption) said, already prefixed (`preemption: ...`).
+    pub post_filter_message: Option<String>,
 }
 
 impl FitError {
@@ -52,23 +54,35 @@ impl FitError {
         let mut message = format!("0/{} nodes are available:", self.num_all_nodes);
         if let Some(pre) = &self.pre_filter_message {
             message.push_str(&format!(" {pre}."));
-            return message;
+        } else {
+            message.push_str(&reason_histogram(self.node_statuses.iter().map(|(_, s)| s)));
         }
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for status in &self.node_statuses {
-            for reason in &status.reasons {
-                *counts.entry(reason.as_str()).or_default() += 1;
-            }
-        }
-        let mut reasons: Vec<String> = counts
-            .into_iter()
-            .map(|(reason, count)| format!("{count} {reason}"))
-            .collect();
-        reasons.sort();
-        if !reasons.is_empty() {
-            message.push_str(&format!(" {}.", reasons.join(", ")));
+        if let Some(post) = &self.post_filter_message {
+            message.push(' ');
+            message.push_str(post);
         }
         message
+    }
+}
+
+/// ` 2 reason a, 3 reason b.`: each reason with the number of nodes that gave it, sorted as
+/// strings (upstream's `sortReasonsHistogram`); empty without reasons.
+pub fn reason_histogram<'a>(statuses: impl Iterator<Item = &'a Status>) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for status in statuses {
+        for reason in &status.reasons {
+            *counts.entry(reason.as_str()).or_default() += 1;
+        }
+    }
+    let mut reasons: Vec<String> = counts
+        .into_iter()
+        .map(|(reason, count)| format!("{count} {reason}"))
+        .collect();
+    reasons.sort();
+    if reasons.is_empty() {
+        String::new()
+    } else {
+        format!(" {}.", reasons.join(", "))
     }
 }
 
@@ -78,7 +92,7 @@ pub enum ScheduleError {
     /// The cluster has no nodes.
     NoNodes,
     /// No node fits.
-    Fit(FitError),
+    Fit(Box<FitError>),
     /// A plugin failed.
     Internal(Status),
 }
@@ -130,12 +144,13 @@ impl Algorithm {
         let mut state = CycleState::default();
         let status = framework.run_pre_filter(&mut state, pod, &nodes);
         if status.is_rejected() {
-            return Err(ScheduleError::Fit(FitError {
+            return Err(ScheduleError::Fit(Box::new(FitError {
                 num_all_nodes: nodes.len(),
                 node_statuses: Vec::new(),
                 pre_filter_message: Some(status.message()),
                 rejected_by: HashSet::from([status.plugin]),
-            }));
+                post_filter_message: None,
+            })));
         }
         if status.code == Code::Error {
             return Err(ScheduleError::Internal(status));
@@ -154,18 +169,19 @@ impl Algorithm {
             match status.code {
                 Code::Success => feasible.push(node),
                 Code::Error => return Err(ScheduleError::Internal(status)),
-                _ => failures.push(status),
+                _ => failures.push((node.name().to_owned(), status)),
             }
         }
         self.next_start = (start + feasible.len() + failures.len()) % nodes.len();
         let evaluated = feasible.len() + failures.len();
         if feasible.is_empty() {
-            return Err(ScheduleError::Fit(FitError {
+            return Err(ScheduleError::Fit(Box::new(FitError {
                 num_all_nodes: nodes.len(),
-                rejected_by: failures.iter().map(|s| s.plugin).collect(),
+                rejected_by: failures.iter().map(|(_, s)| s.plugin).collect(),
                 node_statuses: failures,
                 pre_filter_message: None,
-            }));
+                post_filter_message: None,
+            })));
         }
         if feasible.len() == 1 || !framework.has_score_plugins() {
             return Ok(ScheduleResult {

@@ -23,14 +23,21 @@ fn fit_error_counts_and_sorts_reasons_as_upstream() {
     let fit = FitError {
         num_all_nodes: 5,
         node_statuses: vec![
-            Status::unschedulable("Insufficient cpu"),
-            Status::unschedulable("Insufficient cpu"),
-            Status::unschedulable("Insufficient cpu"),
-            Status::unresolvable("node(s) had untolerated taint {a: b}"),
-            Status::unresolvable("node(s) had untolerated taint {a: b}"),
+            ("a".into(), Status::unschedulable("Insufficient cpu")),
+            ("b".into(), Status::unschedulable("Insufficient cpu")),
+            ("c".into(), Status::unschedulable("Insufficient cpu")),
+            (
+                "d".into(),
+                Status::unresolvable("node(s) had untolerated taint {a: b}"),
+            ),
+            (
+                "e".into(),
+                Status::unresolvable("node(s) had untolerated taint {a: b}"),
+            ),
         ],
         pre_filter_message: None,
         rejected_by: HashSet::new(),
+        post_filter_message: None,
     };
     assert_eq!(
         fit.message(),
@@ -41,10 +48,11 @@ fn fit_error_counts_and_sorts_reasons_as_upstream() {
         node_statuses: Vec::new(),
         pre_filter_message: Some("node(s) didn't satisfy plugin".into()),
         rejected_by: HashSet::new(),
+        post_filter_message: Some("preemption: not eligible due to preemptionPolicy=Never.".into()),
     };
     assert_eq!(
         pre.message(),
-        "0/2 nodes are available: node(s) didn't satisfy plugin."
+        "0/2 nodes are available: node(s) didn't satisfy plugin. preemption: not eligible due to preemptionPolicy=Never."
     );
     assert_eq!(ScheduleError::NoNodes.message(), NO_NODES_AVAILABLE);
 }

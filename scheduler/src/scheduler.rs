@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Binding, ObjectReference, Pod};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, PostParams};
 use rand::SeedableRng;
@@ -18,6 +19,7 @@ use crate::config::{Profile, SchedulerConfig};
 use crate::framework::{ClusterEvent, PodInfo, pod_key};
 use crate::metrics::{self, Metrics};
 use crate::pod_status::Reporter;
+use crate::preemption::{self, Outcome};
 use crate::queue::{QueuedPod, SchedulingQueue};
 use crate::schedule_one::{Algorithm, ScheduleError};
 
@@ -28,6 +30,8 @@ const FLUSH_PERIOD: Duration = Duration::from_secs(1);
 pub(crate) struct State {
     pub(crate) cache: Cache,
     pub(crate) queue: SchedulingQueue,
+    /// PodDisruptionBudgets by `namespace/name`, for preemption.
+    pub(crate) pdbs: HashMap<String, PodDisruptionBudget>,
     algorithm: Algorithm,
     rng: StdRng,
 }
@@ -60,6 +64,7 @@ impl Scheduler {
             state: Mutex::new(State {
                 cache: Cache::new(),
                 queue: SchedulingQueue::new(config.initial_backoff, config.max_backoff),
+                pdbs: HashMap::new(),
                 algorithm: Algorithm::default(),
                 rng: StdRng::from_os_rng(),
             }),
@@ -172,14 +177,41 @@ impl Scheduler {
             }
             Err(error) => {
                 let now = Instant::now();
-                let result = match &error {
+                let mut error = error;
+                let result = match &mut error {
                     ScheduleError::Fit(fit) => {
-                        let retry_on: HashSet<ClusterEvent> = fit
+                        let mut retry_on: HashSet<ClusterEvent> = fit
                             .rejected_by
                             .iter()
                             .flat_map(|plugin| profile.framework.events_of(plugin))
                             .copied()
                             .collect();
+                        if profile.preemption {
+                            let pdbs: Vec<PodDisruptionBudget> =
+                                state.pdbs.values().cloned().collect();
+                            match preemption::preempt(
+                                &profile.framework,
+                                &state.cache,
+                                &info,
+                                fit,
+                                &pdbs,
+                            ) {
+                                Outcome::Preempt(candidate) => {
+                                    // The victims' deletion is the event to wait for.
+                                    retry_on.insert(ClusterEvent::AssignedPodDeleted);
+                                    retry_on.insert(ClusterEvent::AssignedPodChanged);
+                                    let reporter = self.reporter.clone();
+                                    let preemptor = pod.clone();
+                                    let name = scheduler_name.clone();
+                                    tokio::spawn(async move {
+                                        reporter.preempt(&preemptor, &name, &candidate).await;
+                                    });
+                                }
+                                Outcome::NotPossible(message) => {
+                                    fit.post_filter_message = Some(message);
+                                }
+                            }
+                        }
                         state.queue.requeue_unschedulable(
                             queued,
                             fit.rejected_by.clone(),

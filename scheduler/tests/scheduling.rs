@@ -172,7 +172,11 @@ async fn pods_land_where_the_plugins_say() -> Result<()> {
     .await?;
     assert_eq!(
         failed.note.as_deref(),
-        Some("0/3 nodes are available: 3 Insufficient cpu.")
+        Some(
+            "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: \
+             1 No preemption victims found for incoming pod, \
+             2 Preemption is not helpful for scheduling."
+        )
     );
     let other = pods.get("other-scheduler").await?;
     assert_eq!(other.spec.and_then(|s| s.node_name), None);
@@ -220,7 +224,10 @@ async fn an_unschedulable_pod_is_marked_and_scheduled_once_a_node_fits() -> Resu
     create_nodes(&nodes, vec![node("too-small", "2", json!({}))]).await?;
     eventually(
         "PodScheduled=False naming the missing CPU",
-        condition("0/1 nodes are available: 1 Insufficient cpu."),
+        condition(
+            "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: \
+             1 Preemption is not helpful for scheduling.",
+        ),
     )
     .await?;
 
@@ -334,5 +341,63 @@ async fn two_replicas_elect_one_leader_and_never_double_bind() -> Result<()> {
         .map(|e| e.note.unwrap_or_default())
         .collect();
     assert!(failed.is_empty(), "{failed:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_high_priority_pod_preempts_a_lower_one() -> Result<()> {
+    let server = TestApiServer::start().await?;
+    let client = server.client().await?;
+    let nodes: Api<Node> = Api::all(client.clone());
+    create_nodes(&nodes, vec![node("only", "2", json!({}))]).await?;
+    let _scheduler = SchedulerProcess::start(&server, &["--leader-elect=false"])?;
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let pp = PostParams::default();
+    pods.create(&pp, &pod("low", "1500m", json!({"priority": 1})))
+        .await?;
+    assert_eq!(node_of(&pods, "low").await?, "only");
+
+    // Higher priority: the low pod is marked, told and deleted (gracefully: it is bound).
+    pods.create(&pp, &pod("high", "1", json!({"priority": 100})))
+        .await?;
+    let victim = eventually("the victim to be deleted", || async {
+        let pod = pods.get("low").await?;
+        Ok(pod.metadata.deletion_timestamp.is_some().then_some(pod))
+    })
+    .await?;
+    let disruption = victim
+        .status
+        .and_then(|s| s.conditions)
+        .into_iter()
+        .flatten()
+        .find(|c| c.type_ == "DisruptionTarget");
+    assert_eq!(
+        disruption.and_then(|c| c.reason).as_deref(),
+        Some("PreemptionByScheduler")
+    );
+    let high = eventually("the nominated node", || async {
+        let pod = pods.get("high").await?;
+        Ok(pod.status.and_then(|s| s.nominated_node_name))
+    })
+    .await?;
+    assert_eq!(high, "only");
+    let events: Api<Event> = Api::namespaced(client.clone(), "default");
+    let preempted = eventually("the Preempted event", || async {
+        let list = events.list(&ListParams::default()).await?;
+        Ok(list.items.into_iter().find(|e| {
+            e.reason.as_deref() == Some("Preempted")
+                && e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some("low")
+        }))
+    })
+    .await?;
+    let uid = pods.get("high").await?.metadata.uid.unwrap_or_default();
+    assert_eq!(
+        preempted.note.as_deref(),
+        Some(format!("Preempted by pod {uid} on node only").as_str())
+    );
+    // No kubelet here: finish the victim's graceful deletion as the kubelet would.
+    pods.delete("low", &DeleteParams::default().grace_period(0))
+        .await?;
+    assert_eq!(node_of(&pods, "high").await?, "only");
     Ok(())
 }
