@@ -52,6 +52,10 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
         .ensure_system_namespaces()
         .await
         .map_err(|e| anyhow::anyhow!("creating the system namespaces: {e}"))?;
+    registry
+        .ensure_system_priority_classes()
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the system priority classes: {e}"))?;
 
     let mut authenticator = Authenticator::new(options.anonymous_auth);
     if let Some(path) = &options.token_auth_file {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::api::events::v1::Event;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
 use serde_json::json;
 use tests::apiserver::TestApiServer;
@@ -351,14 +352,28 @@ async fn a_high_priority_pod_preempts_a_lower_one() -> Result<()> {
     let nodes: Api<Node> = Api::all(client.clone());
     create_nodes(&nodes, vec![node("only", "2", json!({}))]).await?;
     let _scheduler = SchedulerProcess::start(&server, &["--leader-elect=false"])?;
+    // Priorities come from PriorityClasses through the API server's Priority admission.
+    let classes: Api<PriorityClass> = Api::all(client.clone());
+    for (name, value) in [("low", 1), ("high", 100)] {
+        let class: PriorityClass =
+            serde_json::from_value(json!({"metadata": {"name": name}, "value": value}))?;
+        classes.create(&PostParams::default(), &class).await?;
+    }
     let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
     let pp = PostParams::default();
-    pods.create(&pp, &pod("low", "1500m", json!({"priority": 1})))
-        .await?;
+    pods.create(
+        &pp,
+        &pod("low", "1500m", json!({"priorityClassName": "low"})),
+    )
+    .await?;
+    assert_eq!(
+        pods.get("low").await?.spec.and_then(|s| s.priority),
+        Some(1)
+    );
     assert_eq!(node_of(&pods, "low").await?, "only");
 
     // Higher priority: the low pod is marked, told and deleted (gracefully: it is bound).
-    pods.create(&pp, &pod("high", "1", json!({"priority": 100})))
+    pods.create(&pp, &pod("high", "1", json!({"priorityClassName": "high"})))
         .await?;
     let victim = eventually("the victim to be deleted", || async {
         let pod = pods.get("low").await?;

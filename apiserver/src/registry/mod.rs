@@ -38,6 +38,7 @@ use self::core::namespace::NamespaceStrategy;
 use self::core::pod::PodStrategy;
 use self::core::service::{ServiceRanges, ServiceStrategy};
 use crate::admission::namespace_lifecycle::Namespaces;
+use crate::admission::priority::{self, PriorityClasses};
 use crate::endpoints::status::ApiError;
 use crate::storage::Storage;
 use crate::storage::cacher::{CacheMetrics, CachedResource, Cacher, DEFAULT_EVENT_WINDOW};
@@ -51,11 +52,17 @@ pub struct Registry {
 }
 
 /// The strategy of one resource.
-fn strategy_for(info: &resources::ResourceInfo, ranges: ServiceRanges) -> Box<dyn Strategy> {
+fn strategy_for(
+    info: &resources::ResourceInfo,
+    ranges: ServiceRanges,
+    priority_classes: &Arc<PriorityClasses>,
+) -> Box<dyn Strategy> {
     match (info.group, info.plural) {
         ("", "namespaces") => Box::new(NamespaceStrategy),
         ("", "services") => Box::new(ServiceStrategy { ranges }),
-        ("", "pods") => Box::new(PodStrategy),
+        ("", "pods") => Box::new(PodStrategy {
+            priority_classes: Some(priority_classes.clone()),
+        }),
         // Upstream's extra field selector labels per resource.
         ("", "events") => Box::new(FieldLabels(&[
             "involvedObject.kind",
@@ -124,10 +131,17 @@ impl Registry {
             .find(|((group, _, plural), _)| group.is_empty() && *plural == "namespaces")
             .map_or_else(|| storage.clone(), |(_, (_, backend))| backend.clone());
         let namespaces = Arc::new(Namespaces::new(namespaces));
+        let priority_classes = stores
+            .iter()
+            .find(|((group, _, plural), _)| {
+                *group == "scheduling.k8s.io" && *plural == "priorityclasses"
+            })
+            .map_or_else(|| storage.clone(), |(_, (_, backend))| backend.clone());
+        let priority_classes = Arc::new(PriorityClasses::new(priority_classes));
         let stores = stores
             .into_iter()
             .map(|(id, (info, backend))| {
-                let strategy = strategy_for(info, ranges);
+                let strategy = strategy_for(info, ranges, &priority_classes);
                 let store = Store::new(backend, namespaces.clone(), info, strategy);
                 (id, Arc::new(store))
             })
@@ -153,6 +167,25 @@ impl Registry {
                 .await
             {
                 Ok(_) => tracing::info!(namespace = name, "created system namespace"),
+                Err(e) if e.code() == 409 => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates the system PriorityClasses (`system-node-critical`, `system-cluster-critical`)
+    /// if they are missing, as upstream's bootstrap does.
+    pub async fn ensure_system_priority_classes(&self) -> Result<(), ApiError> {
+        let Some(classes) = self.get("scheduling.k8s.io", "v1", "priorityclasses") else {
+            return Ok(());
+        };
+        for class in priority::system_classes() {
+            match classes.create(None, class, WriteOptions::default()).await {
+                Ok(created) => tracing::info!(
+                    priority_class = created["metadata"]["name"].as_str().unwrap_or_default(),
+                    "created system priority class"
+                ),
                 Err(e) if e.code() == 409 => {}
                 Err(e) => return Err(e),
             }

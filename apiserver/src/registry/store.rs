@@ -151,10 +151,13 @@ impl Store {
         options: WriteOptions,
     ) -> Result<Value, ApiError> {
         // Admission sees the object before names are generated or anything is validated.
+        let admitted_name = namespace_lifecycle::name_for_create(&object);
         if let Some(namespace) = namespace {
-            self.admit_create(namespace, &namespace_lifecycle::name_for_create(&object))
-                .await?;
+            self.admit_create(namespace, &admitted_name).await?;
         }
+        self.strategy
+            .admit_create(&self.qualified_resource(), &admitted_name, &mut object)
+            .await?;
         let metadata = metadata_mut(&mut object);
         let name = match metadata.get("name").and_then(Value::as_str) {
             Some(name) if !name.is_empty() => name.to_owned(),

@@ -62,6 +62,18 @@ pub trait Strategy: Send + Sync + 'static {
     /// afterwards by the generic rules.
     fn prepare_for_subresource_update(&self, _subresource: &str, _new: &mut Value, _old: &Value) {}
 
+    /// Mutating admission of a create (after NamespaceLifecycle, before defaults and
+    /// validation), as upstream's admission chain runs before the strategy; `name` is the
+    /// name admission reports.
+    async fn admit_create(
+        &self,
+        _qualified_resource: &str,
+        _name: &str,
+        _object: &mut Value,
+    ) -> Result<(), ApiError> {
+        Ok(())
+    }
+
     /// Reserves what a valid new object needs from shared pools (cluster IPs, node ports)
     /// before it is stored, filling the object in.
     async fn allocate(&self, _storage: &dyn Storage, _object: &mut Value) -> Result<(), ApiError> {

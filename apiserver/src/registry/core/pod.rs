@@ -12,20 +12,42 @@
 //! node, or has finished, or a delete with grace period 0, goes at once, as upstream.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
+
+use crate::admission::priority::PriorityClasses;
+use crate::endpoints::status::ApiError;
 
 use crate::registry::object::metadata_mut;
 use crate::registry::strategy::Strategy;
 use crate::registry::validation_rules::quantity::Quantity;
 
-pub struct PodStrategy;
+/// The pod strategy, with Priority admission for new pods.
+#[derive(Default)]
+pub struct PodStrategy {
+    /// Priority admission; `None` in unit tests that do not need it.
+    pub priority_classes: Option<Arc<PriorityClasses>>,
+}
 
 /// Upstream's default `terminationGracePeriodSeconds`.
 const DEFAULT_GRACE_SECONDS: i64 = 30;
 
 #[async_trait::async_trait]
+#[async_trait::async_trait]
 impl Strategy for PodStrategy {
+    async fn admit_create(
+        &self,
+        qualified_resource: &str,
+        name: &str,
+        pod: &mut Value,
+    ) -> Result<(), ApiError> {
+        match &self.priority_classes {
+            Some(classes) => classes.admit_pod(qualified_resource, name, pod).await,
+            None => Ok(()),
+        }
+    }
+
     fn prepare_for_create(&self, pod: &mut Value) {
         let qos = qos_class(&pod["spec"]);
         if let Some(fields) = pod.as_object_mut() {
@@ -141,21 +163,30 @@ mod tests {
     #[test]
     fn only_running_pods_on_nodes_are_deleted_gracefully() {
         let pending = json!({"spec": {}});
-        assert_eq!(PodStrategy.deletion_grace(&pending, None), None);
+        assert_eq!(PodStrategy::default().deletion_grace(&pending, None), None);
         let running = json!({"spec": {"nodeName": "n1", "terminationGracePeriodSeconds": 10},
             "status": {"phase": "Running"}});
-        assert_eq!(PodStrategy.deletion_grace(&running, None), Some(10));
-        assert_eq!(PodStrategy.deletion_grace(&running, Some(3)), Some(3));
-        assert_eq!(PodStrategy.deletion_grace(&running, Some(0)), None);
+        assert_eq!(
+            PodStrategy::default().deletion_grace(&running, None),
+            Some(10)
+        );
+        assert_eq!(
+            PodStrategy::default().deletion_grace(&running, Some(3)),
+            Some(3)
+        );
+        assert_eq!(
+            PodStrategy::default().deletion_grace(&running, Some(0)),
+            None
+        );
         let done = json!({"spec": {"nodeName": "n1"}, "status": {"phase": "Succeeded"}});
-        assert_eq!(PodStrategy.deletion_grace(&done, None), None);
+        assert_eq!(PodStrategy::default().deletion_grace(&done, None), None);
     }
 
     #[test]
     fn new_pods_are_pending_with_their_qos_class() {
         let mut pod =
             json!({"spec": {"containers": [{"name": "a"}]}, "status": {"phase": "Running"}});
-        PodStrategy.prepare_for_create(&mut pod);
+        PodStrategy::default().prepare_for_create(&mut pod);
         assert_eq!(
             pod["status"],
             json!({"phase": "Pending", "qosClass": "BestEffort"})
@@ -179,7 +210,11 @@ mod tests {
             "spec": {"containers": [{"name": "c", "image": "changed"}],
                 "ephemeralContainers": [{"name": "dbg", "image": "busybox"}]},
             "status": {"phase": "Failed"}});
-        PodStrategy.prepare_for_subresource_update("ephemeralcontainers", &mut new, &old);
+        PodStrategy::default().prepare_for_subresource_update(
+            "ephemeralcontainers",
+            &mut new,
+            &old,
+        );
         assert_eq!(new["spec"]["containers"][0]["image"], "nginx");
         assert_eq!(new["spec"]["ephemeralContainers"][0]["name"], "dbg");
         assert_eq!(new["status"]["phase"], "Running");

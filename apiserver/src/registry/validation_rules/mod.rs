@@ -65,7 +65,7 @@ mod policy;
 pub(crate) use common::quantity;
 mod quota;
 mod rbac;
-mod scheduling;
+pub(crate) mod scheduling;
 mod service;
 mod storage;
 

@@ -9,7 +9,7 @@ use crate::endpoints::status::FieldError;
 /// `scheduling.HighestUserDefinablePriority`.
 const HIGHEST_USER_PRIORITY: i64 = 1_000_000_000;
 /// The built-in system priority classes: (name, value); neither is the global default.
-const SYSTEM_CLASSES: [(&str, i64); 2] = [
+pub const SYSTEM_CLASSES: [(&str, i64); 2] = [
     ("system-cluster-critical", 2_000_000_000),
     ("system-node-critical", 2_000_001_000),
 ];
@@ -48,12 +48,13 @@ pub fn validate_priority_class(pc: &Value) -> Vec<FieldError> {
     }
     if let Some(p) = present(pc, "preemptionPolicy") {
         match p.as_str().unwrap_or("") {
-            "PreemptLowerPriority" | "PreemptNever" => {}
+            // core.PreemptLowerPriority and core.PreemptNever ("Never").
+            "PreemptLowerPriority" | "Never" => {}
             "" => errs.push(FieldError::required("preemptionPolicy", "")),
             other => errs.push(FieldError::not_supported(
                 "preemptionPolicy",
                 other,
-                &["PreemptLowerPriority", "PreemptNever"],
+                &["Never", "PreemptLowerPriority"],
             )),
         }
     }

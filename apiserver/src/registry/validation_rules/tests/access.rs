@@ -134,7 +134,7 @@ fn priority_classes() {
         errs(g, "PriorityClass", pc),
         [
             "value: Forbidden: maximum allowed value of a user defined priority is 1000000000",
-            "preemptionPolicy: Unsupported value: \"Sometimes\": supported values: \"PreemptLowerPriority\", \"PreemptNever\"",
+            "preemptionPolicy: Unsupported value: \"Sometimes\": supported values: \"Never\", \"PreemptLowerPriority\"",
         ]
     );
     let pc = json!({"metadata": {"name": "system-mine"}, "value": 5});
@@ -151,12 +151,12 @@ fn priority_classes() {
     );
     let mut new = old.clone();
     new["value"] = json!(2);
-    new["preemptionPolicy"] = json!("PreemptNever");
+    new["preemptionPolicy"] = json!("Never");
     assert_eq!(
         msgs(&validate_update(g, "PriorityClass", &new, &old)),
         [
             "value: Forbidden: may not be changed in an update.",
-            "preemptionPolicy: Invalid value: \"PreemptNever\": field is immutable",
+            "preemptionPolicy: Invalid value: \"Never\": field is immutable",
         ]
     );
 }
