@@ -142,6 +142,8 @@ impl Algorithm {
             return Err(ScheduleError::NoNodes);
         }
         let mut state = CycleState::default();
+        state.sample_plugin_metrics =
+            rng.random_range(0..100) < crate::metrics::PLUGIN_METRICS_SAMPLE_PERCENT;
         let status = framework.run_pre_filter(&mut state, pod, &nodes);
         if status.is_rejected() {
             return Err(ScheduleError::Fit(Box::new(FitError {
@@ -160,6 +162,7 @@ impl Algorithm {
         let mut feasible: Vec<&NodeInfo> = Vec::with_capacity(wanted.min(nodes.len()));
         let mut failures = Vec::new();
         let start = self.next_start % nodes.len();
+        let filter_start = std::time::Instant::now();
         for i in 0..nodes.len() {
             if feasible.len() >= wanted {
                 break;
@@ -168,10 +171,19 @@ impl Algorithm {
             let status = framework.run_filter(&state, pod, node);
             match status.code {
                 Code::Success => feasible.push(node),
-                Code::Error => return Err(ScheduleError::Internal(status)),
+                Code::Error => {
+                    framework.record_point("Filter", Code::Error, filter_start);
+                    return Err(ScheduleError::Internal(status));
+                }
                 _ => failures.push((node.name().to_owned(), status)),
             }
         }
+        let filter_code = if feasible.is_empty() {
+            Code::Unschedulable
+        } else {
+            Code::Success
+        };
+        framework.record_point("Filter", filter_code, filter_start);
         self.next_start = (start + feasible.len() + failures.len()) % nodes.len();
         let evaluated = feasible.len() + failures.len();
         if feasible.is_empty() {

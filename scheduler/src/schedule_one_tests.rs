@@ -145,3 +145,45 @@ fn without_scoring_the_walk_starts_where_the_last_one_stopped() {
     assert_eq!(first.evaluated, 100);
     assert_ne!(first.node, second.node);
 }
+
+#[test]
+fn cycles_record_extension_point_and_sampled_plugin_durations() {
+    let registry = prometheus::Registry::new();
+    let metrics = crate::metrics::Metrics::register(&registry).unwrap();
+    let profile = only_node_name();
+    profile.framework.set_metrics(metrics);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let mut algorithm = Algorithm::default();
+    let nodes = cache(3);
+    for _ in 0..50 {
+        algorithm
+            .schedule(&profile, &nodes, &pod(None), &mut rng)
+            .unwrap();
+    }
+    let families = registry.gather();
+    let family = |name: &str| families.iter().find(|f| f.name() == name);
+    let points = family("scheduler_framework_extension_point_duration_seconds").unwrap();
+    let labelled = |m: &prometheus::proto::Metric, name: &str, value: &str| {
+        m.get_label()
+            .iter()
+            .any(|l| l.name() == name && l.value() == value)
+    };
+    let filter = points
+        .get_metric()
+        .iter()
+        .find(|m| labelled(m, "extension_point", "Filter") && labelled(m, "status", "Success"))
+        .unwrap();
+    assert_eq!(filter.get_histogram().get_sample_count(), 50);
+    let plugins = family("scheduler_plugin_execution_duration_seconds").unwrap();
+    let node_name = plugins
+        .get_metric()
+        .iter()
+        .find(|m| labelled(m, "plugin", "NodeName"))
+        .unwrap();
+    // About one cycle in ten is sampled, each timing NodeName on 3 nodes.
+    let sampled = node_name.get_histogram().get_sample_count();
+    assert!(
+        sampled > 0 && sampled < 150 && sampled % 3 == 0,
+        "{sampled}"
+    );
+}

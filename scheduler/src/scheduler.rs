@@ -58,6 +58,9 @@ impl Scheduler {
         metrics: Metrics,
         identity: &str,
     ) -> Arc<Self> {
+        for profile in config.profiles.values() {
+            profile.framework.set_metrics(metrics.clone());
+        }
         Arc::new(Self {
             reporter: Reporter::new(client.clone(), identity),
             client,

@@ -24,6 +24,8 @@ pub struct CycleState {
     pub skip_filter: Vec<&'static str>,
     /// Score plugins whose PreScore returned Skip.
     pub skip_score: Vec<&'static str>,
+    /// Whether this cycle times each plugin (`scheduler_plugin_execution_duration_seconds`).
+    pub sample_plugin_metrics: bool,
 }
 
 impl CycleState {

@@ -1,13 +1,15 @@
 //! One profile's plugins, run in order at each extension point (upstream's
 //! `frameworkruntime.frameworkImpl`).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use k8s_openapi::api::core::v1::Pod;
 
 use super::node_info::{NodeInfo, PodInfo};
 use super::plugin::{ClusterEvent, CycleState, MAX_NODE_SCORE, NodeScore, Plugin};
 use super::status::{Code, Status};
+use crate::metrics::Metrics;
 
 /// The plugins enabled at each extension point, in order.
 #[derive(Clone, Default)]
@@ -54,6 +56,8 @@ pub struct Framework {
     /// The `spec.schedulerName` of the pods this profile schedules.
     pub scheduler_name: String,
     points: Points,
+    /// Where durations go, once the daemon has a registry (unit tests run without).
+    metrics: OnceLock<Metrics>,
 }
 
 impl Framework {
@@ -62,6 +66,44 @@ impl Framework {
         Self {
             scheduler_name: scheduler_name.into(),
             points,
+            metrics: OnceLock::new(),
+        }
+    }
+
+    /// Sends this profile's durations to `metrics`.
+    pub fn set_metrics(&self, metrics: Metrics) {
+        let _ = self.metrics.set(metrics);
+    }
+
+    /// Records the duration of a whole extension point since `start`.
+    pub fn record_point(&self, point: &str, code: Code, start: Instant) {
+        if let Some(metrics) = self.metrics.get() {
+            metrics.extension_point(
+                point,
+                code,
+                &self.scheduler_name,
+                start.elapsed().as_secs_f64(),
+            );
+        }
+    }
+
+    /// Runs `run` for one plugin, timing it in sampled cycles.
+    fn timed<T>(
+        &self,
+        state: &CycleState,
+        plugin: &str,
+        point: &str,
+        run: impl FnOnce() -> T,
+        code: impl Fn(&T) -> Code,
+    ) -> T {
+        match self.metrics.get().filter(|_| state.sample_plugin_metrics) {
+            Some(metrics) => {
+                let start = Instant::now();
+                let result = run();
+                metrics.plugin(plugin, point, code(&result), start.elapsed().as_secs_f64());
+                result
+            }
+            None => run(),
         }
     }
 
@@ -135,7 +177,13 @@ impl Framework {
                 continue;
             }
             if let Some(point) = plugin.as_filter() {
-                let status = point.filter(state, pod, node);
+                let status = self.timed(
+                    state,
+                    plugin.name(),
+                    "Filter",
+                    || point.filter(state, pod, node),
+                    |s| s.code,
+                );
                 if !status.is_success() {
                     return status.with_plugin(plugin.name());
                 }
@@ -157,6 +205,25 @@ impl Framework {
         pod: &PodInfo,
         nodes: &[&NodeInfo],
     ) -> Result<Vec<i64>, Status> {
+        let start = Instant::now();
+        let pre = self.pre_score_plugins(state, pod, nodes);
+        self.record_point("PreScore", pre.code, start);
+        if !pre.is_success() {
+            return Err(pre);
+        }
+        let start = Instant::now();
+        let totals = self.score_plugins(state, pod, nodes);
+        let code = totals.as_ref().map_or_else(|s| s.code, |_| Code::Success);
+        self.record_point("Score", code, start);
+        totals
+    }
+
+    fn pre_score_plugins(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+    ) -> Status {
         for plugin in &self.points.pre_score {
             if let Some(point) = plugin.as_pre_score() {
                 let status = point.pre_score(state, pod, nodes);
@@ -165,10 +232,19 @@ impl Framework {
                     Code::Skip => {
                         state.skip_score.push(plugin.name());
                     }
-                    _ => return Err(status.with_plugin(plugin.name())),
+                    _ => return status.with_plugin(plugin.name()),
                 }
             }
         }
+        Status::success()
+    }
+
+    fn score_plugins(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+    ) -> Result<Vec<i64>, Status> {
         let mut totals = vec![0i64; nodes.len()];
         // One score list for all plugins: the node names are copied once per cycle.
         let mut scores: Vec<NodeScore> = nodes
@@ -185,10 +261,19 @@ impl Framework {
             let Some(point) = plugin.as_score() else {
                 continue;
             };
+            let start = Instant::now();
             for (slot, node) in scores.iter_mut().zip(nodes) {
                 slot.score = point
                     .score(state, pod, node)
                     .map_err(|s| s.with_plugin(plugin.name()))?;
+            }
+            if let Some(metrics) = self.metrics.get().filter(|_| state.sample_plugin_metrics) {
+                metrics.plugin(
+                    plugin.name(),
+                    "Score",
+                    Code::Success,
+                    start.elapsed().as_secs_f64(),
+                );
             }
             let status = point.normalize(state, pod, &mut scores);
             if !status.is_success() {
