@@ -18,6 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::cache::Cache;
 use crate::framework::{Code, CycleState, Framework, NodeInfo, PodInfo, Status, pod_key};
+use crate::plugins::label_selector;
 use crate::schedule_one::{FitError, reason_histogram};
 
 /// The plugin's name, for configuration.
@@ -67,24 +68,11 @@ fn more_important(a: &Pod, b: &Pod) -> Ordering {
         .then_with(|| start_time(a).cmp(&start_time(b)))
 }
 
-/// Whether a metav1 label selector matches `labels` (an empty selector matches everything).
-pub fn label_selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let by_labels = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
-    let by_expressions = selector.match_expressions.iter().flatten().all(|e| {
-        let values = e.values.as_deref().unwrap_or_default();
-        match e.operator.as_str() {
-            "In" => labels.get(&e.key).is_some_and(|v| values.contains(v)),
-            "NotIn" => labels.get(&e.key).is_none_or(|v| !values.contains(v)),
-            "Exists" => labels.contains_key(&e.key),
-            "DoesNotExist" => !labels.contains_key(&e.key),
-            _ => false,
-        }
-    });
-    by_labels && by_expressions
+/// Whether a PDB's selector selects a pod with `labels`. As upstream's preemption, an empty
+/// or invalid selector selects nothing.
+pub fn pdb_selects(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    label_selector::parse_selector(selector)
+        .is_ok_and(|reqs| !reqs.is_empty() && label_selector::matches_labels(&reqs, labels))
 }
 
 /// Splits `pods` into those whose eviction a PDB forbids and the rest, counting down each
@@ -109,7 +97,7 @@ fn split_by_pdb(
             let Some(selector) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
                 continue;
             };
-            if !label_selector_matches(selector, labels) {
+            if !pdb_selects(selector, labels) {
                 continue;
             }
             // A pod the PDB already counts as disrupted does not disrupt it again.

@@ -150,24 +150,21 @@ fn fewer_and_less_important_victims_win() {
 }
 
 #[test]
-fn label_selectors_match_as_upstream() {
+fn pdb_selectors_select_as_upstream_preemption_does() {
     let labels: BTreeMap<String, String> = [("app".to_owned(), "web".to_owned())].into();
     let selector = |v: serde_json::Value| -> LabelSelector { serde_json::from_value(v).unwrap() };
-    assert!(label_selector_matches(&selector(json!({})), &labels));
-    assert!(label_selector_matches(
-        &selector(
-            json!({"matchExpressions": [{"key": "app", "operator": "In", "values": ["web"]}]})
-        ),
+    // An empty selector selects nothing here.
+    assert!(!pdb_selects(&selector(json!({})), &labels));
+    assert!(pdb_selects(
+        &selector(json!({"matchLabels": {"app": "web"}})),
         &labels
     ));
-    assert!(!label_selector_matches(
+    assert!(!pdb_selects(
         &selector(json!({"matchExpressions": [{"key": "tier", "operator": "Exists"}]})),
         &labels
     ));
-    assert!(label_selector_matches(
-        &selector(
-            json!({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["x"]}]})
-        ),
+    assert!(!pdb_selects(
+        &selector(json!({"matchExpressions": [{"key": "app", "operator": "Bogus"}]})),
         &labels
     ));
 }

@@ -144,6 +144,13 @@ impl Algorithm {
         let mut state = CycleState::default();
         state.sample_plugin_metrics =
             rng.random_range(0..100) < crate::metrics::PLUGIN_METRICS_SAMPLE_PERCENT;
+        state.write(
+            crate::framework::IMAGE_SPREAD_KEY,
+            crate::framework::ImageSpread {
+                nodes_with: cache.image_nodes(),
+                total_nodes: nodes.len(),
+            },
+        );
         let status = framework.run_pre_filter(&mut state, pod, &nodes);
         if status.is_rejected() {
             return Err(ScheduleError::Fit(Box::new(FitError {

@@ -36,6 +36,9 @@ pub struct Cache {
     pods: HashMap<String, PodState>,
     /// Pods bound to nodes the cache does not know yet, by node.
     orphans: HashMap<String, Vec<PodInfo>>,
+    /// How many nodes have each image (normalized name), for ImageLocality; shared with
+    /// scheduling cycles, copied only when a node's image list changes.
+    image_nodes: Arc<HashMap<String, usize>>,
 }
 
 impl Cache {
@@ -48,9 +51,23 @@ impl Cache {
     pub fn upsert_node(&mut self, node: Arc<Node>) {
         let name = node.metadata.name.clone().unwrap_or_default();
         match self.index.get(&name) {
-            Some(&i) => self.nodes[i].set_node(node),
+            Some(&i) => {
+                let old = std::mem::take(&mut self.nodes[i].images);
+                self.nodes[i].set_node(node);
+                if old.len() != self.nodes[i].images.len()
+                    || old.keys().any(|k| !self.nodes[i].images.contains_key(k))
+                {
+                    let new: Vec<String> = self.nodes[i].images.keys().cloned().collect();
+                    let counts = Arc::make_mut(&mut self.image_nodes);
+                    count_images(counts, old.keys(), -1);
+                    count_images(counts, new.iter(), 1);
+                }
+            }
             None => {
                 let mut info = NodeInfo::new(node);
+                if !info.images.is_empty() {
+                    count_images(Arc::make_mut(&mut self.image_nodes), info.images.keys(), 1);
+                }
                 for pod in self.orphans.remove(&name).into_iter().flatten() {
                     info.add_pod(pod);
                 }
@@ -64,6 +81,9 @@ impl Cache {
     pub fn remove_node(&mut self, name: &str) {
         if let Some(i) = self.index.remove(name) {
             let info = self.nodes.swap_remove(i);
+            if !info.images.is_empty() {
+                count_images(Arc::make_mut(&mut self.image_nodes), info.images.keys(), -1);
+            }
             if let Some(moved) = self.nodes.get(i) {
                 self.index.insert(moved.name().to_owned(), i);
             }
@@ -74,6 +94,11 @@ impl Cache {
     /// The nodes.
     pub fn nodes(&self) -> Vec<&NodeInfo> {
         self.nodes.iter().collect()
+    }
+
+    /// How many nodes have each image.
+    pub fn image_nodes(&self) -> Arc<HashMap<String, usize>> {
+        self.image_nodes.clone()
     }
 
     /// The number of nodes.
@@ -196,6 +221,20 @@ impl Cache {
     }
 }
 
+fn count_images<'a>(
+    counts: &mut HashMap<String, usize>,
+    images: impl Iterator<Item = &'a String>,
+    delta: isize,
+) {
+    for image in images {
+        let entry = counts.entry(image.clone()).or_default();
+        *entry = entry.saturating_add_signed(delta);
+        if *entry == 0 {
+            counts.remove(image);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +306,32 @@ mod tests {
         assert_eq!(cpu(&cache, "c"), 1000);
         assert_eq!(cpu(&cache, "b"), 0);
         assert!(cache.node("a").is_none());
+    }
+
+    #[test]
+    fn image_counts_follow_the_nodes() {
+        let with_images = |name: &str, images: serde_json::Value| {
+            Arc::new(
+                serde_json::from_value::<Node>(json!({"metadata": {"name": name},
+                    "status": {"images": images}}))
+                .unwrap(),
+            )
+        };
+        let mut cache = Cache::new();
+        cache.upsert_node(with_images(
+            "a",
+            json!([{"names": ["nginx", "nginx:1.27"], "sizeBytes": 5}]),
+        ));
+        cache.upsert_node(with_images(
+            "b",
+            json!([{"names": ["nginx:latest"], "sizeBytes": 5}]),
+        ));
+        assert_eq!(cache.image_nodes().get("nginx:latest"), Some(&2));
+        assert_eq!(cache.image_nodes().get("nginx:1.27"), Some(&1));
+        cache.upsert_node(with_images("b", json!([])));
+        assert_eq!(cache.image_nodes().get("nginx:latest"), Some(&1));
+        cache.remove_node("a");
+        assert!(cache.image_nodes().is_empty());
     }
 
     #[test]

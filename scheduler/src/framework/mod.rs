@@ -8,7 +8,7 @@ pub mod resources;
 pub mod runtime;
 pub mod status;
 
-pub use node_info::{HostPort, NodeInfo, PodInfo, pod_key};
+pub use node_info::{HostPort, IMAGE_SPREAD_KEY, ImageSpread, NodeInfo, PodInfo, pod_key};
 pub use plugin::{
     ClusterEvent, CycleState, FilterPlugin, MAX_NODE_SCORE, NodeScore, Plugin, PreEnqueuePlugin,
     PreFilterPlugin, PreScorePlugin, ScorePlugin, default_normalize_score,

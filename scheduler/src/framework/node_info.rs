@@ -1,7 +1,7 @@
 //! A node as the plugins see it: the Node object, the pods on it (bound or assumed) and what
 //! they add up to (upstream's `framework.NodeInfo`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -118,6 +118,47 @@ pub struct NodeInfo {
     pub non_zero_requested: Resources,
     /// The host ports in use.
     pub used_ports: HashSet<HostPort>,
+    /// The images on the node (`status.images`), by normalized name, with their sizes.
+    pub images: HashMap<String, i64>,
+}
+
+/// The cycle-state key under which each cycle finds [`ImageSpread`].
+pub const IMAGE_SPREAD_KEY: &str = "ImageSpread";
+
+/// How many nodes have each image, and how many nodes there are (upstream's
+/// `ImageStateSummary.NumNodes` and the snapshot's node count), written by the framework
+/// into every cycle's state.
+#[derive(Debug, Clone, Default)]
+pub struct ImageSpread {
+    /// Nodes per normalized image name.
+    pub nodes_with: std::sync::Arc<HashMap<String, usize>>,
+    /// Nodes in the cluster.
+    pub total_nodes: usize,
+}
+
+/// Upstream's `normalizedImageName`: a name without a tag gets `:latest`.
+pub fn normalized_image_name(name: &str) -> String {
+    if name.rfind(':') <= name.rfind('/') {
+        format!("{name}:latest")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The images a node reports, by each of their normalized names.
+pub fn node_images(node: &Node) -> HashMap<String, i64> {
+    node.status
+        .iter()
+        .flat_map(|s| s.images.iter().flatten())
+        .flat_map(|image| {
+            let size = image.size_bytes.unwrap_or(0);
+            image
+                .names
+                .iter()
+                .flatten()
+                .map(move |name| (normalized_image_name(name), size))
+        })
+        .collect()
 }
 
 impl NodeInfo {
@@ -125,6 +166,7 @@ impl NodeInfo {
     pub fn new(node: Arc<Node>) -> Self {
         Self {
             allocatable: Resources::allocatable(&node),
+            images: node_images(&node),
             node,
             pods: Vec::new(),
             requested: Resources::default(),
@@ -141,6 +183,7 @@ impl NodeInfo {
     /// Replaces the Node object (its pods stay).
     pub fn set_node(&mut self, node: Arc<Node>) {
         self.allocatable = Resources::allocatable(&node);
+        self.images = node_images(&node);
         self.node = node;
     }
 

@@ -9,10 +9,15 @@
 //!   [`node_selector`].
 //! - [`node_ports`]: NodePorts (PreFilter, Filter).
 //! - [`node_resources_fit`]: NodeResourcesFit (PreFilter, Filter, Score).
+//! - [`pod_topology_spread`]: PodTopologySpread (PreFilter, Filter, PreScore, Score).
+//! - [`inter_pod_affinity`]: InterPodAffinity (PreFilter, Filter, PreScore, Score).
 //! - [`node_resources_balanced_allocation`]: NodeResourcesBalancedAllocation (Score).
+//! - [`image_locality`]: ImageLocality (Score).
 //!
-//! Shared pieces: [`resource_allocation`] (what the resource scorers have in common) and
-//! [`validation`] (upstream's name checks).
+//! Shared pieces: [`resource_allocation`] (what the resource scorers have in common),
+//! [`label_selector`] (pod label selectors) and [`validation`] (upstream's name checks).
+//! DefaultPreemption (PostFilter) lives in `crate::preemption`, PrioritySort in the queue and
+//! DefaultBinder in the scheduler loop.
 
 use std::sync::Arc;
 
@@ -20,6 +25,9 @@ use serde::de::DeserializeOwned;
 
 use crate::framework::Plugin;
 
+pub mod image_locality;
+pub mod inter_pod_affinity;
+pub mod label_selector;
 pub mod node_affinity;
 pub mod node_name;
 pub mod node_ports;
@@ -27,6 +35,7 @@ pub mod node_resources_balanced_allocation;
 pub mod node_resources_fit;
 pub mod node_selector;
 pub mod node_unschedulable;
+pub mod pod_topology_spread;
 pub mod resource_allocation;
 pub mod scheduling_gates;
 pub mod taint_toleration;
@@ -84,6 +93,9 @@ pub fn new_plugin(name: &str, args: Option<&serde_json::Value>) -> Result<Arc<dy
         node_affinity::NAME => Arc::new(node_affinity::NodeAffinity::new(args)?),
         node_ports::NAME => Arc::new(node_ports::NodePorts),
         node_resources_fit::NAME => Arc::new(node_resources_fit::NodeResourcesFit::new(args)?),
+        pod_topology_spread::NAME => Arc::new(pod_topology_spread::PodTopologySpread::new(args)?),
+        inter_pod_affinity::NAME => Arc::new(inter_pod_affinity::InterPodAffinity::new(args)?),
+        image_locality::NAME => Arc::new(image_locality::ImageLocality),
         node_resources_balanced_allocation::NAME => Arc::new(
             node_resources_balanced_allocation::NodeResourcesBalancedAllocation::new(args)?,
         ),
@@ -101,7 +113,10 @@ pub const DEFAULT_PLUGINS: &[(&str, i64)] = &[
     (node_affinity::NAME, 2),
     (node_ports::NAME, 0),
     (node_resources_fit::NAME, 1),
+    (pod_topology_spread::NAME, 2),
+    (inter_pod_affinity::NAME, 2),
     (node_resources_balanced_allocation::NAME, 1),
+    (image_locality::NAME, 1),
 ];
 
 #[cfg(test)]
