@@ -75,6 +75,10 @@ pub struct PodInfo {
     pub non_zero_requests: Resources,
     /// The host ports it binds.
     pub host_ports: Vec<HostPort>,
+    /// Whether it has pod affinity or anti-affinity terms (upstream's `PodsWithAffinity`).
+    pub has_pod_affinity: bool,
+    /// The normalized image names of its init and regular containers (`None`: no image).
+    pub images: Vec<Option<String>>,
 }
 
 impl PodInfo {
@@ -84,6 +88,17 @@ impl PodInfo {
             requests: pod_requests(&pod, MissingRequests::Zero),
             non_zero_requests: pod_requests(&pod, MissingRequests::Defaults),
             host_ports: host_ports(&pod),
+            images: pod
+                .spec
+                .iter()
+                .flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers))
+                .map(|c| c.image.as_deref().map(normalized_image_name))
+                .collect(),
+            has_pod_affinity: pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.affinity.as_ref())
+                .is_some_and(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some()),
             pod,
         }
     }
@@ -120,6 +135,9 @@ pub struct NodeInfo {
     pub used_ports: HashSet<HostPort>,
     /// The images on the node (`status.images`), by normalized name, with their sizes.
     pub images: HashMap<String, i64>,
+    /// How many of its pods have pod affinity or anti-affinity terms, so that InterPodAffinity
+    /// can pass over nodes without any.
+    pub pods_with_affinity: usize,
 }
 
 /// The cycle-state key under which each cycle finds [`ImageSpread`].
@@ -172,6 +190,7 @@ impl NodeInfo {
             requested: Resources::default(),
             non_zero_requested: Resources::default(),
             used_ports: HashSet::new(),
+            pods_with_affinity: 0,
         }
     }
 
@@ -192,6 +211,7 @@ impl NodeInfo {
         self.requested.add(&pod.requests);
         self.non_zero_requested.add(&pod.non_zero_requests);
         self.used_ports.extend(pod.host_ports.iter().cloned());
+        self.pods_with_affinity += usize::from(pod.has_pod_affinity);
         self.pods.push(pod);
     }
 
@@ -201,6 +221,7 @@ impl NodeInfo {
             return false;
         };
         let pod = self.pods.swap_remove(index);
+        self.pods_with_affinity -= usize::from(pod.has_pod_affinity);
         self.requested.sub(&pod.requests);
         self.non_zero_requested.sub(&pod.non_zero_requests);
         self.used_ports = self

@@ -4,7 +4,7 @@
 
 use crate::framework::{
     CycleState, IMAGE_SPREAD_KEY, ImageSpread, MAX_NODE_SCORE, NodeInfo, Plugin, PodInfo,
-    ScorePlugin, Status, node_info::normalized_image_name,
+    ScorePlugin, Status,
 };
 
 /// The plugin's name.
@@ -41,32 +41,19 @@ fn priority(sum: i64, containers: usize) -> i64 {
 
 impl ScorePlugin for ImageLocality {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
-        let Some(spec) = pod.pod.spec.as_ref() else {
-            return Ok(0);
-        };
         let default = ImageSpread::default();
         let spread = state
             .read::<ImageSpread>(IMAGE_SPREAD_KEY)
             .unwrap_or(&default);
-        let containers = spec
-            .init_containers
-            .iter()
-            .flatten()
-            .chain(&spec.containers);
-        let mut count = 0;
         let mut sum: i64 = 0;
-        for container in containers {
-            count += 1;
-            let Some(image) = container.image.as_deref() else {
-                continue;
-            };
-            let name = normalized_image_name(image);
-            if let Some(size) = node.images.get(&name) {
-                let with = spread.nodes_with.get(&name).copied().unwrap_or(1);
+        for name in pod.images.iter().flatten() {
+            if let Some(size) = node.images.get(name) {
+                let with = spread.nodes_with.get(name).copied().unwrap_or(1);
                 let share = with as f64 / spread.total_nodes.max(1) as f64;
                 sum = sum.saturating_add((*size as f64 * share) as i64);
             }
         }
+        let count = pod.images.len();
         Ok(priority(sum, count))
     }
 }

@@ -353,11 +353,19 @@ impl PreFilterPlugin for InterPodAffinity {
         let mut existing_anti_counts = TopologyMap::new();
         let mut affinity_counts = TopologyMap::new();
         let mut anti_counts = TopologyMap::new();
+        // Without terms of its own, only pods with affinity terms can matter to this pod.
+        let only_pods_with_affinity = !has_required && !has_preferred;
         for node in nodes {
+            if only_pods_with_affinity && node.pods_with_affinity == 0 {
+                continue;
+            }
             let labels = node_labels(&node.node);
             for existing in &node.pods {
+                if only_pods_with_affinity && !existing.has_pod_affinity {
+                    continue;
+                }
                 let other = &*existing.pod;
-                let with_affinity = has_pod_affinity(other);
+                let with_affinity = existing.has_pod_affinity;
                 if with_affinity {
                     for t in PodTerms::lenient(other).required_anti_affinity {
                         if t.matches(incoming) {
