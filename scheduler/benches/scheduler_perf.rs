@@ -1,19 +1,22 @@
-//! kube-scheduler benchmark: upstream's `test/integration/scheduler_perf` SchedulingBasic
-//! workload replayed against our API server (nodes are API objects; no kubelet).
+//! kube-scheduler benchmark: upstream's `test/integration/scheduler_perf` workloads
+//! SchedulingBasic, TopologySpreading and SchedulingPodAntiAffinity replayed against our API
+//! server (nodes are API objects; no kubelet).
 //!
 //! ```text
 //! cargo bench -p kube-scheduler --bench scheduler_perf
 //! SCHEDULER_BENCH_QUICK=1 cargo bench -p kube-scheduler --bench scheduler_perf   # 10x smaller
+//! SCHEDULER_BENCH_ONLY=TopologySpreading cargo bench -p kube-scheduler --bench scheduler_perf
 //! ```
 //!
 //! The API server runs in this process (over TLS on loopback, embedded store, mimalloc as in
 //! the real binary); the release `kube-scheduler` runs as a child process. The run:
-//! 1. creates the nodes (upstream's `node-default.yaml`: 4 CPUs, 32 GiB, 110 pods);
+//! 1. creates the nodes (upstream's `node-default.yaml`: 4 CPUs, 32 GiB, 110 pods; with the
+//!    workload's labels);
 //! 2. measures the API server's raw pod create rate: pods for a scheduler that does not exist,
 //!    created with the same concurrency as the measured pods (binding cannot outrun this);
 //! 3. starts the scheduler, creates the initial pods and waits until they are bound;
-//! 4. creates the measured pods (upstream's `pod-default.yaml`: 100m CPU, 500 Mi) and times
-//!    each from its create request to the watch showing it bound.
+//! 4. creates the measured pods (the workload's template; upstream's `pod-default.yaml` is
+//!    100m CPU, 500 Mi) and times each from its create request to the watch showing it bound.
 //!
 //! Results go to stdout as a markdown table; progress to stderr.
 
@@ -35,11 +38,20 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Pod creates in flight at once (one HTTP/2 connection; upstream's client runs at 5000 QPS).
 const CREATE_CONCURRENCY: usize = 32;
 
+/// Builds a pod of a workload's template with this name.
+type Template = fn(&str) -> Pod;
+
 struct Workload {
     name: &'static str,
     nodes: usize,
+    /// Labels of node `i` (upstream's node prepare strategy).
+    node_labels: fn(usize) -> serde_json::Value,
     init_pods: usize,
+    init_template: Template,
     measure_pods: usize,
+    measure_template: Template,
+    /// Namespaces of the initial and measured pods.
+    namespaces: [&'static str; 2],
     upstream_threshold: f64,
 }
 
@@ -53,9 +65,9 @@ impl Drop for SchedulerProcess {
     }
 }
 
-fn node(i: usize) -> Node {
+fn node(i: usize, labels: serde_json::Value) -> Node {
     serde_json::from_value(json!({
-        "metadata": {"name": format!("scheduler-perf-{i}")},
+        "metadata": {"name": format!("scheduler-perf-{i}"), "labels": labels},
         "spec": {},
         "status": {
             "capacity": {"pods": "110", "cpu": "4", "memory": "32Gi"},
@@ -66,9 +78,48 @@ fn node(i: usize) -> Node {
     .expect("node template")
 }
 
+/// `pod-default.yaml`, for a scheduler (None: the default one).
 fn pod(name: &str, scheduler_name: Option<&str>) -> Pod {
-    serde_json::from_value(json!({
-        "metadata": {"name": name},
+    pod_with(name, scheduler_name, json!({}), json!({}))
+}
+
+fn default_pod(name: &str) -> Pod {
+    pod(name, None)
+}
+
+/// `pod-with-topology-spreading.yaml`.
+fn spreading_pod(name: &str) -> Pod {
+    pod_with(
+        name,
+        None,
+        json!({"color": "blue"}),
+        json!({"topologySpreadConstraints": [{"maxSkew": 5,
+            "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": {"color": "blue"}}}]}),
+    )
+}
+
+/// `pod-with-pod-anti-affinity.yaml`.
+fn anti_affinity_pod(name: &str) -> Pod {
+    pod_with(
+        name,
+        None,
+        json!({"color": "green"}),
+        json!({"affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+            "labelSelector": {"matchLabels": {"color": "green"}},
+            "topologyKey": "kubernetes.io/hostname",
+            "namespaces": ["sched-1", "sched-0"]}]}}}),
+    )
+}
+
+fn pod_with(
+    name: &str,
+    scheduler_name: Option<&str>,
+    labels: serde_json::Value,
+    extra_spec: serde_json::Value,
+) -> Pod {
+    let mut pod = json!({
+        "metadata": {"name": name, "labels": labels},
         "spec": {
             "schedulerName": scheduler_name,
             "containers": [{
@@ -81,8 +132,11 @@ fn pod(name: &str, scheduler_name: Option<&str>) -> Pod {
                 }
             }]
         }
-    }))
-    .expect("pod template")
+    });
+    if let (Some(spec), Some(extra)) = (pod["spec"].as_object_mut(), extra_spec.as_object()) {
+        spec.extend(extra.clone());
+    }
+    serde_json::from_value(pod).expect("pod template")
 }
 
 /// Creates `count` objects with `CREATE_CONCURRENCY` in flight; returns when each was sent.
@@ -199,7 +253,10 @@ async fn run(workload: &Workload) -> Row {
     let client = server.client().await.expect("client");
     let nodes: Api<Node> = Api::all(client.clone());
     eprintln!("creating {} nodes", workload.nodes);
-    create_all(&nodes, workload.nodes, |i| (String::new(), node(i))).await;
+    create_all(&nodes, workload.nodes, |i| {
+        (String::new(), node(i, (workload.node_labels)(i)))
+    })
+    .await;
 
     // The API server's own create rate, with nobody scheduling.
     namespace(&client, "raw").await;
@@ -230,26 +287,27 @@ async fn run(workload: &Workload) -> Row {
     );
     let scheduler_pid = scheduler.0.id();
 
-    namespace(&client, "init").await;
-    let init: Api<Pod> = Api::namespaced(client.clone(), "init");
+    let [init_ns, measure_ns] = workload.namespaces;
+    namespace(&client, init_ns).await;
+    let init: Api<Pod> = Api::namespaced(client.clone(), init_ns);
     let init_bound = watch_bound(init.clone(), workload.init_pods);
     eprintln!("initial pods: {}", workload.init_pods);
     create_all(&init, workload.init_pods, |i| {
         let name = format!("init-{i}");
-        (name.clone(), pod(&name, None))
+        (name.clone(), (workload.init_template)(&name))
     })
     .await;
     init_bound.await.expect("initial pods bound");
 
-    namespace(&client, "measure").await;
-    let measure: Api<Pod> = Api::namespaced(client.clone(), "measure");
+    namespace(&client, measure_ns).await;
+    let measure: Api<Pod> = Api::namespaced(client.clone(), measure_ns);
     let bound = watch_bound(measure.clone(), workload.measure_pods);
     eprintln!("measured pods: {}", workload.measure_pods);
     let cpu_before = (cpu_seconds(scheduler_pid), cpu_seconds(std::process::id()));
     let start = Instant::now();
     let sent = create_all(&measure, workload.measure_pods, |i| {
         let name = format!("pod-{i}");
-        (name.clone(), pod(&name, None))
+        (name.clone(), (workload.measure_template)(&name))
     })
     .await;
     let bound = bound.await.expect("measured pods bound");
@@ -286,13 +344,51 @@ async fn run(workload: &Workload) -> Row {
 fn main() {
     let quick = std::env::var("SCHEDULER_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
     let scale = if quick { 10 } else { 1 };
-    let workloads = [Workload {
-        name: "SchedulingBasic",
-        nodes: 5000 / scale,
-        init_pods: 1000 / scale,
-        measure_pods: 10_000 / scale,
-        upstream_threshold: 680.0,
-    }];
+    let no_labels = |_| json!({});
+    let zones = |i: usize| json!({"topology.kubernetes.io/zone": format!("moon-{}", i % 3 + 1)});
+    let only = std::env::var("SCHEDULER_BENCH_ONLY").unwrap_or_default();
+    let workloads: Vec<Workload> = [
+        // SchedulingBasic/5000Nodes_10000Pods.
+        Workload {
+            name: "SchedulingBasic",
+            nodes: 5000 / scale,
+            node_labels: no_labels,
+            init_pods: 1000 / scale,
+            init_template: default_pod,
+            measure_pods: 10_000 / scale,
+            measure_template: default_pod,
+            namespaces: ["init", "measure"],
+            upstream_threshold: 680.0,
+        },
+        // TopologySpreading/5000Nodes_5000Pods.
+        Workload {
+            name: "TopologySpreading",
+            nodes: 5000 / scale,
+            node_labels: zones,
+            init_pods: 5000 / scale,
+            init_template: default_pod,
+            measure_pods: 5000 / scale,
+            measure_template: spreading_pod,
+            namespaces: ["init", "measure"],
+            upstream_threshold: 460.0,
+        },
+        // SchedulingPodAntiAffinity/5000Nodes_2000Pods (nodes without hostname labels, as
+        // upstream's default node template).
+        Workload {
+            name: "SchedulingPodAntiAffinity",
+            nodes: 5000 / scale,
+            node_labels: no_labels,
+            init_pods: 1000 / scale,
+            init_template: anti_affinity_pod,
+            measure_pods: 2000 / scale,
+            measure_template: anti_affinity_pod,
+            namespaces: ["sched-0", "sched-1"],
+            upstream_threshold: 60.0,
+        },
+    ]
+    .into_iter()
+    .filter(|w| only.is_empty() || w.name == only)
+    .collect();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let started = Instant::now();
     let rows: Vec<Row> = workloads.iter().map(|w| runtime.block_on(run(w))).collect();
@@ -312,13 +408,12 @@ fn main() {
         "- API server: in the bench process (TLS, embedded store); kube-scheduler: the release binary as a child process; pods created {CREATE_CONCURRENCY} at a time over one connection\n"
     );
     println!(
-        "| workload | nodes | measured pods | scheduled/s | API server raw creates/s | upstream threshold | p50 create→bound | p99 create→bound | scheduler CPU | API server + bench CPU | scheduler RSS ({} pods) |",
-        rows.first().map_or(0, |r| r.pods_total)
+        "| workload | nodes | measured pods | scheduled/s | API server raw creates/s | upstream threshold | p50 create→bound | p99 create→bound | scheduler CPU | API server + bench CPU | scheduler RSS (pods) |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.1} ms | {:.1} ms | {:.2} cores | {:.2} cores | {:.1} MiB |",
+            "| {} | {} | {} | {:.0} | {:.0} | {:.0} | {:.1} ms | {:.1} ms | {:.2} cores | {:.2} cores | {:.1} MiB ({}) |",
             r.workload,
             r.nodes,
             r.measured,
@@ -329,7 +424,8 @@ fn main() {
             r.p99.as_secs_f64() * 1e3,
             r.scheduler_cpu,
             r.server_cpu,
-            r.scheduler_rss
+            r.scheduler_rss,
+            r.pods_total
         );
     }
 }
