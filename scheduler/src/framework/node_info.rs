@@ -138,6 +138,16 @@ pub struct NodeInfo {
     /// How many of its pods have pod affinity or anti-affinity terms, so that InterPodAffinity
     /// can pass over nodes without any.
     pub pods_with_affinity: usize,
+    /// Changes whenever the node or its pods change, and is never reused (upstream's
+    /// `Generation`): plugins may keep per-node results across cycles keyed by it.
+    pub generation: u64,
+}
+
+/// The source of [`NodeInfo::generation`] values.
+static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The cycle-state key under which each cycle finds [`ImageSpread`].
@@ -191,6 +201,7 @@ impl NodeInfo {
             non_zero_requested: Resources::default(),
             used_ports: HashSet::new(),
             pods_with_affinity: 0,
+            generation: next_generation(),
         }
     }
 
@@ -204,6 +215,7 @@ impl NodeInfo {
         self.allocatable = Resources::allocatable(&node);
         self.images = node_images(&node);
         self.node = node;
+        self.generation = next_generation();
     }
 
     /// Adds a pod to the node.
@@ -213,6 +225,7 @@ impl NodeInfo {
         self.used_ports.extend(pod.host_ports.iter().cloned());
         self.pods_with_affinity += usize::from(pod.has_pod_affinity);
         self.pods.push(pod);
+        self.generation = next_generation();
     }
 
     /// Removes the pod with this key; returns whether it was there.
@@ -221,6 +234,7 @@ impl NodeInfo {
             return false;
         };
         let pod = self.pods.swap_remove(index);
+        self.generation = next_generation();
         self.pods_with_affinity -= usize::from(pod.has_pod_affinity);
         self.requested.sub(&pod.requests);
         self.non_zero_requested.sub(&pod.non_zero_requests);

@@ -24,6 +24,7 @@
 //!   pods (only a Service selecting them upstream) get no default constraints.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
 
 use k8s_openapi::api::core::v1::{Node, Pod, TopologySpreadConstraint};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, OwnerReference};
@@ -160,7 +161,16 @@ pub struct PodTopologySpread {
     default_constraints: Vec<TopologySpreadConstraint>,
     /// `defaultingType: System`: nodes without every topology label still score.
     system_defaulted: bool,
+    /// Matching pods per node and selector, kept across cycles: a cycle recounts only the
+    /// nodes whose pods changed (by [`NodeInfo::generation`]) instead of every pod.
+    memo: Mutex<CountMemo>,
 }
+
+/// Per selector (namespace and requirements), per node: the node's generation and count.
+type CountMemo = HashMap<String, HashMap<String, (u64, i64)>>;
+
+/// Selectors remembered at most; past that the memo starts over.
+const MEMO_SELECTORS: usize = 64;
 
 impl PodTopologySpread {
     /// The plugin configured with `args` (`PodTopologySpreadArgs` as JSON).
@@ -186,6 +196,7 @@ impl PodTopologySpread {
                 constraints
             },
             system_defaulted,
+            memo: Mutex::new(HashMap::new()),
         })
     }
 
@@ -210,7 +221,7 @@ impl PodTopologySpread {
     fn soft_counts(&self, pod: &Pod, nodes: &[&NodeInfo]) -> Result<SoftCounts, String> {
         let constraints = self.constraints(pod, SCHEDULE_ANYWAY)?;
         let require_all = !own_constraints(pod).is_empty() || !self.system_defaulted;
-        let counts = count_domains(&constraints, pod, nodes, require_all, false);
+        let counts = count_domains(&self.memo, &constraints, pod, nodes, require_all, false);
         Ok(SoftCounts {
             constraints,
             require_all,
@@ -390,6 +401,7 @@ fn count_matching(pods: &[PodInfo], selector: &Selector, namespace: &str) -> i64
 /// is skipped when `require_all`, else in domain `""`; `hostname_too: false` leaves hostname
 /// constraints (counted per node at Score) empty.
 fn count_domains(
+    memo: &Mutex<CountMemo>,
     constraints: &[Constraint],
     pod: &Pod,
     nodes: &[&NodeInfo],
@@ -402,19 +414,40 @@ fn count_domains(
     }
     let affinity = RequiredNodeAffinity::of_pod(pod);
     let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+    if memo.len() > MEMO_SELECTORS {
+        memo.clear();
+    }
+    let keys: Vec<String> = constraints
+        .iter()
+        .map(|c| format!("{namespace}/{:?}", c.selector))
+        .collect();
+    for key in &keys {
+        memo.entry(key.clone()).or_default();
+    }
     for node in nodes {
         let labels = node_labels(&node.node);
         if require_all && !has_all_topology_keys(labels, constraints) {
             continue;
         }
-        for (c, domains) in constraints.iter().zip(counts.iter_mut()) {
+        for (i, (c, domains)) in constraints.iter().zip(counts.iter_mut()).enumerate() {
             if (!hostname_too && c.topology_key == LABEL_HOSTNAME)
                 || !c.includes(pod, &node.node, &affinity)
             {
                 continue;
             }
             let value = labels.get(&c.topology_key).map_or("", String::as_str);
-            let n = count_matching(&node.pods, &c.selector, namespace);
+            let per_node = memo.get_mut(&keys[i]);
+            let n = match per_node.as_ref().and_then(|m| m.get(node.name())) {
+                Some((generation, n)) if *generation == node.generation => *n,
+                _ => {
+                    let n = count_matching(&node.pods, &c.selector, namespace);
+                    if let Some(per_node) = per_node {
+                        per_node.insert(node.name().to_owned(), (node.generation, n));
+                    }
+                    n
+                }
+            };
             match domains.get_mut(value) {
                 Some(total) => *total += n,
                 None => {
@@ -553,7 +586,7 @@ impl PreFilterPlugin for PodTopologySpread {
         if constraints.is_empty() {
             return Status::skip();
         }
-        let counts = count_domains(&constraints, &pod.pod, nodes, true, true);
+        let counts = count_domains(&self.memo, &constraints, &pod.pod, nodes, true, true);
         let minimums = counts
             .iter()
             .map(|d| d.values().min().copied().unwrap_or(0));

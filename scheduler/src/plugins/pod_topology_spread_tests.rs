@@ -675,3 +675,35 @@ fn normalize_edge_cases() {
     let status = plugin.score(&CycleState::default(), &pod, &four_nodes()[0]);
     assert!(status.is_err());
 }
+
+#[test]
+fn remembered_counts_follow_the_nodes_pods() {
+    // One plugin across cycles: a node whose pods change is recounted, the others reused.
+    let plugin = PodTopologySpread::new(None).unwrap();
+    let incoming = hard_foo(1, "zone");
+    let mut all = four_nodes();
+    let zone_counts = |nodes: &[NodeInfo]| {
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let constraints = plugin.constraints(&incoming.pod, DO_NOT_SCHEDULE).unwrap();
+        let counts = count_domains(&plugin.memo, &constraints, &incoming.pod, &refs, true, true);
+        let mut zones: Vec<(String, i64)> = counts[0].clone().into_iter().collect();
+        zones.sort();
+        zones
+    };
+    assert_eq!(
+        zone_counts(&all),
+        [("zone1".into(), 0), ("zone2".into(), 0)]
+    );
+    all[0].add_pod(pod_from(json!({"name": "a1", "labels": foo()}), json!({})));
+    all[3].add_pod(pod_from(json!({"name": "y1", "labels": foo()}), json!({})));
+    all[3].add_pod(pod_from(json!({"name": "y2", "labels": foo()}), json!({})));
+    assert_eq!(
+        zone_counts(&all),
+        [("zone1".into(), 1), ("zone2".into(), 2)]
+    );
+    all[3].remove_pod("default/y1");
+    assert_eq!(
+        zone_counts(&all),
+        [("zone1".into(), 1), ("zone2".into(), 1)]
+    );
+}
