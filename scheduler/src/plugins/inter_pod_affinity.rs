@@ -17,7 +17,7 @@
 //! feasible nodes, so PreFilter, which gets them all, keeps the pods scoring needs.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use k8s_openapi::api::core::v1::{Node, Pod, PodAffinityTerm, WeightedPodAffinityTerm};
 use serde::Deserialize;
@@ -65,7 +65,14 @@ struct Args {
 pub struct InterPodAffinity {
     hard_pod_affinity_weight: i64,
     ignore_preferred_terms_of_existing_pods: bool,
+    /// Existing pods' parsed terms by pod UID, kept across cycles: a pod's affinity cannot
+    /// change after it is created, and parsing every pod's terms every cycle dominated the
+    /// anti-affinity workloads.
+    parsed: Mutex<HashMap<String, Arc<PodTerms>>>,
 }
+
+/// Parsed pods remembered at most; past that the memory starts over.
+const PARSED_PODS: usize = 50_000;
 
 impl InterPodAffinity {
     /// The plugin configured with `args` (`InterPodAffinityArgs` as JSON).
@@ -84,7 +91,25 @@ impl InterPodAffinity {
         Ok(Self {
             hard_pod_affinity_weight: i64::from(weight),
             ignore_preferred_terms_of_existing_pods: args.ignore_preferred_terms_of_existing_pods,
+            parsed: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// An existing pod's terms, parsed leniently, from memory when this pod was seen before.
+    fn terms_of(&self, pod: &Pod) -> Arc<PodTerms> {
+        let Some(uid) = pod.metadata.uid.as_deref().filter(|u| !u.is_empty()) else {
+            return Arc::new(PodTerms::lenient(pod));
+        };
+        let mut parsed = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(terms) = parsed.get(uid) {
+            return terms.clone();
+        }
+        if parsed.len() >= PARSED_PODS {
+            parsed.clear();
+        }
+        let terms = Arc::new(PodTerms::lenient(pod));
+        parsed.insert(uid.to_owned(), terms.clone());
+        terms
     }
 }
 
@@ -206,6 +231,7 @@ macro_rules! preferred_terms {
 }
 
 /// A pod's parsed terms (upstream's `PodInfo` fields).
+#[derive(Debug)]
 struct PodTerms {
     required_affinity: Vec<Term>,
     required_anti_affinity: Vec<Term>,
@@ -367,7 +393,7 @@ impl PreFilterPlugin for InterPodAffinity {
                 let other = &*existing.pod;
                 let with_affinity = existing.has_pod_affinity;
                 if with_affinity {
-                    for t in PodTerms::lenient(other).required_anti_affinity {
+                    for t in &self.terms_of(other).required_anti_affinity {
                         if t.matches(incoming) {
                             bump(&mut existing_anti_counts, labels, &t.topology_key, 1);
                         }
@@ -476,7 +502,7 @@ impl InterPodAffinity {
         if !has_pod_affinity(existing) {
             return;
         }
-        let theirs = PodTerms::lenient(existing);
+        let theirs = self.terms_of(existing);
         let hard = self.hard_pod_affinity_weight;
         let required = theirs.required_affinity.iter().filter(|_| hard > 0);
         for (t, weight) in required.map(|t| (t, hard)).chain(theirs.preferred()) {
