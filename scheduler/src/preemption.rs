@@ -79,7 +79,7 @@ pub fn pdb_selects(selector: &LabelSelector, labels: &BTreeMap<String, String>) 
 /// PDB's allowed disruptions as upstream's `filterPodsWithPDBViolation` does.
 fn split_by_pdb(
     pods: Vec<Arc<Pod>>,
-    pdbs: &[PodDisruptionBudget],
+    pdbs: &[&PodDisruptionBudget],
 ) -> (Vec<Arc<Pod>>, Vec<Arc<Pod>>) {
     let mut allowed: Vec<i32> = pdbs
         .iter()
@@ -136,7 +136,7 @@ fn select_victims(
     state: &CycleState,
     pod: &PodInfo,
     node: &NodeInfo,
-    pdbs: &[PodDisruptionBudget],
+    pdbs: &[&PodDisruptionBudget],
 ) -> Option<Candidate> {
     let own = priority(&pod.pod);
     let mut trial = node.clone();
@@ -227,7 +227,7 @@ pub fn preempt(
     cache: &Cache,
     pod: &PodInfo,
     fit: &FitError,
-    pdbs: &[PodDisruptionBudget],
+    pdbs: &[&PodDisruptionBudget],
 ) -> Outcome {
     let spec = pod.pod.spec.as_ref();
     if spec.and_then(|s| s.preemption_policy.as_deref()) == Some("Never") {

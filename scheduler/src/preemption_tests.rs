@@ -41,7 +41,7 @@ fn bound(mut pod: Arc<Pod>, node: &str) -> Arc<Pod> {
     pod
 }
 
-fn run(cache: &Cache, preemptor: Arc<Pod>, pdbs: &[PodDisruptionBudget]) -> Outcome {
+fn run(cache: &Cache, preemptor: Arc<Pod>, pdbs: &[&PodDisruptionBudget]) -> Outcome {
     let profile = default_profile();
     let info = PodInfo::new(preemptor);
     let mut rng = rand::rngs::StdRng::seed_from_u64(3);
@@ -131,7 +131,7 @@ fn a_node_whose_victims_a_pdb_protects_is_avoided() {
             "expectedPods": 1}
     }))
     .unwrap();
-    let outcome = run(&cache, pod("high", "2", 10, json!({})), &[pdb]);
+    let outcome = run(&cache, pod("high", "2", 10, json!({})), &[&pdb]);
     assert_eq!(victims(&outcome), ("n2".into(), vec!["free".into()]));
 }
 

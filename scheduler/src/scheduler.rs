@@ -190,8 +190,8 @@ impl Scheduler {
                             .copied()
                             .collect();
                         if profile.preemption {
-                            let pdbs: Vec<PodDisruptionBudget> =
-                                state.pdbs.values().cloned().collect();
+                            // Borrowed, not cloned: this runs for every pod that fits nowhere.
+                            let pdbs: Vec<&PodDisruptionBudget> = state.pdbs.values().collect();
                             match preemption::preempt(
                                 &profile.framework,
                                 &state.cache,
