@@ -47,7 +47,7 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
     } else {
         None
     };
-    let registry = Registry::new(storage.clone(), ranges, watch_cache);
+    let registry = Arc::new(Registry::new(storage.clone(), ranges, watch_cache));
     registry
         .ensure_system_namespaces()
         .await
@@ -86,7 +86,7 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
     let tls_config = server_tls(&options, advertise)?;
     let request_metrics = RequestMetrics::register(&metrics).context("registering metrics")?;
     let server = ApiServer {
-        registry,
+        registry: registry.clone(),
         authenticator,
         authorizer: Box::new(AlwaysAllow),
         health,
@@ -105,6 +105,10 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
     tokio::task::spawn_blocking(|| {
         openapi::documents();
     });
+    let definitions = tokio::spawn(crate::apiextensions::controller::run(
+        registry.clone(),
+        shutdown.clone(),
+    ));
     let compaction = tokio::spawn({
         let shutdown = shutdown.clone();
         let storage = storage.clone();
@@ -113,6 +117,7 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
     });
     common::serving::serve_with(listener, Arc::new(tls_config), Arc::new(server), shutdown).await?;
     compaction.abort();
+    definitions.abort();
     Ok(())
 }
 

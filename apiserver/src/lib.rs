@@ -10,9 +10,11 @@
 //!   `metav1.Status`, patches.
 //! - [`auth`]: authentication (client certificates, tokens) and authorization.
 //! - [`admission`]: upstream's admission checks (NamespaceLifecycle).
+//! - [`apiextensions`]: CustomResourceDefinitions and serving the resources they define.
 //! - [`options`] and [`app`]: the flags, and the wiring `main` calls.
 
 pub mod admission;
+pub mod apiextensions;
 pub mod app;
 pub mod auth;
 pub mod endpoints;

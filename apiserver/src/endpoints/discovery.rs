@@ -2,10 +2,12 @@
 //! `/api` (APIVersions), `/apis` (APIGroupList), `/apis/<group>` (APIGroup), and
 //! `/api/v1` or `/apis/<group>/<version>` (APIResourceList with verbs, short names, categories
 //! and subresources), and aggregated discovery (`APIGroupDiscoveryList`, apidiscovery.k8s.io v2
-//! and v2beta1) on `/api` and `/apis` for clients that ask for it in `Accept`.
+//! and v2beta1) on `/api` and `/apis` for clients that ask for it in `Accept`. The groups of
+//! custom resources follow the built-in ones, by name, as upstream lists them.
 
 use serde_json::{Value, json};
 
+use crate::apiextensions::CustomResources;
 use crate::registry::resources::{self, ApiGroup, CORE_GROUP, ResourceInfo};
 
 /// `/api`.
@@ -31,18 +33,39 @@ fn group_document(group: &ApiGroup) -> Value {
     })
 }
 
+/// The named groups served: the built-in ones, then those of custom resources.
+fn all_groups(custom: &CustomResources) -> impl Iterator<Item = &ApiGroup> {
+    let custom_only = custom
+        .groups()
+        .iter()
+        .filter(|g| resources::find_group(g.name).is_none());
+    resources::groups().iter().chain(custom_only)
+}
+
+/// The resources served in `group`/`version`, built-in first.
+fn resources_of<'a>(
+    custom: &'a CustomResources,
+    group: &'a str,
+    version: &'a str,
+) -> impl Iterator<Item = &'static ResourceInfo> + 'a {
+    resources::RESOURCES
+        .iter()
+        .chain(custom.resources().iter().copied())
+        .filter(move |r| r.group == group && r.version == version)
+}
+
 /// `/apis`.
-pub fn api_group_list() -> Value {
-    let groups: Vec<Value> = resources::groups().iter().map(group_document).collect();
+pub fn api_group_list(custom: &CustomResources) -> Value {
+    let groups: Vec<Value> = all_groups(custom).map(group_document).collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
 /// `/apis/<group>`, or `None` for a group not served.
-pub fn api_group(name: &str) -> Option<Value> {
+pub fn api_group(name: &str, custom: &CustomResources) -> Option<Value> {
     if name.is_empty() {
         return None;
     }
-    let group = resources::find_group(name)?;
+    let group = resources::find_group(name).or_else(|| custom.find_group(name))?;
     let mut document = group_document(group);
     document["kind"] = json!("APIGroup");
     document["apiVersion"] = json!("v1");
@@ -83,11 +106,14 @@ fn resource_entries(resource: &ResourceInfo) -> Vec<Value> {
 }
 
 /// `/api/v1` or `/apis/<group>/<version>`, or `None` for a group-version not served.
-pub fn api_resource_list(group: &str, version: &str) -> Option<Value> {
+pub fn api_resource_list(group: &str, version: &str, custom: &CustomResources) -> Option<Value> {
     let served = if group.is_empty() {
         CORE_GROUP.versions.contains(&version)
     } else {
         resources::find_group(group).is_some_and(|g| g.versions.contains(&version))
+            || custom
+                .find_group(group)
+                .is_some_and(|g| g.versions.contains(&version))
     };
     if !served {
         return None;
@@ -97,9 +123,7 @@ pub fn api_resource_list(group: &str, version: &str) -> Option<Value> {
     } else {
         format!("{group}/{version}")
     };
-    let entries: Vec<Value> = resources::RESOURCES
-        .iter()
-        .filter(|r| r.group == group && r.version == version)
+    let entries: Vec<Value> = resources_of(custom, group, version)
         .flat_map(resource_entries)
         .collect();
     Some(json!({
@@ -166,14 +190,12 @@ fn aggregated_resource(resource: &ResourceInfo) -> Value {
     entry
 }
 
-fn aggregated_group(group: &ApiGroup) -> Value {
+fn aggregated_group(group: &ApiGroup, custom: &CustomResources) -> Value {
     let versions: Vec<Value> = group
         .versions
         .iter()
         .map(|version| {
-            let resources: Vec<Value> = resources::RESOURCES
-                .iter()
-                .filter(|r| r.group == group.name && r.version == *version)
+            let resources: Vec<Value> = resources_of(custom, group.name, version)
                 .map(aggregated_resource)
                 .collect();
             json!({"version": version, "resources": resources, "freshness": "Current"})
@@ -187,11 +209,13 @@ fn aggregated_group(group: &ApiGroup) -> Value {
 }
 
 /// Aggregated discovery of `/api` (`core`) or `/apis`, in apidiscovery `version`.
-pub fn aggregated(core: bool, version: &str) -> Value {
+pub fn aggregated(core: bool, version: &str, custom: &CustomResources) -> Value {
     let items: Vec<Value> = if core {
-        vec![aggregated_group(&CORE_GROUP)]
+        vec![aggregated_group(&CORE_GROUP, custom)]
     } else {
-        resources::groups().iter().map(aggregated_group).collect()
+        all_groups(custom)
+            .map(|group| aggregated_group(group, custom))
+            .collect()
     };
     json!({
         "kind": "APIGroupDiscoveryList",
@@ -230,7 +254,8 @@ mod tests {
 
     #[test]
     fn core_resource_list_has_pods_with_subresources() {
-        let list = api_resource_list("", "v1").unwrap();
+        let custom = CustomResources::default();
+        let list = api_resource_list("", "v1", &custom).unwrap();
         let names: Vec<&str> = list["resources"]
             .as_array()
             .unwrap()
@@ -247,10 +272,10 @@ mod tests {
             .unwrap();
         assert_eq!(pods["shortNames"], json!(["po"]));
         assert_eq!(pods["namespaced"], json!(true));
-        assert!(api_resource_list("", "v2").is_none());
-        assert!(api_resource_list("apps", "v1").is_some());
-        assert!(api_group("nope").is_none());
-        let groups = api_group_list();
+        assert!(api_resource_list("", "v2", &custom).is_none());
+        assert!(api_resource_list("apps", "v1", &custom).is_some());
+        assert!(api_group("nope", &custom).is_none());
+        let groups = api_group_list(&custom);
         assert!(
             groups["groups"]
                 .as_array()

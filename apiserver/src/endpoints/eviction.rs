@@ -108,7 +108,7 @@ pub async fn evict(
         })?;
     let evicting = Eviction {
         pods,
-        budgets,
+        budgets: &budgets,
         namespace: request.namespace,
         name: request.name,
     };

@@ -128,7 +128,10 @@ pub async fn handle(
             ));
         }
     };
-    let table = table_request(headers, query)?;
+    let table = table_request(headers, query)?.map(|mut options| {
+        options.custom = store.custom().map(|c| c.columns);
+        options
+    });
     match info.verb.as_str() {
         "get" => {
             let object = store.get(namespace, &info.name).await?;
@@ -168,6 +171,13 @@ pub async fn handle(
             watch(store, namespace, query, shutdown, table, registered).await
         }
         "create" => {
+            if store.custom().is_some_and(|c| c.definition.terminating) {
+                return Err(ApiError::MethodNotAllowed {
+                    resource: store.qualified_resource(),
+                    message: "create not allowed while custom resource definition is terminating"
+                        .into(),
+                });
+            }
             let mut warnings = duplicate_fields(headers, &body);
             let object = typed(
                 store,
@@ -512,6 +522,7 @@ fn table_request(headers: &HeaderMap, query: &Query) -> Result<Option<TableOptio
         include,
         version,
         no_headers: false,
+        custom: None,
     }))
 }
 

@@ -25,7 +25,7 @@ use common::serving::{self, Connection, Handler, ResponseBody};
 use common::shutdown::Shutdown;
 
 pub struct ApiServer {
-    pub registry: Registry,
+    pub registry: Arc<Registry>,
     pub authenticator: Authenticator,
     pub authorizer: Box<dyn Authorizer>,
     pub health: HealthChecks,
@@ -138,7 +138,7 @@ impl ApiServer {
             shutdown: &self.shutdown,
             metrics: &self.request_metrics,
         };
-        resource::handle(context, store, &info, &query, &headers, body).await
+        resource::handle(context, &store, &info, &query, &headers, body).await
     }
 
     async fn non_resource(
@@ -159,7 +159,8 @@ impl ApiServer {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             if let Some(version) = discovery::aggregated_version(accept) {
-                let document = discovery::aggregated(trimmed == "/api", version);
+                let custom = self.registry.custom();
+                let document = discovery::aggregated(trimmed == "/api", version, &custom);
                 let mut response = json_response(StatusCode::OK, &document)?;
                 if let Ok(value) =
                     header::HeaderValue::from_str(&discovery::aggregated_content_type(version))
@@ -172,17 +173,20 @@ impl ApiServer {
                 return Ok(response);
             }
         }
+        let custom = self.registry.custom();
         let document = match trimmed {
             "/version" => Some(discovery::version()),
             "/api" => Some(discovery::api_versions(&self.advertise_address)),
-            "/apis" => Some(discovery::api_group_list()),
+            "/apis" => Some(discovery::api_group_list(&custom)),
             "/metrics" | "/healthz" | "/livez" | "/readyz" => None,
             other => {
                 let parts: Vec<&str> = other.trim_start_matches('/').split('/').collect();
                 match parts.as_slice() {
-                    ["api", version] => discovery::api_resource_list("", version),
-                    ["apis", group] => discovery::api_group(group),
-                    ["apis", group, version] => discovery::api_resource_list(group, version),
+                    ["api", version] => discovery::api_resource_list("", version, &custom),
+                    ["apis", group] => discovery::api_group(group, &custom),
+                    ["apis", group, version] => {
+                        discovery::api_resource_list(group, version, &custom)
+                    }
                     _ => None,
                 }
             }

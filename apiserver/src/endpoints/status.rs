@@ -598,6 +598,9 @@ pub enum ApiError {
     },
     /// 405 MethodNotAllowed (`NewMethodNotSupported`).
     MethodNotSupported { resource: String, verb: String },
+    /// 405 MethodNotAllowed with its own message (creating a custom resource whose definition
+    /// is terminating).
+    MethodNotAllowed { resource: String, message: String },
     /// 406 NotAcceptable (`negotiation.NewNotAcceptableError`).
     NotAcceptable { accepted: Vec<String> },
     /// 415 UnsupportedMediaType (`negotiation.NewUnsupportedMediaTypeError`).
@@ -793,7 +796,9 @@ impl ApiError {
             Self::BadRequest(_) => (400, "BadRequest"),
             Self::Unauthorized(_) => (401, "Unauthorized"),
             Self::Forbidden { .. } => (403, "Forbidden"),
-            Self::MethodNotSupported { .. } => (405, "MethodNotAllowed"),
+            Self::MethodNotSupported { .. } | Self::MethodNotAllowed { .. } => {
+                (405, "MethodNotAllowed")
+            }
             Self::NotAcceptable { .. } => (406, "NotAcceptable"),
             Self::UnsupportedMediaType { .. } => (415, "UnsupportedMediaType"),
             Self::Gone(_) => (410, "Gone"),
@@ -851,6 +856,7 @@ impl ApiError {
                 (resource, "") => format!("{resource} is forbidden: {detail}"),
                 (resource, name) => format!("{resource} {} is forbidden: {detail}", go_quote(name)),
             },
+            Self::MethodNotAllowed { message, .. } => message.clone(),
             Self::MethodNotSupported { resource, verb } => {
                 format!(
                     "{verb} is not supported on resources of kind {}",
@@ -956,7 +962,9 @@ impl ApiError {
                 causes.iter().map(FieldError::to_cause).collect(),
                 0,
             ),
-            Self::MethodNotSupported { resource, .. } => d(resource, "", vec![], 0),
+            Self::MethodNotSupported { resource, .. } | Self::MethodNotAllowed { resource, .. } => {
+                d(resource, "", vec![], 0)
+            }
             Self::TooManyRequests {
                 retry_after_seconds: r,
                 causes,

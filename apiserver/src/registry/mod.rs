@@ -30,7 +30,7 @@ pub mod validation_rules;
 pub mod watch;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use serde_json::json;
 
@@ -39,15 +39,22 @@ use self::core::pod::PodStrategy;
 use self::core::service::{ServiceRanges, ServiceStrategy};
 use crate::admission::namespace_lifecycle::Namespaces;
 use crate::admission::priority::{self, PriorityClasses};
+use crate::apiextensions::CustomResources;
+use crate::apiextensions::strategy::DefinitionStrategy;
 use crate::endpoints::status::ApiError;
 use crate::storage::Storage;
 use crate::storage::cacher::{CacheMetrics, CachedResource, Cacher, DEFAULT_EVENT_WINDOW};
 use store::{Store, WriteOptions};
 use strategy::{FieldLabels, NoRules, Strategy};
 
-/// Every served resource's store, by group, version and resource name.
+/// Every served resource's store, by group, version and resource name: the built-in ones,
+/// fixed at start, and the custom resources of established CustomResourceDefinitions, which
+/// [`crate::apiextensions`] replaces as a whole whenever a definition changes.
 pub struct Registry {
     stores: HashMap<(&'static str, &'static str, &'static str), Arc<Store>>,
+    custom: RwLock<Arc<CustomResources>>,
+    storage: Arc<dyn Storage>,
+    namespaces: Arc<Namespaces>,
     ranges: ServiceRanges,
 }
 
@@ -59,6 +66,7 @@ fn strategy_for(
 ) -> Box<dyn Strategy> {
     match (info.group, info.plural) {
         ("", "namespaces") => Box::new(NamespaceStrategy),
+        ("apiextensions.k8s.io", "customresourcedefinitions") => Box::new(DefinitionStrategy),
         ("", "services") => Box::new(ServiceStrategy { ranges }),
         ("", "pods") => Box::new(PodStrategy {
             priority_classes: Some(priority_classes.clone()),
@@ -146,12 +154,50 @@ impl Registry {
                 (id, Arc::new(store))
             })
             .collect();
-        Registry { stores, ranges }
+        Registry {
+            stores,
+            custom: RwLock::default(),
+            storage,
+            namespaces,
+            ranges,
+        }
     }
 
-    pub fn get(&self, group: &str, version: &str, plural: &str) -> Option<&Arc<Store>> {
-        let info = resources::find(group, version, plural)?;
-        self.stores.get(&(info.group, info.version, info.plural))
+    /// The store of `plural` in `group`/`version`: built-in or custom.
+    pub fn get(&self, group: &str, version: &str, plural: &str) -> Option<Arc<Store>> {
+        if let Some(info) = resources::find(group, version, plural) {
+            return self
+                .stores
+                .get(&(info.group, info.version, info.plural))
+                .cloned();
+        }
+        self.custom().store(group, version, plural).cloned()
+    }
+
+    /// The custom resources served now.
+    pub fn custom(&self) -> Arc<CustomResources> {
+        self.custom
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Serves `custom` from now on, in place of what was served.
+    pub fn set_custom(&self, custom: CustomResources) {
+        *self
+            .custom
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(custom);
+    }
+
+    /// The storage every store writes to (custom resources get no watch cache).
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
+    }
+
+    /// Where NamespaceLifecycle looks namespaces up.
+    pub fn namespaces(&self) -> &Arc<Namespaces> {
+        &self.namespaces
     }
 
     /// Creates the system namespaces that do not exist yet.

@@ -25,6 +25,8 @@ use super::validation::{NameRule, validate_name};
 use super::validation_rules;
 use super::watch::RecentlyDecoded;
 use crate::admission::namespace_lifecycle::{self, Namespaces};
+use crate::apiextensions::ServedVersion;
+use crate::apiextensions::strategy::CustomResourceStrategy;
 use crate::endpoints::status::{ApiError, FieldError};
 use crate::storage::{self, KeyValue, Storage};
 
@@ -40,6 +42,8 @@ pub struct Store {
     pub(super) recently_decoded: Arc<RecentlyDecoded>,
     /// Where NamespaceLifecycle looks namespaces up, shared by every store.
     pub(super) namespaces: Arc<Namespaces>,
+    /// The definition and version of a custom resource.
+    pub(super) custom: Option<Arc<ServedVersion>>,
 }
 
 /// Which part of an object an update may change.
@@ -89,7 +93,28 @@ impl Store {
             strategy,
             generic: GenericStrategy::for_resource(info),
             recently_decoded: Arc::default(),
+            custom: None,
         }
+    }
+
+    /// The store of one served version of a custom resource, on `storage`.
+    pub fn new_custom(
+        storage: Arc<dyn Storage>,
+        namespaces: Arc<Namespaces>,
+        custom: Arc<ServedVersion>,
+    ) -> Self {
+        let info = custom.info;
+        let strategy = Box::new(CustomResourceStrategy::new(&custom));
+        let mut store = Store::new(storage, namespaces, info, strategy);
+        // Upstream counts generations of every custom resource, with a status or without.
+        store.generic.tracks_generation = true;
+        store.custom = Some(custom);
+        store
+    }
+
+    /// The definition and version served, for a custom resource.
+    pub fn custom(&self) -> Option<&Arc<ServedVersion>> {
+        self.custom.as_ref()
     }
 
     pub fn info(&self) -> &'static ResourceInfo {

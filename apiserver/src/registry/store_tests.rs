@@ -140,7 +140,7 @@ async fn an_update_from_a_stale_cached_copy_is_redone_on_the_stored_one() {
     let (storage, registry, _dir) = stale_fixture().await;
     let store = registry.get("", "v1", "configmaps").unwrap();
     let mut attempts = 0;
-    let updated = update(store, |current| {
+    let updated = update(&store, |current| {
         attempts += 1;
         let mut new = current.clone();
         new["data"]["c"] = json!("3");
@@ -163,7 +163,7 @@ async fn a_refusal_based_on_a_stale_copy_is_checked_on_the_stored_one() {
     let (_storage, registry, _dir) = stale_fixture().await;
     let store = registry.get("", "v1", "configmaps").unwrap();
     // A precondition the stale copy fails and the stored object meets.
-    let updated = update(store, |current| {
+    let updated = update(&store, |current| {
         if current["data"]["b"] != "2" {
             return Err(ApiError::bad_request("b must be 2"));
         }
@@ -176,7 +176,7 @@ async fn a_refusal_based_on_a_stale_copy_is_checked_on_the_stored_one() {
     assert_eq!(updated["data"], json!({"a": "1", "b": "two"}));
 
     // A refusal the stored object earns as well is still a refusal.
-    let refused = update(store, |_| Err(ApiError::bad_request("never")))
+    let refused = update(&store, |_| Err(ApiError::bad_request("never")))
         .await
         .unwrap_err();
     assert_eq!(refused.code(), 400);

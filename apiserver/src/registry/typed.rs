@@ -72,6 +72,7 @@ use k8s_openapi::api::{
     discovery::v1 as discovery, events::v1 as events, networking::v1 as networking,
     policy::v1 as policy, rbac::v1 as rbac, scheduling::v1 as scheduling, storage::v1 as storage,
 };
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiextensions;
 
 typed_kinds! {
     ("", "v1", "ConfigMap") => core::ConfigMap,
@@ -89,6 +90,7 @@ typed_kinds! {
     ("", "v1", "Secret") => core::Secret,
     ("", "v1", "Service") => core::Service,
     ("", "v1", "ServiceAccount") => core::ServiceAccount,
+    ("apiextensions.k8s.io", "v1", "CustomResourceDefinition") => apiextensions::CustomResourceDefinition,
     ("apps", "v1", "ControllerRevision") => apps::ControllerRevision,
     ("apps", "v1", "DaemonSet") => apps::DaemonSet,
     ("apps", "v1", "Deployment") => apps::Deployment,

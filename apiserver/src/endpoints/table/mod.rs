@@ -27,8 +27,10 @@ mod accept;
 mod apps;
 mod batch;
 mod corev1;
+mod custom;
 mod desc;
 mod events;
+mod jsonpath;
 mod misc;
 mod networking;
 mod pod;
@@ -42,6 +44,7 @@ mod tests_more;
 use serde_json::{Map, Value, json};
 
 pub use accept::{TableNegotiation, negotiate, wants_table};
+pub use custom::{CustomColumn, custom_columns};
 pub use util::{format_rfc3339_utc, human_duration, parse_rfc3339};
 
 /// The `includeObject` query parameter (`metav1.IncludeObjectPolicy`).
@@ -102,10 +105,12 @@ pub struct TableOptions {
     pub version: TableVersion,
     /// Omit `columnDefinitions` (`TableOptions.NoHeaders`, internal callers only).
     pub no_headers: bool,
+    /// The columns of a custom resource (from [`custom_columns`]), in place of the kind's.
+    pub custom: Option<&'static [CustomColumn]>,
 }
 
 /// A column definition (`metav1.TableColumnDefinition`).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Col {
     pub(crate) name: &'static str,
     pub(crate) ty: &'static str,
@@ -218,7 +223,10 @@ pub fn table_for_with(kind: &str, group: &str, objects: &[Value], opts: &TableOp
     table.insert("apiVersion".into(), json!(opts.version.api_version()));
     table.insert("metadata".into(), json!({}));
     if !opts.no_headers {
-        table.insert("columnDefinitions".into(), column_definitions(rows.columns));
+        table.insert(
+            "columnDefinitions".into(),
+            column_definitions(&rows.columns),
+        );
     }
     table.insert("rows".into(), Value::Array(rows_json));
     Value::Object(table)
@@ -241,7 +249,10 @@ pub fn write_table<T: Send, E: Send>(
     let mut head = Map::new();
     head.insert("apiVersion".into(), json!(opts.version.api_version()));
     if !opts.no_headers {
-        head.insert("columnDefinitions".into(), column_definitions(rows.columns));
+        head.insert(
+            "columnDefinitions".into(),
+            column_definitions(&rows.columns),
+        );
     }
     head.insert("kind".into(), json!("Table"));
     head.insert("metadata".into(), metadata.clone());
@@ -302,18 +313,27 @@ const PARALLEL_ROWS: usize = 256;
 /// How the rows of one Table are made: the kind's printer (or the default columns), the clock
 /// and the `includeObject` policy.
 struct TableRows<'a> {
-    columns: &'static [Col],
+    columns: Vec<Col>,
     print: Option<Printer>,
+    custom: Option<&'static [CustomColumn]>,
     ctx: util::Ctx,
     opts: &'a TableOptions,
 }
 
 impl<'a> TableRows<'a> {
     fn new(kind: &str, group: &str, opts: &'a TableOptions) -> Self {
-        let print = printer_for(kind, group);
+        let print = printer_for(kind, group).filter(|_| opts.custom.is_none());
+        let columns = match opts.custom {
+            Some(custom) => custom.iter().map(|c| c.col).collect(),
+            None => print
+                .as_ref()
+                .map_or(DEFAULT_COLUMNS, |p| p.columns)
+                .to_vec(),
+        };
         TableRows {
-            columns: print.as_ref().map_or(DEFAULT_COLUMNS, |p| p.columns),
+            columns,
             print,
+            custom: opts.custom,
             ctx: util::Ctx {
                 now_nanos: opts.now_unix_nanos,
             },
@@ -323,9 +343,10 @@ impl<'a> TableRows<'a> {
 
     /// One row: `cells`, `conditions` when the printer gives them, and `object`.
     fn row(&self, obj: &Value) -> Value {
-        let row = match &self.print {
-            Some(p) => (p.print)(obj, &self.ctx),
-            None => default_row(obj),
+        let row = match (&self.print, self.custom) {
+            (_, Some(custom)) => custom::row(custom, obj, &self.ctx),
+            (Some(p), None) => (p.print)(obj, &self.ctx),
+            (None, None) => default_row(obj),
         };
         let mut m = Map::new();
         m.insert("cells".into(), Value::Array(row.cells));

@@ -300,6 +300,7 @@ fn table_envelope_and_include_object() {
         include: IncludeObject::Metadata,
         version: TableVersion::V1Beta1,
         no_headers: true,
+        custom: None,
     };
     let t = table_for_with("ConfigMap", "", std::slice::from_ref(&obj), &opts);
     assert_eq!(t["apiVersion"], "meta.k8s.io/v1beta1");
@@ -344,6 +345,7 @@ fn tables_written_row_by_row_match_the_built_ones() {
             include,
             version: TableVersion::V1,
             no_headers,
+            custom: None,
         };
         let mut built = table_for_with(kind, "", &objects, &opts);
         built["metadata"] = metadata.clone();

@@ -241,6 +241,26 @@ pub(super) const TABLE: &[ResourceInfo] = &[
         storage_version_hash: "K+m6uJwbjGY=",
         ..BASE
     },
+    // ---- apiextensions.k8s.io/v1 ----
+    ResourceInfo {
+        group: "apiextensions.k8s.io",
+        kind: "CustomResourceDefinition",
+        list_kind: "CustomResourceDefinitionList",
+        plural: "customresourcedefinitions",
+        singular: "customresourcedefinition",
+        namespaced: false,
+        short_names: &["crd", "crds"],
+        categories: &["api-extensions"],
+        subresources: &[status(
+            "apiextensions.k8s.io",
+            "v1",
+            "CustomResourceDefinition",
+        )],
+        etcd_prefix: "/registry/apiextensions.k8s.io/customresourcedefinitions",
+        storage_group: "apiextensions.k8s.io",
+        storage_version_hash: "M5uH+AlWATY=",
+        ..BASE
+    },
     // ---- scheduling.k8s.io/v1 ----
     ResourceInfo {
         group: "scheduling.k8s.io",

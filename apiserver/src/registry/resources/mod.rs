@@ -219,6 +219,7 @@ pub static GROUPS: &[ApiGroup] = &[
     group("policy", &["v1"], 17100),
     group("rbac.authorization.k8s.io", &["v1"], 17000),
     group("storage.k8s.io", &["v1"], 16800),
+    group("apiextensions.k8s.io", &["v1"], 16700),
     group("scheduling.k8s.io", &["v1"], 16600),
     group("coordination.k8s.io", &["v1"], 16500),
     group("discovery.k8s.io", &["v1"], 16200),

@@ -74,6 +74,7 @@ fn every_entry_matches_k8s_openapi() {
         check::<sched::PriorityClass>(),
         check::<coord::Lease>(),
         check::<disc::EndpointSlice>(),
+        check::<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition>(),
     ]
     .into_iter()
     .map(|r| r as *const _)
@@ -171,6 +172,7 @@ fn status_and_scale_subresources() {
         .collect();
     let expected = [
         "cronjobs",
+        "customresourcedefinitions",
         "daemonsets",
         "deployments",
         "horizontalpodautoscalers",

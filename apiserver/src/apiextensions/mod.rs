@@ -1,0 +1,247 @@
+//! CustomResourceDefinitions (apiextensions.k8s.io/v1) and the custom resources they define, as
+//! upstream's `k8s.io/apiextensions-apiserver` serves them inside kube-apiserver.
+//!
+//! # Layout
+//!
+//! - [`definition`]: a definition read from its JSON: names, scope, versions, schemas,
+//!   subresources, printer columns.
+//! - [`controller`]: the loop that watches the definitions: it accepts names (NamesAccepted),
+//!   establishes them (Established), serves what is established, and deletes a deleted
+//!   definition's objects before letting it go (the `customresourcecleanup` finalizer).
+//! - [`strategy`]: the rules of custom resources (schema defaults, pruning, validation,
+//!   generation) and of the definitions themselves.
+//! - [`intern`]: custom names as `&'static str`, to fit the resource table's types.
+//!
+//! What is served lives in [`CustomResources`], a snapshot the controller replaces as a whole;
+//! requests take the current snapshot from the registry and never wait for the controller.
+
+pub mod controller;
+pub mod definition;
+pub mod intern;
+pub mod strategy;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use base64::Engine;
+
+use crate::admission::namespace_lifecycle::Namespaces;
+use crate::endpoints::table::{CustomColumn, custom_columns};
+use crate::registry::resources::{ApiGroup, ResourceInfo, Subresource, VERBS_ALL};
+use crate::registry::store::Store;
+use crate::storage::Storage;
+use definition::{Definition, Version};
+
+/// The group priority upstream gives the groups of custom resources: after every built-in one.
+const CUSTOM_GROUP_PRIORITY: i32 = 1000;
+
+/// One served version of a definition, as its store sees it.
+#[derive(Debug, PartialEq)]
+pub struct ServedVersion {
+    pub definition: Arc<Definition>,
+    pub version: Version,
+    pub info: &'static ResourceInfo,
+    /// The columns of its tables.
+    pub columns: &'static [CustomColumn],
+}
+
+/// The custom resources served at one moment.
+#[derive(Default)]
+pub struct CustomResources {
+    /// The stores by plural name (there may be several groups and versions of one).
+    stores: HashMap<&'static str, Vec<Arc<Store>>>,
+    /// Served resources, by group then version priority then definition name.
+    resources: Vec<&'static ResourceInfo>,
+    /// The groups, by name.
+    groups: Vec<ApiGroup>,
+    /// The served versions, in the order of `resources`.
+    versions: Vec<Arc<ServedVersion>>,
+}
+
+impl CustomResources {
+    /// Serves the served versions of `definitions` (established ones, with accepted names),
+    /// keeping the stores of `previous` whose versions did not change.
+    pub fn build(
+        definitions: &[Arc<Definition>],
+        previous: &CustomResources,
+        storage: &Arc<dyn Storage>,
+        namespaces: &Arc<Namespaces>,
+    ) -> CustomResources {
+        let mut served = CustomResources::default();
+        let mut sorted: Vec<&Arc<Definition>> = definitions.iter().collect();
+        sorted.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
+        for definition in sorted {
+            let Some(storage_version) = definition.storage_version() else {
+                continue;
+            };
+            for version in definition.served_versions() {
+                let info = resource_info(definition, version, &storage_version.name);
+                if served
+                    .store(info.group, info.version, info.plural)
+                    .is_some()
+                {
+                    continue;
+                }
+                let columns: Vec<_> = version
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let (name, ty, format) = (&*c.name, &*c.type_, &*c.format);
+                        (name, ty, format, &*c.description, c.priority, &*c.json_path)
+                    })
+                    .collect();
+                let candidate = ServedVersion {
+                    definition: definition.clone(),
+                    version: version.clone(),
+                    info,
+                    columns: custom_columns(&columns),
+                };
+                let store = match previous.store(info.group, info.version, info.plural) {
+                    Some(store) if store.custom().is_some_and(|c| **c == candidate) => {
+                        store.clone()
+                    }
+                    _ => Arc::new(Store::new_custom(
+                        storage.clone(),
+                        namespaces.clone(),
+                        Arc::new(candidate),
+                    )),
+                };
+                if let Some(custom) = store.custom() {
+                    served.versions.push(custom.clone());
+                }
+                served.stores.entry(info.plural).or_default().push(store);
+                served.resources.push(info);
+            }
+        }
+        let mut groups: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+        for info in &served.resources {
+            match groups.iter_mut().find(|(name, _)| *name == info.group) {
+                Some((_, versions)) if !versions.contains(&info.version) => {
+                    versions.push(info.version)
+                }
+                Some(_) => {}
+                None => groups.push((info.group, vec![info.version])),
+            }
+        }
+        groups.sort_by_key(|(name, _)| *name);
+        served.groups = groups
+            .into_iter()
+            .map(|(name, mut versions)| {
+                versions.sort_by(|a, b| definition::compare_versions(a, b));
+                ApiGroup {
+                    name,
+                    versions: intern::list(&versions),
+                    priority: CUSTOM_GROUP_PRIORITY,
+                }
+            })
+            .collect();
+        served
+    }
+
+    /// The store of `plural` in `group`/`version`.
+    pub fn store(&self, group: &str, version: &str, plural: &str) -> Option<&Arc<Store>> {
+        self.stores
+            .get(plural)?
+            .iter()
+            .find(|s| s.info().group == group && s.info().version == version)
+    }
+
+    /// Served resources, grouped by API group.
+    pub fn resources(&self) -> &[&'static ResourceInfo] {
+        &self.resources
+    }
+
+    /// The served versions of every definition.
+    pub fn versions(&self) -> &[Arc<ServedVersion>] {
+        &self.versions
+    }
+
+    /// The groups of custom resources, by name, versions by priority.
+    pub fn groups(&self) -> &[ApiGroup] {
+        &self.groups
+    }
+
+    pub fn find_group(&self, name: &str) -> Option<&ApiGroup> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+}
+
+/// The table entry of `version` of `definition`, stored as `storage_version`.
+fn resource_info(
+    definition: &Definition,
+    version: &Version,
+    storage_version: &str,
+) -> &'static ResourceInfo {
+    let names = &definition.accepted;
+    let group = intern::string(&definition.group);
+    let version_name = intern::string(&version.name);
+    let kind = intern::string(&names.kind);
+    let mut subresources = Vec::new();
+    if version.scale.is_some() {
+        subresources.push(Subresource {
+            name: "scale",
+            kind: "Scale",
+            group: "autoscaling",
+            version: "v1",
+            verbs: &["get", "patch", "update"],
+        });
+    }
+    if version.status {
+        subresources.push(Subresource {
+            name: "status",
+            kind,
+            group,
+            version: version_name,
+            verbs: &["get", "patch", "update"],
+        });
+    }
+    intern::resource(ResourceInfo {
+        group,
+        version: version_name,
+        kind,
+        list_kind: intern::string(&names.list_kind),
+        plural: intern::string(&names.plural),
+        singular: intern::string(&names.singular),
+        namespaced: definition.namespaced,
+        short_names: intern::list(&names.short_names),
+        categories: intern::list(&names.categories),
+        verbs: VERBS_ALL,
+        subresources: intern::subresources(subresources),
+        etcd_prefix: intern::string(&format!("/registry/{}/{}", definition.group, names.plural)),
+        storage_group: group,
+        storage_version: intern::string(storage_version),
+        storage_version_hash: intern::string(&storage_version_hash(
+            &definition.group,
+            storage_version,
+            &names.kind,
+        )),
+    })
+}
+
+/// Discovery's `storageVersionHash`: base64 of the first 8 bytes of the SHA-256 of
+/// `<group>/<version>/<kind>`.
+pub fn storage_version_hash(group: &str, version: &str, kind: &str) -> String {
+    let digest = ring::digest::digest(
+        &ring::digest::SHA256,
+        format!("{group}/{version}/{kind}").as_bytes(),
+    );
+    base64::engine::general_purpose::STANDARD.encode(&digest.as_ref()[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_version_hash_matches_the_built_in_table() {
+        // The table's entry for CustomResourceDefinition was computed the same way.
+        assert_eq!(
+            storage_version_hash("apiextensions.k8s.io", "v1", "CustomResourceDefinition"),
+            "M5uH+AlWATY="
+        );
+        assert_eq!(
+            storage_version_hash("apps", "v1", "Deployment"),
+            "8aSe+NMegvE="
+        );
+    }
+}

@@ -1,0 +1,180 @@
+//! The rules of custom resources and of CustomResourceDefinitions, as upstream's
+//! `pkg/registry/customresource/strategy.go` and `pkg/registry/customresourcedefinition/`.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::ServedVersion;
+use super::definition::CLEANUP_FINALIZER;
+use crate::endpoints::status::FieldError;
+use crate::registry::delete::{DeleteAction, DeleteOptions, is_deleting};
+use crate::registry::object::{metadata_mut, now_rfc3339};
+use crate::registry::strategy::Strategy;
+
+/// The rules of one served version of a custom resource.
+pub struct CustomResourceStrategy {
+    custom: Arc<ServedVersion>,
+}
+
+impl CustomResourceStrategy {
+    pub fn new(custom: &Arc<ServedVersion>) -> Self {
+        CustomResourceStrategy {
+            custom: custom.clone(),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Strategy for CustomResourceStrategy {
+    fn validate(&self, object: &Value) -> Vec<FieldError> {
+        let _ = (&self.custom, object);
+        Vec::new()
+    }
+}
+
+/// The rules of CustomResourceDefinitions.
+pub struct DefinitionStrategy;
+
+#[async_trait::async_trait]
+impl Strategy for DefinitionStrategy {
+    fn prepare_for_create(&self, crd: &mut Value) {
+        // The status starts empty but for the stored version, as upstream's PrepareForCreate.
+        let stored: Vec<Value> = crd["spec"]["versions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| v["storage"].as_bool() == Some(true))
+            .filter_map(|v| v.get("name").cloned())
+            .collect();
+        if let Some(fields) = crd.as_object_mut() {
+            fields.insert(
+                "status".into(),
+                json!({"acceptedNames": {"plural": "", "kind": ""}, "storedVersions": stored}),
+            );
+        }
+    }
+
+    /// The first DELETE keeps the definition until its objects are gone: it gets the cleanup
+    /// finalizer and the Terminating condition, as upstream's CRD storage does.
+    fn on_delete(&self, crd: &Value, options: &DeleteOptions) -> DeleteAction {
+        if is_deleting(crd) || options.dry_run {
+            return DeleteAction::Generic;
+        }
+        let mut crd = crd.clone();
+        let metadata = metadata_mut(&mut crd);
+        let finalizers = metadata
+            .entry("finalizers")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Some(list) = finalizers.as_array_mut()
+            && !list.iter().any(|f| f == CLEANUP_FINALIZER)
+        {
+            list.push(CLEANUP_FINALIZER.into());
+        }
+        metadata.insert("deletionTimestamp".into(), now_rfc3339().into());
+        metadata.insert("deletionGracePeriodSeconds".into(), 0.into());
+        set_condition(
+            &mut crd,
+            "Terminating",
+            "True",
+            "InstanceDeletionPending",
+            "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon",
+        );
+        DeleteAction::Update(crd)
+    }
+}
+
+/// Sets condition `kind` of a definition's status; the transition time changes only with the
+/// status, as upstream's `SetCRDCondition`. Returns whether anything changed.
+pub fn set_condition(
+    crd: &mut Value,
+    kind: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+) -> bool {
+    if !crd["status"].is_object() {
+        crd["status"] = json!({});
+    }
+    if !crd["status"]["conditions"].is_array() {
+        crd["status"]["conditions"] = json!([]);
+    }
+    let Some(conditions) = crd["status"]["conditions"].as_array_mut() else {
+        return false;
+    };
+    match conditions.iter_mut().find(|c| c["type"] == kind) {
+        Some(existing) => {
+            if existing["status"] == status
+                && existing["reason"] == reason
+                && existing["message"] == message
+            {
+                return false;
+            }
+            if existing["status"] != status {
+                existing["lastTransitionTime"] = now_rfc3339().into();
+            }
+            existing["status"] = status.into();
+            existing["reason"] = reason.into();
+            existing["message"] = message.into();
+        }
+        None => conditions.push(json!({"type": kind, "status": status,
+            "lastTransitionTime": now_rfc3339(), "reason": reason, "message": message})),
+    }
+    true
+}
+
+/// The status of condition `kind`, if the definition has it.
+pub fn condition_status<'a>(crd: &'a Value, kind: &str) -> Option<&'a str> {
+    crd["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == kind)?
+        .get("status")?
+        .as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_change_their_time_only_with_their_status() {
+        let mut crd = json!({});
+        assert!(set_condition(
+            &mut crd,
+            "Established",
+            "False",
+            "Installing",
+            "m"
+        ));
+        assert!(!set_condition(
+            &mut crd,
+            "Established",
+            "False",
+            "Installing",
+            "m"
+        ));
+        assert!(set_condition(
+            &mut crd,
+            "Established",
+            "True",
+            "InitialNamesAccepted",
+            "x"
+        ));
+        assert_eq!(condition_status(&crd, "Established"), Some("True"));
+        assert_eq!(crd["status"]["conditions"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_first_delete_adds_the_cleanup_finalizer() {
+        let crd = json!({"metadata": {"name": "a.b.c"}});
+        let DeleteAction::Update(marked) =
+            DefinitionStrategy.on_delete(&crd, &DeleteOptions::default())
+        else {
+            panic!("expected an update");
+        };
+        assert_eq!(marked["metadata"]["finalizers"], json!([CLEANUP_FINALIZER]));
+        assert!(is_deleting(&marked));
+        assert_eq!(condition_status(&marked, "Terminating"), Some("True"));
+    }
+}
