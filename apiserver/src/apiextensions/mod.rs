@@ -20,12 +20,14 @@ pub mod definition;
 pub mod intern;
 pub mod strategy;
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine;
 
 use crate::admission::namespace_lifecycle::Namespaces;
+use crate::endpoints::openapi::{self, CustomKind};
+use crate::endpoints::openapi_catalog;
 use crate::endpoints::table::{CustomColumn, custom_columns};
 use crate::registry::resources::{ApiGroup, ResourceInfo, Subresource, VERBS_ALL};
 use crate::registry::store::Store;
@@ -56,6 +58,16 @@ pub struct CustomResources {
     groups: Vec<ApiGroup>,
     /// The served versions, in the order of `resources`.
     versions: Vec<Arc<ServedVersion>>,
+    /// Their OpenAPI documents, built on first use.
+    openapi: OnceLock<CustomOpenApi>,
+}
+
+/// The OpenAPI v3 documents of the custom resources.
+pub struct CustomOpenApi {
+    /// `/openapi/v3`, built-in group-versions included.
+    pub index: Vec<u8>,
+    /// `apis/<group>/<version>` → (document, hash).
+    pub documents: BTreeMap<String, (Vec<u8>, String)>,
 }
 
 impl CustomResources {
@@ -163,6 +175,40 @@ impl CustomResources {
 
     pub fn find_group(&self, name: &str) -> Option<&ApiGroup> {
         self.groups.iter().find(|g| g.name == name)
+    }
+
+    /// The OpenAPI v3 documents of what is served (`None` when nothing is).
+    pub fn openapi(&self) -> Option<&CustomOpenApi> {
+        if self.versions.is_empty() {
+            return None;
+        }
+        Some(self.openapi.get_or_init(|| {
+            let built_in = openapi::documents();
+            let mut documents = BTreeMap::new();
+            for group in &self.groups {
+                for version in group.versions {
+                    let kinds: Vec<CustomKind> = self
+                        .versions
+                        .iter()
+                        .filter(|v| v.info.group == group.name && v.info.version == *version)
+                        .map(|v| CustomKind {
+                            resource: openapi_catalog::resource_of(v.info),
+                            schema: v.version.schema.clone(),
+                        })
+                        .collect();
+                    let document = built_in.custom_group_version(group.name, version, &kinds);
+                    documents.insert(format!("apis/{}/{version}", group.name), document);
+                }
+            }
+            let extra: Vec<(String, String)> = documents
+                .iter()
+                .map(|(key, (_, hash))| (key.clone(), hash.clone()))
+                .collect();
+            CustomOpenApi {
+                index: built_in.v3_index_with(&extra),
+                documents,
+            }
+        }))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::openapi::{Catalog, FieldPatch, FieldStructure, PatchNode, Resource, Subresource};
 use super::patch::{self, Schema, smd};
-use crate::registry::resources::RESOURCES;
+use crate::registry::resources::{RESOURCES, ResourceInfo};
 
 /// A node of the patch table, seen by the OpenAPI builder.
 struct PatchTableNode(Schema);
@@ -23,34 +23,36 @@ impl PatchNode for PatchTableNode {
 /// The served resources and their patch metadata.
 pub fn catalog() -> Catalog {
     Catalog {
-        resources: RESOURCES
-            .iter()
-            .map(|r| Resource {
-                group: r.group,
-                version: r.version,
-                kind: r.kind,
-                list_kind: r.list_kind,
-                plural: r.plural,
-                namespaced: r.namespaced,
-                verbs: r.verbs,
-                subresources: r
-                    .subresources
-                    .iter()
-                    .map(|s| Subresource {
-                        name: s.name,
-                        group: s.group,
-                        version: s.version,
-                        kind: s.kind,
-                        verbs: s.verbs,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        resources: RESOURCES.iter().map(resource_of).collect(),
         patch_root: Some(Box::new(|group, version, kind| {
             patch::root_schema(kind, group, Some(version))
                 .map(|schema| Box::new(PatchTableNode(schema)) as Box<dyn PatchNode>)
         })),
         structure: Some(Box::new(structure)),
+    }
+}
+
+/// A table entry as the OpenAPI builder takes it.
+pub fn resource_of(r: &ResourceInfo) -> Resource {
+    Resource {
+        group: r.group,
+        version: r.version,
+        kind: r.kind,
+        list_kind: r.list_kind,
+        plural: r.plural,
+        namespaced: r.namespaced,
+        verbs: r.verbs,
+        subresources: r
+            .subresources
+            .iter()
+            .map(|s| Subresource {
+                name: s.name,
+                group: s.group,
+                version: s.version,
+                kind: s.kind,
+                verbs: s.verbs,
+            })
+            .collect(),
     }
 }
 

@@ -17,6 +17,7 @@ use super::query::Query;
 use super::request_info::RequestInfo;
 use super::resource::{self, MAX_BODY_BYTES};
 use super::status::ApiError;
+use crate::apiextensions::CustomResources;
 use crate::auth::authn::Authenticator;
 use crate::auth::authz::{Attributes, Authorizer, Decision};
 use crate::registry::Registry;
@@ -194,7 +195,7 @@ impl ApiServer {
         if let Some(document) = document {
             return json_response(StatusCode::OK, &document);
         }
-        if let Some(answer) = openapi_document(request, path) {
+        if let Some(answer) = openapi_document(request, path, &custom) {
             return Ok(answer);
         }
         let state = serving::ServingState::new(self.health.clone(), self.metrics.clone());
@@ -207,8 +208,12 @@ impl ApiServer {
 }
 
 /// `/openapi/v2` (protobuf when asked for, as kubectl 1.27 and 1.28 do) and `/openapi/v3`.
-fn openapi_document(request: &Request<Incoming>, path: &str) -> Option<Response<ResponseBody>> {
-    let (bytes, content_type): (&'static [u8], &str) = match path.trim_end_matches('/') {
+fn openapi_document(
+    request: &Request<Incoming>,
+    path: &str,
+    custom: &CustomResources,
+) -> Option<Response<ResponseBody>> {
+    let (bytes, content_type): (Bytes, &str) = match path.trim_end_matches('/') {
         "/openapi/v2" => {
             let accept = request
                 .headers()
@@ -218,20 +223,31 @@ fn openapi_document(request: &Request<Incoming>, path: &str) -> Option<Response<
             if accept.contains("protobuf") {
                 // The dotted form: client-go cannot parse the `@` form it sends in Accept.
                 (
-                    openapi::v2_protobuf(),
+                    Bytes::from_static(openapi::v2_protobuf()),
                     "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
                 )
             } else {
-                (openapi::v2(), "application/json")
+                (Bytes::from_static(openapi::v2()), "application/json")
             }
         }
-        "/openapi/v3" => (openapi::v3_index(), "application/json"),
+        "/openapi/v3" => match custom.openapi() {
+            Some(documents) => (Bytes::from(documents.index.clone()), "application/json"),
+            None => (Bytes::from_static(openapi::v3_index()), "application/json"),
+        },
         other => {
             let group_version = other.strip_prefix("/openapi/v3/")?;
-            (
-                openapi::v3_group_version(group_version)?,
-                "application/json",
-            )
+            let bytes = match openapi::v3_group_version(group_version) {
+                Some(bytes) => Bytes::from_static(bytes),
+                None => Bytes::from(
+                    custom
+                        .openapi()?
+                        .documents
+                        .get(group_version.trim_start_matches('/'))?
+                        .0
+                        .clone(),
+                ),
+            };
+            (bytes, "application/json")
         }
     };
     let mut response = Response::new(serving::full_body(bytes));

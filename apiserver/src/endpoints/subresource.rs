@@ -1,8 +1,9 @@
 //! Subresources served from the parent object, as upstream's registries do:
 //!
-//! - `scale` (deployments, replicasets, statefulsets, replicationcontrollers): an
-//!   `autoscaling/v1` Scale read from and written to `spec.replicas`
-//!   (`pkg/registry/apps/deployment/storage/storage.go` ScaleREST);
+//! - `scale` (deployments, replicasets, statefulsets, replicationcontrollers, and custom
+//!   resources whose definition asks for it): an `autoscaling/v1` Scale read from and written
+//!   to `spec.replicas` (`pkg/registry/apps/deployment/storage/storage.go` ScaleREST), or the
+//!   definition's paths;
 //! - `pods/binding`: assigns a pod to a node, once (`pkg/registry/core/pod/storage` BindingREST).
 
 use bytes::Bytes;
@@ -18,11 +19,68 @@ use crate::registry::selector::from_label_selector_json;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
 use common::serving::ResponseBody;
 
-/// The Scale view of a scalable object.
-fn scale_of(object: &Value) -> Value {
+/// Where a custom resource keeps what its Scale shows (`subresources.scale`).
+struct CustomScale<'a> {
+    spec_replicas: Vec<&'a str>,
+    status_replicas: Vec<&'a str>,
+    label_selector: Option<Vec<&'a str>>,
+}
+
+impl<'a> CustomScale<'a> {
+    fn of(store: &'a Store) -> Option<Self> {
+        let paths = store.custom()?.version.scale.as_ref()?;
+        let split = |path: &'a str| path.trim_start_matches('.').split('.').collect();
+        Some(CustomScale {
+            spec_replicas: split(&paths.spec_replicas),
+            status_replicas: split(&paths.status_replicas),
+            label_selector: paths.label_selector.as_deref().map(split),
+        })
+    }
+}
+
+fn at<'v>(object: &'v Value, path: &[&str]) -> &'v Value {
+    path.iter().fold(object, |value, key| &value[*key])
+}
+
+/// The Scale view of a scalable object: built-in ones keep it in `spec.replicas`,
+/// `status.replicas` and `spec.selector`; custom resources where their definition says
+/// (upstream's `scaleFromCustomResource`: missing replicas are 0, the selector a string).
+fn scale_of(object: &Value, custom: Option<&CustomScale<'_>>) -> Value {
     let metadata = &object["metadata"];
-    let replicas = object["spec"]["replicas"].as_i64().unwrap_or(1);
-    let selector = match &object["spec"]["selector"] {
+    let (replicas, status_replicas, selector) = match custom {
+        Some(custom) => (
+            at(object, &custom.spec_replicas).as_i64().unwrap_or(0),
+            at(object, &custom.status_replicas).as_i64().unwrap_or(0),
+            custom
+                .label_selector
+                .as_ref()
+                .and_then(|path| at(object, path).as_str())
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        None => (
+            object["spec"]["replicas"].as_i64().unwrap_or(1),
+            object["status"]["replicas"].as_i64().unwrap_or(0),
+            builtin_selector(object),
+        ),
+    };
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": metadata["name"],
+            "namespace": metadata["namespace"],
+            "uid": metadata["uid"],
+            "resourceVersion": metadata["resourceVersion"],
+            "creationTimestamp": metadata["creationTimestamp"],
+        },
+        "spec": {"replicas": replicas},
+        "status": {"replicas": status_replicas, "selector": selector},
+    })
+}
+
+fn builtin_selector(object: &Value) -> String {
+    match &object["spec"]["selector"] {
         // ReplicationControllers have a plain map selector.
         Value::Object(map)
             if !map.contains_key("matchLabels") && !map.contains_key("matchExpressions") =>
@@ -38,20 +96,7 @@ fn scale_of(object: &Value) -> Value {
         other => from_label_selector_json(other)
             .map(|s| s.to_string())
             .unwrap_or_default(),
-    };
-    json!({
-        "kind": "Scale",
-        "apiVersion": "autoscaling/v1",
-        "metadata": {
-            "name": metadata["name"],
-            "namespace": metadata["namespace"],
-            "uid": metadata["uid"],
-            "resourceVersion": metadata["resourceVersion"],
-            "creationTimestamp": metadata["creationTimestamp"],
-        },
-        "spec": {"replicas": replicas},
-        "status": {"replicas": object["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
-    })
+    }
 }
 
 /// GET, PUT or PATCH of `<resource>/scale`.
@@ -64,9 +109,11 @@ pub async fn scale(
     body: &Bytes,
     write: WriteOptions,
 ) -> Result<Response<ResponseBody>, ApiError> {
+    let custom = CustomScale::of(store);
+    let custom = custom.as_ref();
     if verb == "get" {
         let object = store.get(namespace, name).await?;
-        return json_response(StatusCode::OK, &scale_of(&object));
+        return json_response(StatusCode::OK, &scale_of(&object, custom));
     }
     let patch_type = match verb {
         "update" => None,
@@ -83,7 +130,7 @@ pub async fn scale(
     };
     let updated = store
         .update_with(namespace, name, UpdateScope::Main, write, |current| {
-            let scale = scale_of(current);
+            let scale = scale_of(current, custom);
             let wanted = match patch_type {
                 None => serde_json::from_slice::<Value>(body)
                     .map_err(|e| ApiError::bad_request(format!("invalid Scale: {e}")))?,
@@ -110,11 +157,26 @@ pub async fn scale(
                 ));
             }
             let mut next = current.clone();
-            next["spec"]["replicas"] = json!(replicas);
+            match custom {
+                Some(custom) => set_at(&mut next, &custom.spec_replicas, json!(replicas)),
+                None => next["spec"]["replicas"] = json!(replicas),
+            }
             Ok(next)
         })
         .await?;
-    json_response(StatusCode::OK, &scale_of(&updated))
+    json_response(StatusCode::OK, &scale_of(&updated, custom))
+}
+
+/// Sets the value at `path`, making the objects on the way.
+fn set_at(object: &mut Value, path: &[&str], value: Value) {
+    let mut current = object;
+    for key in path {
+        if !current.is_object() {
+            *current = json!({});
+        }
+        current = &mut current[*key];
+    }
+    *current = value;
 }
 
 /// POST of `pods/binding`: sets `spec.nodeName` of a pod that has none, and its PodScheduled

@@ -30,6 +30,7 @@
 //!   ones only as a fallback). client-go asks for it only as protobuf ([`V2_PROTOBUF`]) and
 //!   cannot parse JSON: serve [`v2_protobuf`] for that `Accept`, [`v2`] (JSON) otherwise.
 
+mod custom;
 mod params;
 mod paths;
 mod registry;
@@ -44,6 +45,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
+
+pub use custom::{CustomKind, definition_name};
 
 /// The media type kubectl asks `/openapi/v2` for (gnostic protobuf), which is not produced here.
 pub const V2_PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
