@@ -1,0 +1,391 @@
+//! CustomResourceDefinitions against the API server, driven by real kubectl and kube-rs: the
+//! upstream docs' `crontabs.stable.example.com` example end to end, name conflicts,
+//! cluster-scoped resources, categories, and deletion of a definition with its objects.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, TryStreamExt};
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
+use kube::runtime::watcher;
+use serde_json::{Value, json};
+use tests::apiserver::TestApiServer;
+use tests::kubectl;
+
+const CRONTAB_CRD: &str = include_str!("../data/crontab-crd.yaml");
+
+struct Kubectl {
+    binary: PathBuf,
+    kubeconfig: PathBuf,
+    dir: PathBuf,
+}
+
+impl Kubectl {
+    fn run(&self, args: &[&str]) -> kubectl::Output {
+        kubectl::run(&self.binary, &self.kubeconfig, args)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.success,
+            "kubectl {args:?} failed: {}{}",
+            out.stdout, out.stderr
+        );
+        out.stdout
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.success, "kubectl {args:?} should fail: {}", out.stdout);
+        out.stderr
+    }
+
+    /// Writes `content` to a file of the test's directory and applies it.
+    fn apply(&self, name: &str, content: &str) -> String {
+        let path = self.dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        self.ok(&["apply", "-f", path_str(&path)])
+    }
+
+    /// Runs `args` until it succeeds (discovery follows a definition within a second).
+    fn eventually(&self, args: &[&str]) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let out = self.run(args);
+            if out.success {
+                return out.stdout;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "kubectl {args:?} kept failing: {}",
+                out.stderr
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn rows(output: &str) -> Vec<Vec<String>> {
+    output
+        .lines()
+        .map(|line| line.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+fn crontab(name: &str, cron: &str, replicas: i64) -> String {
+    format!(
+        "apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: {name}\nspec:\n  cronSpec: \"{cron}\"\n  image: my-awesome-cron-image\n  replicas: {replicas}\n"
+    )
+}
+
+fn crontab_scenario(k: &Kubectl) {
+    assert_eq!(
+        k.apply("crd.yaml", CRONTAB_CRD).trim(),
+        "customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created"
+    );
+    k.eventually(&["get", "crontabs"]);
+    let conditions = k.ok(&[
+        "get",
+        "crd",
+        "crontabs.stable.example.com",
+        "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Established\")].status} {.status.conditions[?(@.type==\"NamesAccepted\")].reason} {.status.storedVersions}",
+    ]);
+    assert_eq!(conditions, "True NoConflicts [\"v1\"]");
+    let resources = k.ok(&["api-resources", "--api-group=stable.example.com"]);
+    assert!(
+        rows(&resources)
+            .iter()
+            .any(|r| r == &["crontabs", "ct", "stable.example.com/v1", "true", "CronTab"]),
+        "{resources}"
+    );
+
+    assert_eq!(
+        k.apply("ct.yaml", &crontab("my-new-cron-object", "* * * * */5", 2))
+            .trim(),
+        "crontab.stable.example.com/my-new-cron-object created"
+    );
+    // Printer columns, by the short name too.
+    for name in ["crontabs", "ct", "crontab"] {
+        let table = k.ok(&["get", name]);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            rows(lines[0].trim_end()),
+            [["NAME", "SPEC", "REPLICAS", "AGE"]]
+        );
+        assert!(
+            lines[1].starts_with("my-new-cron-object   * * * * */5   2 "),
+            "{table}"
+        );
+    }
+    // Client-side apply of a change: a merge patch.
+    assert_eq!(
+        k.apply("ct.yaml", &crontab("my-new-cron-object", "* * * * */5", 3))
+            .trim(),
+        "crontab.stable.example.com/my-new-cron-object configured"
+    );
+    let object: Value =
+        serde_json::from_str(&k.ok(&["get", "ct", "my-new-cron-object", "-o", "json"])).unwrap();
+    assert_eq!(object["spec"]["replicas"], 3);
+    assert_eq!(object["metadata"]["generation"], 2);
+
+    // explain reads the definition's schema from OpenAPI v3.
+    let explained = k.ok(&["explain", "crontab.spec"]);
+    assert!(explained.contains("KIND:       CronTab"), "{explained}");
+    assert!(explained.contains("cronSpec\t<string>"), "{explained}");
+    assert!(explained.contains("replicas\t<integer>"), "{explained}");
+
+    // The scale subresource reads and writes the definition's paths.
+    k.ok(&["scale", "crontab", "my-new-cron-object", "--replicas=5"]);
+    let scale: Value = serde_json::from_str(&k.ok(&[
+        "get",
+        "--raw",
+        "/apis/stable.example.com/v1/namespaces/default/crontabs/my-new-cron-object/scale",
+    ]))
+    .unwrap();
+    assert_eq!(scale["kind"], "Scale");
+    assert_eq!(scale["spec"]["replicas"], 5);
+    // The status subresource: only status changes through it, and only through it.
+    k.ok(&[
+        "patch",
+        "ct",
+        "my-new-cron-object",
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        r#"{"status":{"replicas":4,"labelSelector":"app=cron"},"spec":{"replicas":9}}"#,
+    ]);
+    k.ok(&[
+        "patch",
+        "ct",
+        "my-new-cron-object",
+        "--type=merge",
+        "-p",
+        r#"{"status":{"replicas":1}}"#,
+    ]);
+    let object: Value =
+        serde_json::from_str(&k.ok(&["get", "ct", "my-new-cron-object", "-o", "json"])).unwrap();
+    assert_eq!(object["spec"]["replicas"], 5);
+    assert_eq!(object["status"]["replicas"], 4);
+    let scale: Value = serde_json::from_str(&k.ok(&[
+        "get",
+        "--raw",
+        "/apis/stable.example.com/v1/namespaces/default/crontabs/my-new-cron-object/scale",
+    ]))
+    .unwrap();
+    assert_eq!(
+        scale["status"],
+        json!({"replicas": 4, "selector": "app=cron"})
+    );
+
+    // Deleting the definition deletes its objects.
+    k.ok(&["create", "namespace", "other"]);
+    let path = k.dir.join("ct2.yaml");
+    std::fs::write(&path, crontab("second", "0 * * * *", 1)).unwrap();
+    k.ok(&["-n", "other", "create", "-f", path_str(&path)]);
+    assert_eq!(
+        k.ok(&["delete", "crd", "crontabs.stable.example.com"])
+            .trim(),
+        "customresourcedefinition.apiextensions.k8s.io \"crontabs.stable.example.com\" deleted"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while k
+        .run(&["get", "crd", "crontabs.stable.example.com"])
+        .success
+    {
+        assert!(Instant::now() < deadline, "the definition stayed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    k.apply("crd.yaml", CRONTAB_CRD);
+    let listed = k.eventually(&["get", "crontabs", "-A", "-o", "name"]);
+    assert_eq!(listed, "", "the objects went with their definition");
+}
+
+async fn crontab_with(version: &str) {
+    let binary = kubectl::binary(version).expect("kubectl is installed (see PLATFORM.md)");
+    let server = TestApiServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let k = Kubectl {
+        binary,
+        kubeconfig: server.kubeconfig.clone(),
+        dir: dir.path().to_owned(),
+    };
+    tokio::task::spawn_blocking(move || crontab_scenario(&k))
+        .await
+        .unwrap();
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crontab_example_with_kubectl() {
+    crontab_with("").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crontab_example_with_kubectl_1_27() {
+    crontab_with("1.27").await;
+}
+
+const WIDGETS: &str = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Cluster
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd], categories: [all]}
+  versions:
+    - name: v1beta1
+      served: true
+      storage: false
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+"#;
+
+const GADGETS: &str = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gadgets, kind: Gadget, shortNames: [wd]}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+"#;
+
+fn names_and_scopes_scenario(k: &Kubectl) {
+    k.apply("widgets.yaml", WIDGETS);
+    k.eventually(&["get", "widgets"]);
+    // Two versions served, the preferred one first.
+    let versions = k.ok(&["api-versions"]);
+    assert!(
+        versions.lines().any(|l| l == "example.com/v1"),
+        "{versions}"
+    );
+    assert!(
+        versions.lines().any(|l| l == "example.com/v1beta1"),
+        "{versions}"
+    );
+    let group: Value = serde_json::from_str(&k.ok(&["get", "--raw", "/apis/example.com"])).unwrap();
+    assert_eq!(group["preferredVersion"]["version"], "v1");
+    // Cluster-scoped, in the `all` category, readable in both versions.
+    let path = k.dir.join("w.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: example.com/v1beta1\nkind: Widget\nmetadata:\n  name: w1\nsize: 3\n",
+    )
+    .unwrap();
+    k.ok(&["create", "-f", path_str(&path)]);
+    let v1: Value =
+        serde_json::from_str(&k.ok(&["get", "--raw", "/apis/example.com/v1/widgets/w1"])).unwrap();
+    assert_eq!(v1["apiVersion"], "example.com/v1");
+    assert_eq!(v1["size"], 3);
+    assert!(v1["metadata"].get("namespace").is_none());
+    let all = k.ok(&["get", "all", "-o", "name"]);
+    assert!(all.lines().any(|l| l == "widget.example.com/w1"), "{all}");
+    // A second definition asking for a short name already taken is not established.
+    k.apply("gadgets.yaml", GADGETS);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let reason = loop {
+        let reason = k.ok(&[
+            "get", "crd", "gadgets.example.com", "-o",
+            "jsonpath={.status.conditions[?(@.type==\"NamesAccepted\")].reason}/{.status.conditions[?(@.type==\"NamesAccepted\")].message}/{.status.conditions[?(@.type==\"Established\")].status}",
+        ]);
+        if !reason.is_empty() || Instant::now() > deadline {
+            break reason;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(reason, "ShortNamesConflict/\"wd\" is already in use/False");
+    let refused = k.fails(&["get", "gadgets"]);
+    assert!(
+        refused.contains("the server doesn't have a resource type \"gadgets\""),
+        "{refused}"
+    );
+    // Once the first definition goes, the second gets its names.
+    k.ok(&["delete", "crd", "widgets.example.com"]);
+    k.eventually(&["get", "gadgets"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_scopes_versions_and_categories() {
+    let binary = kubectl::binary("").expect("kubectl is installed (see PLATFORM.md)");
+    let server = TestApiServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let k = Kubectl {
+        binary,
+        kubeconfig: server.kubeconfig.clone(),
+        dir: dir.path().to_owned(),
+    };
+    tokio::task::spawn_blocking(move || names_and_scopes_scenario(&k))
+        .await
+        .unwrap();
+    server.stop().await.unwrap();
+}
+
+/// kube-rs sees custom resources like built-in ones: a watch reports creates and status
+/// changes made through the status subresource.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kube_rs_watches_custom_resources() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let crds: Api<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition> =
+        Api::all(client.clone());
+    let crd: Value = serde_saphyr::from_str(CRONTAB_CRD).unwrap();
+    crds.create(&Default::default(), &serde_json::from_value(crd).unwrap())
+        .await
+        .unwrap();
+    let gvk = GroupVersionKind::gvk("stable.example.com", "v1", "CronTab");
+    let resource = ApiResource::from_gvk_with_plural(&gvk, "crontabs");
+    let crontabs: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &resource);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while crontabs.list(&Default::default()).await.is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the custom resource was never served"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut events = watcher(crontabs.clone(), watcher::Config::default()).boxed();
+    let object: DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "stable.example.com/v1", "kind": "CronTab",
+        "metadata": {"name": "watched"}, "spec": {"cronSpec": "* * * * *", "replicas": 1}}))
+    .unwrap();
+    crontabs.create(&Default::default(), &object).await.unwrap();
+    crontabs
+        .patch_status(
+            "watched",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"replicas": 1}})),
+        )
+        .await
+        .unwrap();
+    let saw_status = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(event) = events.try_next().await.unwrap() {
+            if let watcher::Event::Apply(o) | watcher::Event::InitApply(o) = event
+                && o.data["status"]["replicas"] == 1
+            {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    assert!(saw_status, "the watch reported the status change");
+    server.stop().await.unwrap();
+}
