@@ -389,3 +389,99 @@ async fn kube_rs_watches_custom_resources() {
     assert!(saw_status, "the watch reported the status change");
     server.stop().await.unwrap();
 }
+
+mod derived {
+    use kube::CustomResource;
+    use schemars::JsonSchema;
+    use serde::{Deserialize, Serialize};
+
+    /// A kind as operators write them with kube-rs.
+    #[derive(CustomResource, Clone, Debug, Deserialize, Serialize, JsonSchema)]
+    #[kube(
+        group = "kube.rs.example.com",
+        version = "v1",
+        kind = "Document",
+        namespaced,
+        status = "DocumentStatus",
+        shortname = "doc",
+        printcolumn = r#"{"name":"Title","type":"string","jsonPath":".spec.title"}"#
+    )]
+    pub struct DocumentSpec {
+        pub title: String,
+        pub pages: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tags: Option<Vec<String>>,
+    }
+
+    #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+    pub struct DocumentStatus {
+        pub published: bool,
+    }
+}
+
+/// kube-rs' `CustomResource` derive: its generated definition is established, objects are
+/// created and read back typed, the status subresource is patched, and a watch sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kube_rs_custom_resource_derive() {
+    use derived::{Document, DocumentSpec};
+    use kube::CustomResourceExt;
+    use kube::runtime::wait::{await_condition, conditions};
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let crds: Api<
+        k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
+    > = Api::all(client.clone());
+    crds.create(&Default::default(), &Document::crd())
+        .await
+        .unwrap();
+    let established = await_condition(
+        crds.clone(),
+        "documents.kube.rs.example.com",
+        conditions::is_crd_established(),
+    );
+    tokio::time::timeout(Duration::from_secs(10), established)
+        .await
+        .expect("established within 10 s")
+        .unwrap();
+    let documents: Api<Document> = Api::namespaced(client.clone(), "default");
+    let mut events = watcher(documents.clone(), watcher::Config::default()).boxed();
+    let created = documents
+        .create(
+            &Default::default(),
+            &Document::new(
+                "guide",
+                DocumentSpec {
+                    title: "Guide".into(),
+                    pages: 12,
+                    tags: None,
+                },
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.spec.pages, 12);
+    assert!(created.status.is_none());
+    let patched = documents
+        .patch_status(
+            "guide",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"published": true}})),
+        )
+        .await
+        .unwrap();
+    assert!(patched.status.unwrap().published);
+    let saw = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(event) = events.try_next().await.unwrap() {
+            if let watcher::Event::Apply(d) | watcher::Event::InitApply(d) = event
+                && d.status.as_ref().is_some_and(|s| s.published)
+            {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    assert!(saw, "the watch saw the published status");
+    server.stop().await.unwrap();
+}
