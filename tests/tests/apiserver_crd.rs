@@ -134,6 +134,28 @@ fn crontab_scenario(k: &Kubectl) {
     assert_eq!(object["spec"]["replicas"], 3);
     assert_eq!(object["metadata"]["generation"], 2);
 
+    // OpenAPI v2 and v3 describe the kind.
+    let v3: Value = serde_json::from_str(&k.ok(&["get", "--raw", "/openapi/v3"])).unwrap();
+    let url = v3["paths"]["apis/stable.example.com/v1"]["serverRelativeURL"]
+        .as_str()
+        .expect("the group-version is in the v3 index")
+        .to_owned();
+    let document: Value = serde_json::from_str(&k.ok(&["get", "--raw", &url])).unwrap();
+    let schema = &document["components"]["schemas"]["com.example.stable.v1.CronTab"];
+    assert_eq!(
+        schema["properties"]["spec"]["properties"]["replicas"]["maximum"],
+        10
+    );
+    let v2: Value = serde_json::from_str(&k.ok(&["get", "--raw", "/openapi/v2"])).unwrap();
+    let definition = &v2["definitions"]["com.example.stable.v1.CronTab"];
+    assert_eq!(
+        definition["x-kubernetes-group-version-kind"],
+        json!([{"group": "stable.example.com", "kind": "CronTab", "version": "v1"}])
+    );
+    assert!(
+        v2["paths"]["/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}"]
+            .is_object()
+    );
     // explain reads the definition's schema from OpenAPI v3.
     let explained = k.ok(&["explain", "crontab.spec"]);
     assert!(explained.contains("KIND:       CronTab"), "{explained}");

@@ -26,7 +26,7 @@ use std::sync::{Arc, OnceLock};
 use base64::Engine;
 
 use crate::admission::namespace_lifecycle::Namespaces;
-use crate::endpoints::openapi::{self, CustomKind};
+use crate::endpoints::openapi::{self, CustomKind, CustomParts};
 use crate::endpoints::openapi_catalog;
 use crate::endpoints::table::{CustomColumn, custom_columns};
 use crate::registry::resources::{ApiGroup, ResourceInfo, Subresource, VERBS_ALL};
@@ -68,6 +68,18 @@ pub struct CustomOpenApi {
     pub index: Vec<u8>,
     /// `apis/<group>/<version>` → (document, hash).
     pub documents: BTreeMap<String, (Vec<u8>, String)>,
+    /// What the custom group-versions add to `/openapi/v2`.
+    parts: Vec<CustomParts>,
+    /// `/openapi/v2` (JSON, protobuf), built on first use.
+    v2: OnceLock<(Vec<u8>, Vec<u8>)>,
+}
+
+impl CustomOpenApi {
+    /// `/openapi/v2` as JSON and as protobuf, custom resources included.
+    pub fn v2(&self) -> &(Vec<u8>, Vec<u8>) {
+        self.v2
+            .get_or_init(|| openapi::documents().v2_with(&self.parts))
+    }
 }
 
 impl CustomResources {
@@ -185,6 +197,7 @@ impl CustomResources {
         Some(self.openapi.get_or_init(|| {
             let built_in = openapi::documents();
             let mut documents = BTreeMap::new();
+            let mut parts = Vec::new();
             for group in &self.groups {
                 for version in group.versions {
                     let kinds: Vec<CustomKind> = self
@@ -196,8 +209,10 @@ impl CustomResources {
                             schema: v.version.schema.clone(),
                         })
                         .collect();
-                    let document = built_in.custom_group_version(group.name, version, &kinds);
-                    documents.insert(format!("apis/{}/{version}", group.name), document);
+                    let (document, hash, part) =
+                        built_in.custom_group_version(group.name, version, &kinds);
+                    documents.insert(format!("apis/{}/{version}", group.name), (document, hash));
+                    parts.push(part);
                 }
             }
             let extra: Vec<(String, String)> = documents
@@ -207,6 +222,8 @@ impl CustomResources {
             CustomOpenApi {
                 index: built_in.v3_index_with(&extra),
                 documents,
+                parts,
+                v2: OnceLock::new(),
             }
         }))
     }

@@ -36,9 +36,43 @@ impl Strategy for CustomResourceStrategy {
 /// The rules of CustomResourceDefinitions.
 pub struct DefinitionStrategy;
 
+/// Numbers of a schema as Go writes a `float64` (`10`, not `10.0`): the typed decoding reads
+/// `minimum`, `maximum` and `multipleOf` as floats.
+fn integral_floats_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 1e15
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
+}
+
+/// [`integral_floats_as_integers`] on each version's schema.
+fn normalize_schemas(crd: &mut Value) {
+    if let Some(versions) = crd["spec"]["versions"].as_array_mut() {
+        for version in versions {
+            if let Some(schema) = version.get_mut("schema") {
+                integral_floats_as_integers(schema);
+            }
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Strategy for DefinitionStrategy {
+    fn prepare_for_update(&self, crd: &mut Value, _old: &Value) {
+        normalize_schemas(crd);
+    }
+
     fn prepare_for_create(&self, crd: &mut Value) {
+        normalize_schemas(crd);
         // The status starts empty but for the stored version, as upstream's PrepareForCreate.
         let stored: Vec<Value> = crd["spec"]["versions"]
             .as_array()

@@ -222,12 +222,20 @@ fn openapi_document(
                 .unwrap_or("");
             if accept.contains("protobuf") {
                 // The dotted form: client-go cannot parse the `@` form it sends in Accept.
+                let bytes = match custom.openapi() {
+                    Some(documents) => Bytes::from(documents.v2().1.clone()),
+                    None => Bytes::from_static(openapi::v2_protobuf()),
+                };
                 (
-                    Bytes::from_static(openapi::v2_protobuf()),
+                    bytes,
                     "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
                 )
             } else {
-                (Bytes::from_static(openapi::v2()), "application/json")
+                let bytes = match custom.openapi() {
+                    Some(documents) => Bytes::from(documents.v2().0.clone()),
+                    None => Bytes::from_static(openapi::v2()),
+                };
+                (bytes, "application/json")
             }
         }
         "/openapi/v3" => match custom.openapi() {

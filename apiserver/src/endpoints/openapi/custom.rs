@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::schemas::V3_PREFIX;
-use super::{Documents, Resource, paths, schemas_refs, sha512};
+use super::schemas::{V2_PREFIX, V3_PREFIX, rewrite_refs, unwrap_refs};
+use super::{Documents, Resource, paths, schemas_refs, sha512, v2, v2_proto};
 
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 const LIST_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta";
@@ -34,14 +34,22 @@ pub fn definition_name(group: &str, version: &str, kind: &str) -> String {
     format!("{}.{version}.{kind}", parts.join("."))
 }
 
+/// What a custom group-version adds to the documents: its paths (v3 shape) and its kinds'
+/// schemas.
+pub struct CustomParts {
+    paths: Map<String, Value>,
+    schemas: BTreeMap<String, Value>,
+}
+
 impl Documents {
-    /// The document of a custom group-version and its `hash`.
+    /// The document of a custom group-version and its `hash`, and the parts it adds to the v2
+    /// document.
     pub fn custom_group_version(
         &self,
         group: &str,
         version: &str,
         kinds: &[CustomKind],
-    ) -> (Vec<u8>, String) {
+    ) -> (Vec<u8>, String, CustomParts) {
         let described = |def: &str, field: &str| {
             self.defs.defs.get(def).map_or(Value::Null, |d| {
                 d["properties"][field]["description"].clone()
@@ -122,20 +130,55 @@ impl Documents {
         let mut roots = Vec::new();
         gv_paths.values().for_each(|v| schemas_refs(v, &mut roots));
         schemas.values().for_each(|v| schemas_refs(v, &mut roots));
+        let mut all_schemas = schemas.clone();
         for name in self.defs.closure(roots.iter().map(String::as_str)) {
             if let Some(schema) = self.defs.v3(&name) {
-                schemas.entry(name).or_insert(schema);
+                all_schemas.entry(name).or_insert(schema);
             }
         }
         let document = json!({
-            "components": {"schemas": schemas},
+            "components": {"schemas": all_schemas},
             "info": {"title": "Kubernetes CRD Swagger", "version": "v0.1.0"},
             "openapi": "3.0.0",
-            "paths": Value::Object(gv_paths),
+            "paths": &gv_paths,
         });
         let bytes = serde_json::to_vec(&document).unwrap_or_default();
         let hash = sha512::hex_upper(&bytes);
-        (bytes, hash)
+        let parts = CustomParts {
+            paths: gv_paths,
+            schemas,
+        };
+        (bytes, hash, parts)
+    }
+
+    /// The v2 documents (JSON and protobuf) with the custom group-versions' `parts` added.
+    pub fn v2_with(&self, parts: &[CustomParts]) -> (Vec<u8>, Vec<u8>) {
+        let mut definitions: Map<String, Value> = self
+            .defs
+            .defs
+            .keys()
+            .filter_map(|n| self.defs.v2(n).map(|s| (n.clone(), s)))
+            .collect();
+        let mut all_paths = self.all_paths.clone();
+        for part in parts {
+            all_paths.extend(part.paths.clone());
+            for (name, schema) in &part.schemas {
+                let mut schema = schema.clone();
+                unwrap_refs(&mut schema);
+                rewrite_refs(&mut schema, V3_PREFIX, V2_PREFIX);
+                definitions.insert(name.clone(), schema);
+            }
+        }
+        let definitions: Map<String, Value> = definitions
+            .into_iter()
+            .collect::<BTreeMap<_, _>>()
+            .into_iter()
+            .collect();
+        let v2 = v2::document(&all_paths, definitions);
+        (
+            serde_json::to_vec(&v2).unwrap_or_default(),
+            v2_proto::encode(&v2),
+        )
     }
 
     /// The `/openapi/v3` index with `extra` group-version documents (`apis/<g>/<v>`, hash)

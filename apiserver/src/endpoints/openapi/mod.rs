@@ -46,7 +46,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
-pub use custom::{CustomKind, definition_name};
+pub use custom::{CustomKind, CustomParts, definition_name};
 
 /// The media type kubectl asks `/openapi/v2` for (gnostic protobuf), which is not produced here.
 pub const V2_PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";

@@ -333,7 +333,7 @@ fn wrap_refs(value: &mut Value) {
 
 /// Swagger 2.0 clients (kubectl's `proto` models) only follow a `$ref` placed directly on the
 /// schema; upstream's v2 document puts the siblings next to it.
-fn unwrap_refs(value: &mut Value) {
+pub(super) fn unwrap_refs(value: &mut Value) {
     match value {
         Value::Object(map) => {
             let single_ref = match map.get("allOf") {
