@@ -12,12 +12,31 @@
 //! - `structural_checks.rs`: [`validate_structural`], whether a schema is structural.
 //! - `validate.rs` (tests in `validate_tests.rs`): [`validate_schema`], kube-openapi's schema
 //!   validation with its messages; `formats.rs`: the string formats it checks.
+//! - `embedded.rs`: [`validate_embedded`], type and object metadata of embedded resources;
+//!   `list_type.rs`: [`validate_list_sets_and_maps`], uniqueness in list sets and maps.
+//! - `resource.rs`: [`validate_custom_resource`], everything a custom resource's create or
+//!   update is checked for (type meta, schema, embedded resources, list types, scale).
+//! - `prune.rs`: [`prune`], dropping unknown fields and reporting their paths.
+//! - `defaulting.rs`: [`apply_defaults`], [`prune_non_nullable_nulls`] and
+//!   [`validate_defaults`] (the CRD-side check of `default`s).
 
+mod defaulting;
+mod embedded;
 mod formats;
+mod list_type;
+mod prune;
+mod resource;
 mod structural;
 mod structural_checks;
 mod validate;
 
+pub use defaulting::{apply_defaults, prune_non_nullable_nulls, validate_defaults};
+pub use embedded::validate_embedded;
+pub use list_type::validate_list_sets_and_maps;
+pub use prune::{prune, unknown_field_message};
+pub use resource::{
+    CustomResourceRules, ScalePaths, validate_custom_resource, validate_metadata_name,
+};
 pub use structural::{AdditionalProperties, MAX_DEPTH, ParseError, Pattern, Structural};
 pub use structural_checks::validate_structural;
 pub use validate::validate_schema;

@@ -624,4 +624,4 @@ fn object_checks(s: &Structural, fields: &Map<String, Value>, path: &str) -> Out
 
 #[cfg(test)]
 #[path = "validate_tests.rs"]
-mod tests;
+pub(crate) mod tests;
