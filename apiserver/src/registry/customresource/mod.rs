@@ -19,7 +19,15 @@
 //! - `prune.rs`: [`prune`], dropping unknown fields and reporting their paths.
 //! - `defaulting.rs`: [`apply_defaults`], [`prune_non_nullable_nulls`] and
 //!   [`validate_defaults`] (the CRD-side check of `default`s).
+//! - `crd.rs` (tests in `crd_tests.rs`): [`validate_crd`], [`validate_crd_update`] and
+//!   [`validate_crd_status_update`] for `apiextensions.k8s.io/v1` objects; `crd_schema.rs`
+//!   (tests in `crd_schema_tests.rs`): the rules of one version's schema, subresources and
+//!   printer columns; `crd_defaults.rs`: [`default_crd`], [`prepare_crd_for_create`] and
+//!   [`prepare_crd_for_update`].
 
+mod crd;
+mod crd_defaults;
+mod crd_schema;
 mod defaulting;
 mod embedded;
 mod formats;
@@ -30,6 +38,9 @@ mod structural;
 mod structural_checks;
 mod validate;
 
+pub use crd::{validate_crd, validate_crd_status_update, validate_crd_update};
+pub use crd_defaults::{default_crd, prepare_crd_for_create, prepare_crd_for_update};
+pub use crd_schema::{validate_printer_column, validate_subresources, validate_version_schema};
 pub use defaulting::{apply_defaults, prune_non_nullable_nulls, validate_defaults};
 pub use embedded::validate_embedded;
 pub use list_type::validate_list_sets_and_maps;
