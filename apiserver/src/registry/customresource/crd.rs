@@ -596,4 +596,4 @@ fn api_approval(new: &Value, old: Option<&Value>) -> Vec<FieldError> {
 
 #[cfg(test)]
 #[path = "crd_tests.rs"]
-mod tests;
+pub(crate) mod tests;

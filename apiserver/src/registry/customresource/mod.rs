@@ -24,6 +24,7 @@
 //!   (tests in `crd_schema_tests.rs`): the rules of one version's schema, subresources and
 //!   printer columns; `crd_defaults.rs`: [`default_crd`], [`prepare_crd_for_create`] and
 //!   [`prepare_crd_for_update`].
+//! - `fuzz_tests.rs`: random schemas, objects and CRDs never panic.
 
 mod crd;
 mod crd_defaults;
@@ -31,6 +32,8 @@ mod crd_schema;
 mod defaulting;
 mod embedded;
 mod formats;
+#[cfg(test)]
+mod fuzz_tests;
 mod list_type;
 mod prune;
 mod resource;
