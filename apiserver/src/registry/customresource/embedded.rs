@@ -72,10 +72,10 @@ fn walk(path: &str, value: &Value, s: &Structural, errs: &mut Vec<FieldError>) {
 fn embedded_resource(path: &str, x: &Value, errs: &mut Vec<FieldError>) {
     let at = |name: &str| child(Some(path), name);
     if x.get("apiVersion").is_none() {
-        errs.push(FieldError::required(at("apiVersion"), "must not be empty"));
+        errs.push(FieldError::required(at("apiVersion"), ""));
     }
     if x.get("kind").is_none() {
-        errs.push(FieldError::required(at("kind"), "must not be empty"));
+        errs.push(FieldError::required(at("kind"), ""));
     }
     if let Some(v) = x.get("apiVersion") {
         match v.as_str() {
@@ -204,8 +204,8 @@ mod tests {
             vec![
                 "spec.many[0].apiVersion: Invalid value: \"a/b/c\": unexpected GroupVersion string: a/b/c",
                 "spec.many[0].kind: Invalid value: 5: must be a string",
-                "spec.template.apiVersion: Required value: must not be empty",
-                "spec.template.kind: Required value: must not be empty",
+                "spec.template.apiVersion: Required value",
+                "spec.template.kind: Required value",
             ]
         );
     }
@@ -231,9 +231,6 @@ mod tests {
     fn the_resource_root_counts_when_asked() {
         let s = Structural::parse(&json!({"type": "object"})).unwrap();
         let errs = validate_embedded(Some("x.default"), &json!({"kind": "K"}), &s, true);
-        assert_eq!(
-            errs[0].to_string(),
-            "x.default.apiVersion: Required value: must not be empty"
-        );
+        assert_eq!(errs[0].to_string(), "x.default.apiVersion: Required value");
     }
 }

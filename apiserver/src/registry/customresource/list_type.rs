@@ -1,7 +1,8 @@
 //! Uniqueness in lists with `x-kubernetes-list-type: set` or `map`, as upstream's
 //! `schema/listtype/validation.go`: in a set every item is unique (the second occurrence of a
-//! value is a `Duplicate value`), in a map every item is an object (or null) and its keys (the
-//! `x-kubernetes-list-map-keys` fields, or their defaults where absent) are unique.
+//! value is a `Duplicate value`; scalars compare with their JSON type, so `1` and `1.0`
+//! differ, as Go's interface keys), in a map every item is an object (or null) and its keys
+//! (the `x-kubernetes-list-map-keys` fields present) are unique.
 
 use serde_json::{Map, Value};
 
@@ -38,7 +39,7 @@ fn walk(path: &str, s: &Structural, value: &Value, errs: &mut Vec<FieldError>) {
         Value::Array(items) => {
             match s.x_list_type.as_deref() {
                 Some("set") => {
-                    for i in duplicates(items.iter().map(Some).collect(), true) {
+                    for i in duplicates(items.iter().map(Some).collect()) {
                         errs.push(FieldError::duplicate(
                             format!("{path}[{i}]"),
                             items[i].clone(),
@@ -58,22 +59,23 @@ fn walk(path: &str, s: &Structural, value: &Value, errs: &mut Vec<FieldError>) {
     }
 }
 
-/// The indexes of repeated values: with `first_repeat_only`, only the first repeat of each.
-/// `None` stands for a missing key and equals only itself.
-fn duplicates(values: Vec<Option<&Value>>, first_repeat_only: bool) -> Vec<usize> {
+/// The indexes of the first repeat of each repeated value (`validateListSet`). `None` stands
+/// for an unspecified key and equals only itself.
+fn duplicates(values: Vec<Option<&Value>>) -> Vec<usize> {
+    let same = |a: Option<&Value>, b: Option<&Value>| match (a, b) {
+        (None, None) => true,
+        (Some(a @ (Value::Object(_) | Value::Array(_))), Some(b)) => json_equal(a, b),
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    };
     let mut seen: Vec<(Option<&Value>, usize)> = Vec::new();
     let mut out = Vec::new();
     for (i, v) in values.into_iter().enumerate() {
-        let same = |(w, _): &&mut (Option<&Value>, usize)| match (v, w) {
-            (None, None) => true,
-            (Some(a), Some(b)) => json_equal(a, b),
-            _ => false,
-        };
-        match seen.iter_mut().find(same) {
+        match seen.iter_mut().find(|(w, _)| same(v, *w)) {
             None => seen.push((v, 1)),
             Some(entry) => {
                 entry.1 += 1;
-                if !first_repeat_only || entry.1 == 2 {
+                if entry.1 == 2 {
                     out.push(i);
                 }
             }
@@ -96,24 +98,33 @@ fn list_map(path: &str, s: &Structural, items: &[Value], errs: &mut Vec<FieldErr
     if items.len() <= 1 {
         return;
     }
-    let item_schema = s.items.as_deref();
+    if let [key_field] = s.x_list_map_keys.as_slice() {
+        let keys: Vec<Option<&Value>> = items.iter().map(|x| x.get(key_field)).collect();
+        for i in duplicates(keys.clone()) {
+            let mut key = Map::new();
+            if let Some(k) = keys[i] {
+                key.insert(key_field.clone(), k.clone());
+            }
+            errs.push(FieldError::duplicate(
+                format!("{path}[{i}]"),
+                Value::Object(key),
+            ));
+        }
+        return;
+    }
     let keys: Vec<Value> = items
         .iter()
         .map(|x| {
             let mut key = Map::new();
             for k in &s.x_list_map_keys {
-                let given = x.get(k).cloned();
-                let default = item_schema
-                    .and_then(|is| is.properties.get(k))
-                    .and_then(|p| p.default.clone());
-                if let Some(v) = given.or(default) {
-                    key.insert(k.clone(), v);
+                if let Some(v) = x.get(k) {
+                    key.insert(k.clone(), v.clone());
                 }
             }
             Value::Object(key)
         })
         .collect();
-    for i in duplicates(keys.iter().map(Some).collect(), false) {
+    for i in duplicates(keys.iter().map(Some).collect()) {
         errs.push(FieldError::duplicate(
             format!("{path}[{i}]"),
             keys[i].clone(),
@@ -135,6 +146,9 @@ mod tests {
                     "x-kubernetes-list-map-keys": ["port", "protocol"],
                     "items": {"type": "object", "properties": {"port": {"type": "integer"},
                         "protocol": {"type": "string", "default": "TCP"}}}},
+                "byName": {"type": "array", "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": ["name"],
+                    "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
                 "nested": {"type": "object", "additionalProperties": {"type": "array",
                     "x-kubernetes-list-type": "set", "items": {"type": "integer"}}}}}}}))
         .unwrap()
@@ -152,9 +166,11 @@ mod tests {
     #[test]
     fn sets_report_the_first_repeat_of_each_value() {
         assert_eq!(
-            errors(json!({"spec": {"tags": ["a", "b", "a", "a", "b"], "nested": {"k": [1, 1.0]}}})),
+            errors(json!({"spec": {"tags": ["a", "b", "a", "a", "b"],
+                "nested": {"k": [1, 1.0, 2, 2, [1], [1.0]]}}})),
             vec![
-                "spec.nested[k][1]: Duplicate value: 1",
+                "spec.nested[k][3]: Duplicate value: 2",
+                "spec.nested[k][5]: Duplicate value: [1.0]",
                 "spec.tags[2]: Duplicate value: \"a\"",
                 "spec.tags[4]: Duplicate value: \"b\"",
             ]
@@ -162,13 +178,25 @@ mod tests {
     }
 
     #[test]
-    fn maps_compare_keys_with_defaults() {
+    fn maps_compare_the_keys_given() {
         assert_eq!(
             errors(
                 json!({"spec": {"ports": [{"port": 80}, {"port": 80, "protocol": "TCP"},
-                {"port": 80, "protocol": "UDP"}]}})
+                {"port": 80, "protocol": "TCP"}, {"port": 80}, {"port": 80}]}})
             ),
-            vec!["spec.ports[1]: Duplicate value: {\"port\":80,\"protocol\":\"TCP\"}"]
+            vec![
+                "spec.ports[2]: Duplicate value: {\"port\":80,\"protocol\":\"TCP\"}",
+                "spec.ports[3]: Duplicate value: {\"port\":80}",
+            ]
+        );
+        assert_eq!(
+            errors(
+                json!({"spec": {"byName": [{"name": "a"}, {}, {"name": "a"}, null, {"name": "a"}]}})
+            ),
+            vec![
+                "spec.byName[2]: Duplicate value: {\"name\":\"a\"}",
+                "spec.byName[3]: Duplicate value: {}",
+            ]
         );
         assert_eq!(
             errors(json!({"spec": {"ports": [{"port": 80}, "x"]}})),

@@ -1,8 +1,8 @@
 //! Pruning of unknown fields, as upstream's `schema/pruning/algorithm.go`: every field of an
 //! object the schema does not specify is dropped, except under
 //! `x-kubernetes-preserve-unknown-fields: true` (where the fields the schema does specify are
-//! still pruned inside), and except `apiVersion`, `kind` (strings) and `metadata` (an object) of
-//! an embedded resource. The resource root counts as an embedded resource; its `metadata` is
+//! still pruned inside), and except `apiVersion`, `kind` and `metadata` of an embedded
+//! resource. The resource root counts as an embedded resource; its `metadata` is
 //! left to the caller (upstream coerces it through `ObjectMeta`).
 //!
 //! The dropped fields come back as paths (`spec.foo`, `spec.list[0].bar`), sorted, for
@@ -91,15 +91,8 @@ impl Pruner {
                     let Some(v) = fields.get_mut(&k) else {
                         continue;
                     };
-                    if s.x_embedded_resource {
-                        let keep = match k.as_str() {
-                            "apiVersion" | "kind" => v.is_string(),
-                            "metadata" => v.is_object(),
-                            _ => false,
-                        };
-                        if keep {
-                            continue;
-                        }
+                    if s.x_embedded_resource && META_FIELDS.contains(&k.as_str()) {
+                        continue;
                     }
                     if let Some(prop) = s.properties.get(&k) {
                         let len = self.push_key(&k);
@@ -228,10 +221,13 @@ mod tests {
     }
 
     #[test]
-    fn a_root_kind_of_the_wrong_type_is_dropped_silently() {
-        let mut object = json!({"kind": 5, "apiVersion": "v1"});
+    fn type_and_object_meta_of_embedded_resources_stay_whatever_their_type() {
+        let mut object = json!({"kind": 5, "apiVersion": "v1", "metadata": "x"});
         assert!(prune(&mut object, &schema(), true).is_empty());
-        assert_eq!(object, json!({"apiVersion": "v1"}));
+        assert_eq!(
+            object,
+            json!({"kind": 5, "apiVersion": "v1", "metadata": "x"})
+        );
     }
 
     #[test]
