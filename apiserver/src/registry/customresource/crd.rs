@@ -7,6 +7,12 @@
 //! API approval for `k8s.io` groups; and on update the immutable group and plural (and scope
 //! and kind once the CRD is established).
 //!
+//! Upstream validates its internal type, into which v1 converts: a schema, subresources or
+//! printer columns that are the same in every version move to `spec.validation`,
+//! `spec.subresources` and `spec.additionalPrinterColumns` (so a one-version CRD's schema errors
+//! read `spec.validation.openAPIV3Schema...`), and the first version's name is also checked as
+//! `spec.version`.
+//!
 //! Upstream prints its internal Go structs as the bad value of a few errors (the versions
 //! list, the root schema); those errors carry no value here. Webhook conversion paths use the
 //! internal names upstream reports (`spec.conversion.webhookClientConfig`).
@@ -144,6 +150,20 @@ fn validate_spec(spec: &Value) -> Vec<FieldError> {
     }
 
     let versions = list(spec, "versions");
+    let shared = Shared::of(versions);
+    for (i, version) in versions.iter().enumerate() {
+        let has_schema = version
+            .get("schema")
+            .and_then(|s| s.get("openAPIV3Schema"))
+            .is_some_and(|s| !s.is_null());
+        if !has_schema {
+            let at = path.child("versions").index(i).child("schema");
+            errs.push(FieldError::required(
+                at.child("openAPIV3Schema"),
+                "schemas are required",
+            ));
+        }
+    }
     let mut storage = 0;
     let mut seen: Vec<&str> = Vec::new();
     let mut unique = true;
@@ -166,7 +186,7 @@ fn validate_spec(spec: &Value) -> Vec<FieldError> {
                 problems.join(","),
             ));
         }
-        errs.extend(validate_version(version, &vpath));
+        errs.extend(validate_version(version, &shared, &vpath));
     }
     if !unique {
         errs.push(invalid_struct(
@@ -180,6 +200,19 @@ fn validate_spec(spec: &Value) -> Vec<FieldError> {
             "must have exactly one version marked as storage version",
         ));
     }
+    // Upstream's internal `spec.version` is the first version's name.
+    if let Some(first) = versions.first().map(|v| text(v, "name"))
+        && !first.is_empty()
+    {
+        let problems = dns1035_label(first);
+        if !problems.is_empty() {
+            errs.push(FieldError::invalid(
+                path.child("version"),
+                first,
+                problems.join(","),
+            ));
+        }
+    }
 
     let names = spec.get("names").unwrap_or(&Value::Null);
     let names_path = path.child("names");
@@ -189,6 +222,34 @@ fn validate_spec(spec: &Value) -> Vec<FieldError> {
         }
     }
     errs.extend(validate_names(names, &names_path));
+    if shared.schema {
+        let schema = versions.first().and_then(|v| v.get("schema"));
+        let status = versions
+            .iter()
+            .any(|v| status_enabled(v.get("subresources").unwrap_or(&Value::Null)));
+        errs.extend(validate_version_schema(
+            schema,
+            status,
+            &path.child("validation"),
+        ));
+    }
+    if shared.subresources
+        && let Some(first) = versions.first()
+    {
+        let subresources = first.get("subresources").unwrap_or(&Value::Null);
+        errs.extend(validate_subresources(
+            subresources,
+            &path.child("subresources"),
+        ));
+    }
+    if shared.columns
+        && let Some(first) = versions.first()
+    {
+        for (i, column) in list(first, "additionalPrinterColumns").iter().enumerate() {
+            let at = path.child("additionalPrinterColumns").index(i);
+            errs.extend(validate_printer_column(column, &at));
+        }
+    }
     if spec.get("preserveUnknownFields").and_then(Value::as_bool) == Some(true) {
         errs.push(FieldError::invalid(
             path.child("preserveUnknownFields"),
@@ -203,7 +264,7 @@ fn validate_spec(spec: &Value) -> Vec<FieldError> {
 }
 
 /// `validateCustomResourceDefinitionVersion`.
-fn validate_version(version: &Value, path: &FieldPath) -> Vec<FieldError> {
+fn validate_version(version: &Value, shared: &Shared, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let deprecated = version.get("deprecated").and_then(Value::as_bool) == Some(true);
     if let Some(warning) = version.get("deprecationWarning").and_then(Value::as_str) {
@@ -233,21 +294,59 @@ fn validate_version(version: &Value, path: &FieldPath) -> Vec<FieldError> {
         }
     }
     let subresources = version.get("subresources").unwrap_or(&Value::Null);
-    let status_enabled = subresources.get("status").is_some_and(|s| !s.is_null());
-    errs.extend(validate_version_schema(
-        version.get("schema"),
-        status_enabled,
-        &path.child("schema"),
-    ));
-    errs.extend(validate_subresources(
-        subresources,
-        &path.child("subresources"),
-    ));
-    for (i, column) in list(version, "additionalPrinterColumns").iter().enumerate() {
-        let at = path.child("additionalPrinterColumns").index(i);
-        errs.extend(validate_printer_column(column, &at));
+    if !shared.schema {
+        errs.extend(validate_version_schema(
+            version.get("schema"),
+            status_enabled(subresources),
+            &path.child("schema"),
+        ));
+    }
+    if !shared.subresources {
+        errs.extend(validate_subresources(
+            subresources,
+            &path.child("subresources"),
+        ));
+    }
+    if !shared.columns {
+        for (i, column) in list(version, "additionalPrinterColumns").iter().enumerate() {
+            let at = path.child("additionalPrinterColumns").index(i);
+            errs.extend(validate_printer_column(column, &at));
+        }
     }
     errs
+}
+
+fn status_enabled(subresources: &Value) -> bool {
+    subresources.get("status").is_some_and(|s| !s.is_null())
+}
+
+/// Which per-version fields are the same in every version: upstream's conversion to its
+/// internal type then moves them to `spec.validation`, `spec.subresources` and
+/// `spec.additionalPrinterColumns`, and its errors name those paths.
+struct Shared {
+    schema: bool,
+    subresources: bool,
+    columns: bool,
+}
+
+impl Shared {
+    fn of(versions: &[Value]) -> Shared {
+        let same = |field: &str| {
+            let first = versions
+                .first()
+                .and_then(|v| v.get(field))
+                .filter(|f| !f.is_null());
+            !versions.is_empty()
+                && versions
+                    .iter()
+                    .all(|v| v.get(field).filter(|f| !f.is_null()) == first)
+        };
+        Shared {
+            schema: same("schema"),
+            subresources: same("subresources"),
+            columns: same("additionalPrinterColumns"),
+        }
+    }
 }
 
 /// `ValidateCustomResourceDefinitionNames`.

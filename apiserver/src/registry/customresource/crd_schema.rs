@@ -55,7 +55,9 @@ const PRINTER_COLUMN_FORMATS: [&str; 8] = [
     "password",
 ];
 
-/// `spec.versions[i].schema` (`path`): required, supported, structural, with valid defaults.
+/// `validateCustomResourceDefinitionValidation` of a `schema` at `path`
+/// (`spec.versions[i].schema`, or `spec.validation` when every version has the same schema):
+/// supported, structural, with valid defaults. A missing schema is not reported here.
 pub fn validate_version_schema(
     schema: Option<&Value>,
     status_enabled: bool,
@@ -66,7 +68,9 @@ pub fn validate_version_schema(
         .and_then(|s| s.get("openAPIV3Schema"))
         .filter(|s| !s.is_null())
     else {
-        return vec![FieldError::required(root_path, "schemas are required")];
+        // A missing schema is reported as `spec.versions[i].schema.openAPIV3Schema` by the
+        // CRD's own rules.
+        return Vec::new();
     };
     let mut errs = Vec::new();
     if status_enabled && let Some(fields) = raw.as_object() {
@@ -103,6 +107,12 @@ pub fn validate_version_schema(
             }
         }
     }
+    if raw.get("nullable").and_then(Value::as_bool) == Some(true) {
+        errs.push(FieldError::forbidden(
+            path.child("openAPIV3Schema.nullable"),
+            "nullable cannot be true at the root",
+        ));
+    }
     let structural = match Structural::parse(raw) {
         Ok(s) => s,
         Err(e) => {
@@ -112,7 +122,12 @@ pub fn validate_version_schema(
             return errs;
         }
     };
-    openapi_schema(&structural, &root_path, &mut errs);
+    let root = Context {
+        is_root: true,
+        inside_meta: false,
+        defaults_forbidden: None,
+    };
+    openapi_schema(&structural, &root_path, root, &mut errs);
     let structural_errs = validate_structural(&root_path, &structural);
     if structural_errs.is_empty() {
         errs.extend(validate_defaults(&root_path, &structural));
@@ -122,28 +137,64 @@ pub fn validate_version_schema(
     errs
 }
 
+/// Where in the schema a node is, for the rules that depend on it.
+#[derive(Clone, Copy)]
+struct Context {
+    is_root: bool,
+    /// Under `metadata`, `kind` or `apiVersion` of the root or an embedded resource.
+    inside_meta: bool,
+    /// Why a `default` may not be set here.
+    defaults_forbidden: Option<&'static str>,
+}
+
 /// `ValidateCustomResourceDefinitionOpenAPISchema` with v1's options, on one node and below.
-fn openapi_schema(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldError>) {
-    for keyword in &s.unsupported {
-        let (field, msg) = match *keyword {
-            "items" => (
-                "items",
-                "items must be a schema object and not an array".to_owned(),
-            ),
-            k => (k, format!("{k} is not supported")),
-        };
-        errs.push(FieldError::forbidden(path.child(field), msg));
-    }
-    if s.type_ == "null" {
-        errs.push(FieldError::forbidden(
-            path.child("type"),
-            "type cannot be set to null",
-        ));
-    } else if !s.type_.is_empty() && !OPENAPI_TYPES.contains(&s.type_.as_str()) {
+fn openapi_schema(s: &Structural, path: &FieldPath, ctx: Context, errs: &mut Vec<FieldError>) {
+    if !s.type_.is_empty() && s.type_ != "null" && !OPENAPI_TYPES.contains(&s.type_.as_str()) {
         errs.push(FieldError::not_supported(
             path.child("type"),
             s.type_.as_str(),
             &OPENAPI_TYPES,
+        ));
+    }
+    if s.default.is_some()
+        && let Some(reason) = ctx.defaults_forbidden
+    {
+        errs.push(FieldError::forbidden(
+            path.child("default"),
+            format!("must not be set {reason}"),
+        ));
+    }
+    for keyword in [
+        "id",
+        "additionalItems",
+        "patternProperties",
+        "definitions",
+        "dependencies",
+        "$ref",
+    ] {
+        if s.unsupported.contains(&keyword) {
+            errs.push(FieldError::forbidden(
+                path.child(keyword),
+                format!("{keyword} is not supported"),
+            ));
+        }
+    }
+    if s.type_ == "null" {
+        errs.push(FieldError::forbidden(
+            path.child("type"),
+            "type cannot be set to null, use nullable as an alternative",
+        ));
+    }
+    if s.unsupported.contains(&"items") {
+        errs.push(FieldError::forbidden(
+            path.child("items"),
+            "items must be a schema object and not an array",
+        ));
+    }
+    if ctx.inside_meta && s.x_embedded_resource {
+        errs.push(FieldError::forbidden(
+            path.child("x-kubernetes-embedded-resource"),
+            "must not be used inside of resource meta",
         ));
     }
     if s.unique_items {
@@ -152,32 +203,44 @@ fn openapi_schema(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldError>) 
             "uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
         ));
     }
-    if s.x_preserve_unknown_fields == Some(false) {
-        errs.push(FieldError::invalid(
-            path.child("x-kubernetes-preserve-unknown-fields"),
-            false,
-            "must be true or undefined",
-        ));
-    }
-    if let Some(ap) = &s.additional_properties
-        && !s.properties.is_empty()
-        && !matches!(ap, AdditionalProperties::Bool(true))
-    {
-        errs.push(FieldError::forbidden(
-            path.child("additionalProperties"),
-            "additionalProperties and properties are mutual exclusive",
-        ));
-    }
-    list_and_map_types(s, path, errs);
-
-    if let Some(ap) = s.additional_schema() {
-        openapi_schema(ap, &path.child("additionalProperties"), errs);
+    let nested = Context {
+        is_root: false,
+        ..ctx
+    };
+    if let Some(ap) = &s.additional_properties {
+        if !s.properties.is_empty() && !matches!(ap, AdditionalProperties::Bool(true)) {
+            errs.push(FieldError::forbidden(
+                path.child("additionalProperties"),
+                "additionalProperties and properties are mutual exclusive",
+            ));
+        }
+        if let AdditionalProperties::Schema(ap) = ap {
+            let mut sub = nested;
+            if ctx.inside_meta {
+                sub.defaults_forbidden =
+                    Some("inside additionalProperties applying to object metadata");
+            }
+            openapi_schema(ap, &path.child("additionalProperties"), sub, errs);
+        }
     }
     for (k, p) in &s.properties {
-        openapi_schema(p, &path.child("properties").key(k), errs);
+        let mut sub = nested;
+        if (ctx.is_root || s.x_embedded_resource)
+            && matches!(k.as_str(), "metadata" | "kind" | "apiVersion")
+        {
+            sub.inside_meta = true;
+            if ctx.is_root {
+                sub.defaults_forbidden = Some(match k.as_str() {
+                    "metadata" => "in top-level metadata",
+                    "kind" => "in top-level kind",
+                    _ => "in top-level apiVersion",
+                });
+            }
+        }
+        openapi_schema(p, &path.child("properties").key(k), sub, errs);
     }
     if let Some(not) = &s.not {
-        openapi_schema(not, &path.child("not"), errs);
+        openapi_schema(not, &path.child("not"), nested, errs);
     }
     for (field, list) in [
         ("allOf", &s.all_of),
@@ -185,25 +248,60 @@ fn openapi_schema(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldError>) 
         ("anyOf", &s.any_of),
     ] {
         for (i, sub) in list.iter().enumerate() {
-            openapi_schema(sub, &path.child(field).index(i), errs);
+            openapi_schema(sub, &path.child(field).index(i), nested, errs);
         }
     }
     if let Some(items) = &s.items {
-        openapi_schema(items, &path.child("items"), errs);
+        openapi_schema(items, &path.child("items"), nested, errs);
+    }
+    if s.x_preserve_unknown_fields == Some(false) {
+        errs.push(FieldError::invalid(
+            path.child("x-kubernetes-preserve-unknown-fields"),
+            false,
+            "must be true or undefined",
+        ));
+    }
+    list_and_map_types(s, path, errs);
+    validation_rules(s, path, errs);
+    map_list_keys_map_set(s, path, errs);
+}
+
+/// The shape of `x-kubernetes-validations` rules (their CEL is not compiled here).
+fn validation_rules(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldError>) {
+    for (i, rule) in s.x_validations.iter().enumerate() {
+        let at = path.child("x-kubernetes-validations").index(i);
+        let text = |k: &str| rule.get(k).and_then(Value::as_str).unwrap_or("");
+        let (raw_rule, raw_message) = (text("rule"), text("message"));
+        let (rule_text, message) = (raw_rule.trim(), raw_message.trim());
+        let newline = |t: &str| t.contains(['\n', '\r']);
+        if rule_text.is_empty() {
+            errs.push(FieldError::required(
+                at.child("rule"),
+                "rule is not specified",
+            ));
+        } else if !raw_message.is_empty() && message.is_empty() {
+            errs.push(FieldError::invalid(
+                at.child("message"),
+                raw_message,
+                "message must be non-empty if specified",
+            ));
+        } else if newline(message) {
+            errs.push(FieldError::invalid(
+                at.child("message"),
+                raw_message,
+                "message must not contain line breaks",
+            ));
+        } else if newline(rule_text) && message.is_empty() {
+            errs.push(FieldError::required(
+                at.child("message"),
+                "message must be specified if rule contains line breaks",
+            ));
+        }
     }
 }
 
 /// The `x-kubernetes-list-type`, `-list-map-keys` and `-map-type` rules.
 fn list_and_map_types(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldError>) {
-    if let Some(lt) = &s.x_list_type
-        && !matches!(lt.as_str(), "atomic" | "set" | "map")
-    {
-        errs.push(FieldError::not_supported(
-            path.child("x-kubernetes-list-type"),
-            lt.as_str(),
-            &["atomic", "set", "map"],
-        ));
-    }
     if s.x_map_type.is_some() && s.type_ != "object" {
         let msg = "must be object if x-kubernetes-map-type is specified";
         errs.push(match s.type_.is_empty() {
@@ -243,6 +341,30 @@ fn list_and_map_types(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldErro
             _ => {}
         }
     }
+    if let Some(lt) = &s.x_list_type
+        && !matches!(lt.as_str(), "atomic" | "set" | "map")
+    {
+        errs.push(FieldError::not_supported(
+            path.child("x-kubernetes-list-type"),
+            lt.as_str(),
+            &["atomic", "set", "map"],
+        ));
+    }
+    if !s.x_list_map_keys.is_empty() {
+        let msg = "must be map if x-kubernetes-list-map-keys is non-empty";
+        match s.x_list_type.as_deref() {
+            None => errs.push(FieldError::required(
+                path.child("x-kubernetes-list-type"),
+                msg,
+            )),
+            Some("map") => {}
+            Some(other) => errs.push(FieldError::invalid(
+                path.child("x-kubernetes-list-type"),
+                other,
+                msg,
+            )),
+        }
+    }
     if s.x_list_type.as_deref() == Some("map") {
         let keys_path = path.child("x-kubernetes-list-map-keys");
         if s.x_list_map_keys.is_empty() {
@@ -263,11 +385,6 @@ fn list_and_map_types(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldErro
             )),
             Some(is) => map_list_keys(s, is, path, errs),
         }
-    } else if !s.x_list_map_keys.is_empty() {
-        errs.push(FieldError::forbidden(
-            path.child("x-kubernetes-list-map-keys"),
-            "must be empty if x-kubernetes-list-type is not map",
-        ));
     }
 }
 
@@ -300,12 +417,32 @@ fn map_list_keys(s: &Structural, is: &Structural, path: &FieldPath, errs: &mut V
         }
         seen.push(k);
     }
+}
+
+/// `validateMapListKeysMapSet`: items of sets and maps are not nullable, and map keys are
+/// required or defaulted, and not nullable.
+fn map_list_keys_map_set(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldError>) {
+    let (Some(is), Some(list_type)) = (s.items.as_deref(), s.x_list_type.as_deref()) else {
+        return;
+    };
+    if list_type != "set" && list_type != "map" {
+        return;
+    }
+    if is.nullable {
+        errs.push(FieldError::forbidden(
+            path.child("items").child("nullable"),
+            format!("cannot be nullable when x-kubernetes-list-type is {list_type}"),
+        ));
+    }
+    if list_type != "map" {
+        return;
+    }
     for k in &s.x_list_map_keys {
         let Some(p) = is.properties.get(k) else {
             continue;
         };
         let at = path.child("items").child("properties").key(k);
-        if !is.required.contains(k) && p.default.as_ref().is_none_or(Value::is_null) {
+        if !is.required.contains(k) && p.default.is_none() {
             errs.push(FieldError::required(
                 at.child("default"),
                 "this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property",

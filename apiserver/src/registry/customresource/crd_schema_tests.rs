@@ -38,7 +38,9 @@ fn unsupported_keywords() {
                 "{P}.properties[a].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic"
             ),
             format!("{P}.properties[b].$ref: Forbidden: $ref is not supported"),
-            format!("{P}.properties[b].type: Forbidden: type cannot be set to null"),
+            format!(
+                "{P}.properties[b].type: Forbidden: type cannot be set to null, use nullable as an alternative"
+            ),
             format!(
                 "{P}.properties[c].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive"
             ),
@@ -85,13 +87,13 @@ fn list_and_map_types() {
                 "{P}.properties[m].items.properties[name].nullable: Forbidden: this property is in x-kubernetes-list-map-keys, so it cannot be nullable"
             ),
             format!(
-                "{P}.properties[s].x-kubernetes-list-type: Unsupported value: \"bag\": supported values: \"atomic\", \"set\", \"map\""
-            ),
-            format!(
                 "{P}.properties[s].type: Invalid value: \"string\": must be array if x-kubernetes-list-type is specified"
             ),
             format!(
-                "{P}.properties[s].x-kubernetes-list-map-keys: Forbidden: must be empty if x-kubernetes-list-type is not map"
+                "{P}.properties[s].x-kubernetes-list-type: Unsupported value: \"bag\": supported values: \"atomic\", \"set\", \"map\""
+            ),
+            format!(
+                "{P}.properties[s].x-kubernetes-list-type: Invalid value: \"bag\": must be map if x-kubernetes-list-map-keys is non-empty"
             ),
             format!(
                 "{P}.properties[t].items.x-kubernetes-map-type: Invalid value: null: must be atomic as item of a list with x-kubernetes-list-type=set"
@@ -200,5 +202,35 @@ fn printer_columns() {
             &path
         )
         .is_empty()
+    );
+}
+
+#[test]
+fn metadata_defaults_and_validation_rules() {
+    let errs = schema_errors(
+        json!({"type": "object", "nullable": true, "properties": {
+            "metadata": {"type": "object", "default": {}},
+            "spec": {"type": "object", "x-kubernetes-validations": [{"rule": " "}, {"rule": "a", "message": "two\nlines"}],
+                "properties": {"s": {"type": "array", "x-kubernetes-list-type": "set",
+                    "items": {"type": "string", "nullable": true}}}}}}),
+        false,
+    );
+    assert_eq!(
+        errs[..5],
+        [
+            format!("{P}.nullable: Forbidden: nullable cannot be true at the root"),
+            format!(
+                "{P}.properties[metadata].default: Forbidden: must not be set in top-level metadata"
+            ),
+            format!(
+                "{P}.properties[spec].properties[s].items.nullable: Forbidden: cannot be nullable when x-kubernetes-list-type is set"
+            ),
+            format!(
+                "{P}.properties[spec].x-kubernetes-validations[0].rule: Required value: rule is not specified"
+            ),
+            format!(
+                "{P}.properties[spec].x-kubernetes-validations[1].message: Invalid value: \"two\\nlines\": message must not contain line breaks"
+            ),
+        ]
     );
 }

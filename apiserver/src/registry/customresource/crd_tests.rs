@@ -84,9 +84,9 @@ fn versions() {
     assert_eq!(
         errors(&crd),
         vec![
+            "spec.versions[2].schema.openAPIV3Schema: Required value: schemas are required",
             "spec.versions[2].name: Invalid value: \"V3\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
             "spec.versions[2].deprecationWarning: Invalid value: \"old\": can only be set for deprecated versions",
-            "spec.versions[2].schema.openAPIV3Schema: Required value: schemas are required",
             "spec.versions: Invalid value: must contain unique version names",
             "spec.versions: Invalid value: must have exactly one version marked as storage version",
         ]
@@ -94,13 +94,13 @@ fn versions() {
 }
 
 #[test]
-fn a_non_structural_schema_is_refused() {
+fn a_non_structural_schema_is_refused_under_spec_validation_when_shared() {
     let mut crd = crontab_crd();
     crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = json!({"type": "object", "properties": {"spec": {"properties": {"a": {"type": "string"}}}}});
     assert_eq!(
         errors(&crd),
         vec![
-            "spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"
+            "spec.validation.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"
         ]
     );
 }
@@ -182,4 +182,24 @@ fn updates_keep_group_and_plural_and_once_established_scope_and_kind() {
     assert_eq!(errs.len(), 1);
     let bad_status = json!({"status": {"acceptedNames": {"plural": "Bad"}}});
     assert_eq!(validate_crd_status_update(&bad_status, &old).len(), 1);
+}
+
+#[test]
+fn distinct_schemas_are_checked_per_version_and_the_first_name_as_spec_version() {
+    let mut crd = crontab_crd();
+    let mut v2 = crd["spec"]["versions"][0].clone();
+    v2["name"] = json!("v2");
+    v2["storage"] = json!(false);
+    v2["schema"]["openAPIV3Schema"]["properties"]["spec"]["type"] = json!("null");
+    let mut v1 = crd["spec"]["versions"][0].clone();
+    v1["name"] = json!("V1");
+    crd["spec"]["versions"] = json!([v1, v2]);
+    crd["status"]["storedVersions"] = json!(["V1"]);
+    let errs = errors(&crd);
+    assert_eq!(
+        errs[1],
+        "spec.versions[1].schema.openAPIV3Schema.properties[spec].type: Forbidden: type cannot be set to null, use nullable as an alternative"
+    );
+    assert!(errs[0].starts_with("spec.versions[0].name: Invalid value: \"V1\": a DNS-1035 label"));
+    assert!(errs[2].starts_with("spec.version: Invalid value: \"V1\": a DNS-1035 label"));
 }
