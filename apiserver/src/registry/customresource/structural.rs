@@ -41,7 +41,7 @@ pub struct Pattern {
 
 impl Pattern {
     fn compile(source: &str) -> Self {
-        let regex = regex::RegexBuilder::new(source)
+        let regex = regex::RegexBuilder::new(&go_classes_as_ascii(source))
             .size_limit(PATTERN_SIZE_LIMIT)
             .build()
             .map_err(|e| e.to_string());
@@ -56,6 +56,63 @@ impl Pattern {
     pub fn is_match(&self, s: &str) -> bool {
         self.regex.as_ref().map_or(true, |r| r.is_match(s))
     }
+}
+
+/// Go's RE2 `\d`, `\s`, `\w` and `\b` are ASCII-only, the regex crate's are Unicode: spell
+/// them out as ASCII classes (which nest inside brackets too) before compiling.
+fn go_classes_as_ascii(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('d') => out.push_str("[0-9]"),
+                Some('D') => out.push_str("[^0-9]"),
+                Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
+                Some('S') => out.push_str("[^\\t\\n\\f\\r ]"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some('W') => out.push_str("[^0-9A-Za-z_]"),
+                Some(b @ ('b' | 'B')) if !in_class => {
+                    out.push_str("(?-u:\\");
+                    out.push(b);
+                    out.push(')');
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first in a class (after an optional `^`) is a literal.
+                let mut rest = chars.clone();
+                match rest.next() {
+                    Some('^') => {
+                        out.push('^');
+                        chars.next();
+                        if rest.next() == Some(']') {
+                            out.push_str("\\]");
+                            chars.next();
+                        }
+                    }
+                    Some(']') => {
+                        out.push_str("\\]");
+                        chars.next();
+                    }
+                    _ => {}
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 impl PartialEq for Pattern {
@@ -450,6 +507,20 @@ mod tests {
         let s = Structural::parse(&json!({"pattern": "(", "$ref": "#/x", "items": [{}]})).unwrap();
         assert!(s.pattern.as_ref().unwrap().regex.is_err());
         assert_eq!(s.unsupported, vec!["items", "$ref"]);
+    }
+
+    #[test]
+    fn go_classes_are_ascii() {
+        assert_eq!(
+            go_classes_as_ascii(r"^\d+[\w.]\s\\d$"),
+            r"^[0-9]+[[0-9A-Za-z_].][\t\n\f\r ]\\d$"
+        );
+        let p = Pattern::compile(r"^\d+$");
+        assert!(p.is_match("123") && !p.is_match("١٢٣"));
+        let p = Pattern::compile(r"^[]a]\b");
+        assert!(p.regex.is_ok() && p.is_match("a") && p.is_match("]x") && !p.is_match("]"));
+        let p = Pattern::compile(r"^[^\d]$");
+        assert!(p.is_match("x") && !p.is_match("1"));
     }
 
     #[test]
