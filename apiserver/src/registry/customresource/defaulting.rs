@@ -14,7 +14,6 @@
 use serde_json::Value;
 
 use super::embedded::validate_embedded;
-use super::list_type::validate_list_sets_and_maps;
 use super::prune::prune;
 use super::structural::Structural;
 use super::validate::validate_schema;
@@ -100,9 +99,10 @@ pub fn prune_non_nullable_nulls(value: &mut Value, s: &Structural) {
     }
 }
 
-/// `ValidateDefaults`: every `default` in the schema at `path` has no unknown fields and is
-/// valid against its own schema (types, bounds, embedded resources, list types). Defaults
-/// inside `metadata` are not checked here.
+/// `ValidateDefaults`: every `default` in the schema at `path` (not under
+/// `additionalProperties`) has no unknown fields and is valid against its own schema (embedded
+/// resources' type and object meta first, then kube-openapi's checks). A default inside
+/// `metadata` is only checked against its schema.
 pub fn validate_defaults(path: &FieldPath, s: &Structural) -> Vec<FieldError> {
     let mut errs = Vec::new();
     walk(path, s, false, true, &mut errs);
@@ -116,48 +116,41 @@ fn walk(
     is_root: bool,
     errs: &mut Vec<FieldError>,
 ) {
-    let inside_meta = inside_meta && !s.x_embedded_resource;
-    if let Some(default) = default_of(s)
-        && !inside_meta
-    {
+    let embedded = s.x_embedded_resource || is_root;
+    let inside_meta = inside_meta && !embedded;
+    if let Some(default) = default_of(s) {
         let at = path.child("default");
-        let mut pruned = default.clone();
-        prune(&mut pruned, s, s.x_embedded_resource);
-        if &pruned != default {
-            errs.push(FieldError::invalid(
-                &at,
-                default.clone(),
-                "must not have unknown fields",
-            ));
-        }
-        let embedded = validate_embedded(Some(&at.to_string()), default, s, s.x_embedded_resource);
-        if !embedded.is_empty() {
-            errs.extend(embedded);
+        let root = at.to_string();
+        if inside_meta {
+            // Upstream checks the metadata a default inside `metadata` would make; here only
+            // its schema.
+            errs.extend(validate_schema(s, default, Some(&root)));
         } else {
-            let root = at.to_string();
-            let schema_errs = validate_schema(s, default, Some(&root));
-            if !schema_errs.is_empty() {
-                errs.extend(schema_errs);
+            let mut pruned = default.clone();
+            prune(&mut pruned, s, s.x_embedded_resource);
+            if &pruned != default {
+                errs.push(FieldError::invalid(
+                    &at,
+                    default.clone(),
+                    "must not have unknown fields",
+                ));
+            }
+            let meta_errs = validate_embedded(Some(&root), default, s, s.x_embedded_resource);
+            if meta_errs.is_empty() {
+                errs.extend(validate_schema(s, default, Some(&root)));
             } else {
-                errs.extend(validate_list_sets_and_maps(&root, s, default));
+                errs.extend(meta_errs);
             }
         }
     }
-    for (k, prop) in &s.properties {
-        let meta = inside_meta || ((s.x_embedded_resource || is_root) && k == "metadata");
-        walk(&path.child("properties").key(k), prop, meta, false, errs);
-    }
+    // additionalProperties are not followed: defaults are forbidden there.
     if let Some(items) = &s.items {
         walk(&path.child("items"), items, inside_meta, false, errs);
     }
-    if let Some(ap) = s.additional_schema() {
-        walk(
-            &path.child("additionalProperties"),
-            ap,
-            inside_meta,
-            false,
-            errs,
-        );
+    for (k, prop) in &s.properties {
+        let meta =
+            inside_meta || (embedded && matches!(k.as_str(), "metadata" | "apiVersion" | "kind"));
+        walk(&path.child("properties").key(k), prop, meta, false, errs);
     }
 }
 
