@@ -149,9 +149,8 @@ fn node(s: &Structural, data: &Value, path: &str) -> Outcome {
     let mut out = Outcome::default();
     if data.is_null() {
         out.merge(type_check(s, data, path));
-        if !s.nullable {
-            out.merge(enum_check(s, data, path));
-        }
+        // As kube-openapi, `null` never matches an enum, nullable or not.
+        out.merge(enum_check(s, data, path));
         return out;
     }
     if !s.type_names().is_empty() || !s.format.is_empty() {
@@ -588,7 +587,7 @@ fn object_checks(s: &Structural, fields: &Map<String, Value>, path: &str) -> Out
     match &s.additional_properties {
         Some(AdditionalProperties::Bool(false)) => {
             for key in &keys {
-                if !s.properties.contains_key(*key) && *key != "$schema" && *key != "id" {
+                if !s.properties.contains_key(*key) {
                     let msg = format!("{path}.{key} in body is a forbidden property");
                     out.fail(Code::Other, path, Some(Value::from(key.as_str())), msg);
                 }

@@ -192,3 +192,12 @@ fn errors_under_a_root_path() {
         "spec.x.default: Invalid value: 15:  in body should be less than or equal to 10"
     );
 }
+
+#[test]
+fn null_never_matches_an_enum() {
+    let s = json!({"type": "object", "properties": {"e": {"type": "string", "nullable": true, "enum": ["a"]}}});
+    assert_eq!(
+        spec(s, json!({"e": null})),
+        vec!["spec.e: Unsupported value: null: supported values: \"a\""]
+    );
+}
