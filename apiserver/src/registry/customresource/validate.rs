@@ -196,7 +196,7 @@ fn data_type(data: &Value) -> (&'static str, &'static str) {
         Value::Null => ("null", ""),
         Value::Bool(_) => ("boolean", ""),
         Value::Number(n) if n.is_i64() => ("integer", "int64"),
-        Value::Number(_) => ("number", "double"),
+        Value::Number(_) => ("number", "float64"),
         Value::String(_) => ("string", ""),
         Value::Array(_) => ("array", ""),
         Value::Object(_) => ("object", ""),
