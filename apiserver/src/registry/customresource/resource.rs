@@ -255,6 +255,32 @@ mod tests {
     }
 
     #[test]
+    fn the_crontab_status_message() {
+        let object = json!({"apiVersion": "stable.example.com/v1", "kind": "CronTab",
+            "metadata": {"name": "my-new-cron-object"},
+            "spec": {"cronSpec": "* * * *", "image": "my-awesome-cron-image", "replicas": 15}});
+        let schema = Structural::parse(&crontab_schema()).unwrap();
+        let rules = CustomResourceRules {
+            group: "stable.example.com",
+            version: "v1",
+            kind: "CronTab",
+            schema: Some(&schema),
+            scale: None,
+        };
+        let causes = validate_custom_resource(&rules, &object);
+        let error = crate::endpoints::status::ApiError::invalid(
+            "CronTab.stable.example.com",
+            "my-new-cron-object",
+            causes,
+        );
+        assert_eq!(error.code(), 422);
+        assert_eq!(
+            error.message(),
+            r#"CronTab.stable.example.com "my-new-cron-object" is invalid: [spec.cronSpec: Invalid value: "* * * *": spec.cronSpec in body should match '^(\d+|\*)(/\d+)?(\s+(\d+|\*)(/\d+)?){4}$', spec.replicas: Invalid value: 15: spec.replicas in body should be less than or equal to 10]"#
+        );
+    }
+
+    #[test]
     fn type_meta_comes_first() {
         let object = json!({"apiVersion": "stable.example.com/v2", "kind": "Other",
             "spec": {"replicas": 50}});
