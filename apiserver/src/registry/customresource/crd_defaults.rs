@@ -75,7 +75,7 @@ pub fn default_crd(crd: &mut Value) {
             service.insert("port".into(), Value::from(443));
         }
     }
-    if let Some(status) = root.get_mut("status").and_then(Value::as_object_mut)
+    if let Some(status) = object_at(root, "status")
         && status
             .get("storedVersions")
             .and_then(Value::as_array)
@@ -149,6 +149,10 @@ mod tests {
         assert_eq!(crd["spec"]["names"]["listKind"], json!("CronTabList"));
         assert_eq!(crd["spec"]["conversion"], json!({"strategy": "None"}));
         assert_eq!(crd["status"]["storedVersions"], json!(["v1"]));
+
+        let mut no_status = json!({"spec": {"versions": [{"name": "v1", "storage": true}]}});
+        default_crd(&mut no_status);
+        assert_eq!(no_status["status"]["storedVersions"], json!(["v1"]));
 
         let mut webhook = json!({"spec": {"names": {"kind": "A", "singular": "x", "listKind": "AList"},
             "conversion": {"strategy": "Webhook", "webhook": {"clientConfig": {"service": {"name": "s", "namespace": "n"}}}}}});
