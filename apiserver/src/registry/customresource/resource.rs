@@ -27,6 +27,17 @@ pub struct ScalePaths {
 }
 
 impl ScalePaths {
+    /// The scale subresource of `version` of a v1 CRD object.
+    pub fn for_version(crd: &Value, version: &str) -> Option<ScalePaths> {
+        let v = crd
+            .get("spec")?
+            .get("versions")?
+            .as_array()?
+            .iter()
+            .find(|v| v.get("name").and_then(Value::as_str) == Some(version))?;
+        ScalePaths::from_subresources(v.get("subresources")?)
+    }
+
     /// The `scale` object of `spec.versions[].subresources` (or `None` without one).
     pub fn from_subresources(subresources: &Value) -> Option<ScalePaths> {
         let scale = subresources.get("scale")?.as_object()?;
@@ -299,6 +310,11 @@ mod tests {
             "specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas",
             "labelSelectorPath": ".status.selector"}}))
         .unwrap();
+        let crd = json!({"spec": {"versions": [{"name": "v1", "subresources": {"scale": {
+            "specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas",
+            "labelSelectorPath": ".status.selector"}}}]}});
+        assert_eq!(ScalePaths::for_version(&crd, "v1").as_ref(), Some(&scale));
+        assert_eq!(ScalePaths::for_version(&crd, "v2"), None);
         let object = json!({"apiVersion": "stable.example.com/v1", "kind": "CronTab",
             "spec": {"replicas": -1}, "status": {"replicas": 1.5, "selector": 3}});
         assert_eq!(

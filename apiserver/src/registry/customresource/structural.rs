@@ -202,6 +202,23 @@ impl Structural {
         parse_at(schema, &mut Vec::new())
     }
 
+    /// The schema of `version` of a v1 CRD object (`spec.versions[].schema.openAPIV3Schema`):
+    /// `Ok(None)` when the version is not there or has no schema.
+    pub fn for_version(crd: &Value, version: &str) -> Result<Option<Structural>, ParseError> {
+        let schema = crd
+            .get("spec")
+            .and_then(|s| s.get("versions"))
+            .and_then(Value::as_array)
+            .and_then(|vs| {
+                vs.iter()
+                    .find(|v| v.get("name").and_then(Value::as_str) == Some(version))
+            })
+            .and_then(|v| v.get("schema"))
+            .and_then(|s| s.get("openAPIV3Schema"))
+            .filter(|s| !s.is_null());
+        schema.map(Structural::parse).transpose()
+    }
+
     /// `x-kubernetes-preserve-unknown-fields: true`.
     pub fn preserves_unknown_fields(&self) -> bool {
         self.x_preserve_unknown_fields == Some(true)
@@ -521,6 +538,19 @@ mod tests {
         assert!(p.regex.is_ok() && p.is_match("a") && p.is_match("]x") && !p.is_match("]"));
         let p = Pattern::compile(r"^[^\d]$");
         assert!(p.is_match("x") && !p.is_match("1"));
+    }
+
+    #[test]
+    fn schemas_of_crd_versions() {
+        let crd = json!({"spec": {"versions": [{"name": "v1", "schema": {"openAPIV3Schema": {"type": "object"}}},
+            {"name": "v2"}]}});
+        assert_eq!(
+            Structural::for_version(&crd, "v1").unwrap().unwrap().type_,
+            "object"
+        );
+        assert!(Structural::for_version(&crd, "v2").unwrap().is_none());
+        assert!(Structural::for_version(&crd, "v3").unwrap().is_none());
+        assert!(Structural::for_version(&json!([]), "v1").unwrap().is_none());
     }
 
     #[test]
