@@ -4,6 +4,8 @@
 //!   subresources and where each is stored.
 //! - [`object`]: metadata access on JSON objects, uids, timestamps, resource versions.
 //! - [`conversion`]: between served and stored versions (events, horizontalpodautoscalers).
+//! - [`customresource`]: structural schemas, validation, pruning and defaulting of custom
+//!   resources, and validation and defaults of CustomResourceDefinitions.
 //! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split);
 //!   [`core`] holds the strategies of core/v1 resources.
 //! - [`defaults`]: upstream's defaulting functions (`SetDefaults_*`), per API group.
@@ -16,6 +18,7 @@
 
 pub mod conversion;
 pub mod core;
+pub mod customresource;
 pub mod defaults;
 pub mod delete;
 pub mod list;
