@@ -110,6 +110,28 @@ fn crontab_scenario(k: &Kubectl) {
             .trim(),
         "crontab.stable.example.com/my-new-cron-object created"
     );
+    // The schema is enforced, with upstream's messages.
+    let path = k.dir.join("invalid.yaml");
+    std::fs::write(&path, crontab("my-new-cron-object", "* * * *", 15)).unwrap();
+    let refused = k.fails(&["apply", "-f", path_str(&path)]);
+    assert_eq!(
+        refused.trim(),
+        "The CronTab \"my-new-cron-object\" is invalid: \n* spec.cronSpec: Invalid value: \"* * * *\": spec.cronSpec in body should match '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$'\n* spec.replicas: Invalid value: 15: spec.replicas in body should be less than or equal to 10"
+    );
+    // Unknown fields: refused under kubectl's default strict validation, pruned without it.
+    let path = k.dir.join("unknown.yaml");
+    std::fs::write(&path, "apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: pruned\nspec:\n  cronSpec: \"* * * * *\"\n  foo: bar\n").unwrap();
+    let refused = k.fails(&["create", "-f", path_str(&path)]);
+    assert!(
+        refused.contains("CronTab in version \"v1\" cannot be handled as a CronTab: strict decoding error: unknown field \"spec.foo\""),
+        "{refused}"
+    );
+    k.ok(&["create", "--validate=false", "-f", path_str(&path)]);
+    assert_eq!(
+        k.ok(&["get", "ct", "pruned", "-o", "jsonpath={.spec}"]),
+        r#"{"cronSpec":"* * * * *"}"#
+    );
+    k.ok(&["delete", "ct", "pruned"]);
     // Printer columns, by the short name too.
     for name in ["crontabs", "ct", "crontab"] {
         let table = k.ok(&["get", name]);

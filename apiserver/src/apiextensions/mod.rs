@@ -29,6 +29,7 @@ use crate::admission::namespace_lifecycle::Namespaces;
 use crate::endpoints::openapi::{self, CustomKind, CustomParts};
 use crate::endpoints::openapi_catalog;
 use crate::endpoints::table::{CustomColumn, custom_columns};
+use crate::registry::customresource::{CustomResourceRules, ScalePaths, Structural};
 use crate::registry::resources::{ApiGroup, ResourceInfo, Subresource, VERBS_ALL};
 use crate::registry::store::Store;
 use crate::storage::Storage;
@@ -38,13 +39,68 @@ use definition::{Definition, Version};
 const CUSTOM_GROUP_PRIORITY: i32 = 1000;
 
 /// One served version of a definition, as its store sees it.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct ServedVersion {
     pub definition: Arc<Definition>,
     pub version: Version,
     pub info: &'static ResourceInfo,
     /// The columns of its tables.
     pub columns: &'static [CustomColumn],
+    /// The version's structural schema (`None` when it has none or it does not parse).
+    pub schema: Option<Structural>,
+    /// Where its scale subresource reads and writes.
+    pub scale: Option<ScalePaths>,
+}
+
+/// Versions are the same when their definition, version and table entry are: the rest is
+/// derived from those.
+impl PartialEq for ServedVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.definition == other.definition
+            && self.version == other.version
+            && std::ptr::eq(self.info, other.info)
+    }
+}
+
+impl ServedVersion {
+    fn new(definition: Arc<Definition>, version: Version, info: &'static ResourceInfo) -> Self {
+        let columns: Vec<_> = version
+            .columns
+            .iter()
+            .map(|c| {
+                let (name, ty, format) = (&*c.name, &*c.type_, &*c.format);
+                (name, ty, format, &*c.description, c.priority, &*c.json_path)
+            })
+            .collect();
+        let schema = version
+            .schema
+            .as_ref()
+            .and_then(|schema| Structural::parse(schema).ok());
+        let scale = version.scale.as_ref().map(|paths| ScalePaths {
+            spec_replicas_path: paths.spec_replicas.clone(),
+            status_replicas_path: paths.status_replicas.clone(),
+            label_selector_path: paths.label_selector.clone(),
+        });
+        ServedVersion {
+            columns: custom_columns(&columns),
+            definition,
+            version,
+            info,
+            schema,
+            scale,
+        }
+    }
+
+    /// What its objects are validated against.
+    pub fn rules(&self) -> CustomResourceRules<'_> {
+        CustomResourceRules {
+            group: self.info.group,
+            version: self.info.version,
+            kind: self.info.kind,
+            schema: self.schema.as_ref(),
+            scale: self.scale.as_ref(),
+        }
+    }
 }
 
 /// The custom resources served at one moment.
@@ -106,20 +162,7 @@ impl CustomResources {
                 {
                     continue;
                 }
-                let columns: Vec<_> = version
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        let (name, ty, format) = (&*c.name, &*c.type_, &*c.format);
-                        (name, ty, format, &*c.description, c.priority, &*c.json_path)
-                    })
-                    .collect();
-                let candidate = ServedVersion {
-                    definition: definition.clone(),
-                    version: version.clone(),
-                    info,
-                    columns: custom_columns(&columns),
-                };
+                let candidate = ServedVersion::new(definition.clone(), version.clone(), info);
                 let store = match previous.store(info.group, info.version, info.plural) {
                     Some(store) if store.custom().is_some_and(|c| **c == candidate) => {
                         store.clone()

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::ServedVersion;
 use super::definition::CLEANUP_FINALIZER;
 use crate::endpoints::status::FieldError;
+use crate::registry::customresource;
 use crate::registry::delete::{DeleteAction, DeleteOptions, is_deleting};
 use crate::registry::object::{metadata_mut, now_rfc3339};
 use crate::registry::strategy::Strategy;
@@ -25,11 +26,30 @@ impl CustomResourceStrategy {
     }
 }
 
+impl CustomResourceStrategy {
+    /// Pruning and defaulting from the schema, as upstream does when it decodes a custom
+    /// resource: unknown fields go, defaults fill in, nulls the schema does not allow go.
+    fn prune_and_default(&self, object: &mut Value) {
+        if let Some(schema) = &self.custom.schema {
+            customresource::prune(object, schema, true);
+            customresource::apply_defaults(object, schema);
+            customresource::prune_non_nullable_nulls(object, schema);
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Strategy for CustomResourceStrategy {
+    fn prepare_for_create(&self, object: &mut Value) {
+        self.prune_and_default(object);
+    }
+
+    fn prepare_for_update(&self, new: &mut Value, _old: &Value) {
+        self.prune_and_default(new);
+    }
+
     fn validate(&self, object: &Value) -> Vec<FieldError> {
-        let _ = (&self.custom, object);
-        Vec::new()
+        customresource::validate_custom_resource(&self.custom.rules(), object)
     }
 }
 
@@ -67,26 +87,30 @@ fn normalize_schemas(crd: &mut Value) {
 
 #[async_trait::async_trait]
 impl Strategy for DefinitionStrategy {
-    fn prepare_for_update(&self, crd: &mut Value, _old: &Value) {
-        normalize_schemas(crd);
-    }
-
     fn prepare_for_create(&self, crd: &mut Value) {
         normalize_schemas(crd);
-        // The status starts empty but for the stored version, as upstream's PrepareForCreate.
-        let stored: Vec<Value> = crd["spec"]["versions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|v| v["storage"].as_bool() == Some(true))
-            .filter_map(|v| v.get("name").cloned())
-            .collect();
-        if let Some(fields) = crd.as_object_mut() {
-            fields.insert(
-                "status".into(),
-                json!({"acceptedNames": {"plural": "", "kind": ""}, "storedVersions": stored}),
-            );
-        }
+        customresource::default_crd(crd);
+        customresource::prepare_crd_for_create(crd);
+    }
+
+    fn prepare_for_update(&self, crd: &mut Value, old: &Value) {
+        normalize_schemas(crd);
+        customresource::default_crd(crd);
+        customresource::prepare_crd_for_update(crd, old);
+    }
+
+    fn validate(&self, crd: &Value) -> Vec<FieldError> {
+        customresource::validate_crd(crd)
+    }
+
+    /// Upstream validates an update with `ValidateCustomResourceDefinitionUpdate` alone; the
+    /// store has already added [`Strategy::validate`]'s errors, so only the update's own ones
+    /// are added here.
+    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
+        let already = customresource::validate_crd(new);
+        let mut errors = customresource::validate_crd_update(new, old);
+        errors.retain(|e| !already.contains(e));
+        errors
     }
 
     /// The first DELETE keeps the definition until its objects are gone: it gets the cleanup

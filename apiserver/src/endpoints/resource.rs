@@ -284,6 +284,19 @@ fn typed(
     problems: &mut Vec<String>,
 ) -> Result<Value, ApiError> {
     let info = store.info();
+    if let Some(custom) = store.custom() {
+        // Custom resources are decoded by their schema: fields it does not name are pruned.
+        let mut object = object;
+        let unknown_fields = match &custom.schema {
+            Some(schema) => crate::registry::customresource::prune(&mut object, schema, true),
+            None => Vec::new(),
+        };
+        let decoded = crate::registry::typed::Decoded {
+            object,
+            unknown_fields,
+        };
+        return report_unknown(info.version, info.kind, query, decoded, problems);
+    }
     typed_as(
         (info.group, info.version, info.kind),
         query,
@@ -303,6 +316,30 @@ pub(super) fn typed_as(
         .map_err(ApiError::bad_request)?;
     let decoded = crate::registry::typed::decode(group, version, kind, &object)
         .map_err(ApiError::bad_request)?;
+    report_with(validation, version, kind, decoded, problems)
+}
+
+/// What `fieldValidation` makes of the unknown fields of `decoded` and the `problems` found
+/// before (duplicate fields).
+fn report_unknown(
+    version: &str,
+    kind: &str,
+    query: &Query,
+    decoded: crate::registry::typed::Decoded,
+    problems: &mut Vec<String>,
+) -> Result<Value, ApiError> {
+    let validation = FieldValidation::parse(query.get("fieldValidation").unwrap_or(""))
+        .map_err(ApiError::bad_request)?;
+    report_with(validation, version, kind, decoded, problems)
+}
+
+fn report_with(
+    validation: FieldValidation,
+    version: &str,
+    kind: &str,
+    decoded: crate::registry::typed::Decoded,
+    problems: &mut Vec<String>,
+) -> Result<Value, ApiError> {
     let mut strict: Vec<String> = decoded
         .unknown_fields
         .iter()
