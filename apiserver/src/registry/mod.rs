@@ -18,6 +18,7 @@ pub mod conversion;
 pub mod core;
 pub mod defaults;
 pub mod delete;
+pub mod fieldmanager;
 pub mod list;
 pub mod object;
 pub mod resources;
