@@ -62,7 +62,7 @@ pub async fn scale(
     verb: &str,
     content_type: &str,
     body: &Bytes,
-    write: WriteOptions,
+    write: WriteOptions<'_>,
 ) -> Result<Response<ResponseBody>, ApiError> {
     if verb == "get" {
         let object = store.get(namespace, name).await?;
@@ -124,7 +124,7 @@ pub async fn bind(
     namespace: Option<&str>,
     name: &str,
     body: &Bytes,
-    write: WriteOptions,
+    write: WriteOptions<'_>,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let binding: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid Binding: {e}")))?;
