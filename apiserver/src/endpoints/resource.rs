@@ -720,3 +720,56 @@ fn render_table(store: &Store, objects: &[Value], options: &TableOptions) -> Val
 pub fn error_response(error: &ApiError) -> Response<ResponseBody> {
     status_response(error)
 }
+
+#[cfg(test)]
+mod apply_tests {
+    use super::*;
+
+    fn query(text: &str) -> Query {
+        Query::parse(Some(text))
+    }
+
+    #[test]
+    fn write_options_are_checked_with_upstream_messages() {
+        let err =
+            check_write_options(&query(""), "PatchOptions", Some(PatchType::Apply)).unwrap_err();
+        assert_eq!(err.code(), 422);
+        assert_eq!(
+            err.message(),
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
+        );
+        let err = check_write_options(&query("force=true"), "PatchOptions", Some(PatchType::Merge))
+            .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch"
+        );
+        let long = format!("fieldManager={}", "m".repeat(129));
+        let err = check_write_options(&query(&long), "UpdateOptions", None).unwrap_err();
+        assert!(
+            err.message().contains("fieldManager: Too long"),
+            "{}",
+            err.message()
+        );
+        assert!(
+            check_write_options(
+                &query("fieldManager=me&force=true"),
+                "PatchOptions",
+                Some(PatchType::Apply)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn apply_bodies_are_yaml_or_json_objects() {
+        let yaml = decode_apply_body(b"apiVersion: v1\nkind: ConfigMap\n").unwrap();
+        assert_eq!(yaml["kind"], "ConfigMap");
+        let json = decode_apply_body(br#"{"kind":"ConfigMap"}"#).unwrap();
+        assert_eq!(json["kind"], "ConfigMap");
+        assert_eq!(decode_apply_body(b"").unwrap(), serde_json::json!({}));
+        let err = decode_apply_body(b"[1]").unwrap_err();
+        assert_eq!(err.code(), 400);
+        assert!(err.message().starts_with("error decoding YAML: "));
+    }
+}

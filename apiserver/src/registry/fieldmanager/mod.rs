@@ -220,7 +220,12 @@ fn record_update(
     writer.scope.filter(&mut cmp.added);
     writer.scope.filter(&mut cmp.modified);
     writer.scope.filter(&mut cmp.removed);
-    let changed = cmp.changed();
+    // A create only adds: its added paths are the whole change, without a copy.
+    let changed = if cmp.modified.is_empty() {
+        std::mem::take(&mut cmp.added)
+    } else {
+        cmp.changed()
+    };
     for entry in &mut managed.entries {
         entry.set = entry.set.difference(&changed).difference(&cmp.removed);
     }
