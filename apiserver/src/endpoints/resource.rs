@@ -92,16 +92,21 @@ pub async fn handle(
         "scale" if store.info().subresource("scale").is_some() => {
             let name = &info.name;
             let content_type = content_type(headers);
-            return subresource::scale(
-                store,
+            let mut force = false;
+            if info.verb == "patch"
+                && let Some(patch_type) = PatchType::from_content_type(&content_type)
+            {
+                check_write_options(query, "PatchOptions", Some(patch_type))?;
+                force = query.optional_flag("force")?.unwrap_or(false);
+            }
+            let request = subresource::ScaleRequest {
                 namespace,
                 name,
-                &info.verb,
-                &content_type,
-                &body,
-                write,
-            )
-            .await;
+                verb: &info.verb,
+                content_type: &content_type,
+                force,
+            };
+            return subresource::scale(store, &request, &body, write).await;
         }
         "binding" if plural == "pods" => {
             return subresource::bind(store, namespace, &info.name, &body, write).await;
@@ -403,7 +408,7 @@ async fn apply_patch(
 }
 
 /// An apply body: YAML or JSON, one object.
-fn decode_apply_body(body: &[u8]) -> Result<Value, ApiError> {
+pub(super) fn decode_apply_body(body: &[u8]) -> Result<Value, ApiError> {
     let decoded: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
@@ -428,7 +433,7 @@ fn decode_apply_body(body: &[u8]) -> Result<Value, ApiError> {
     }
 }
 
-fn apply_error(error: fieldmanager::Error) -> ApiError {
+pub(super) fn apply_error(error: fieldmanager::Error) -> ApiError {
     match error {
         fieldmanager::Error::BadRequest(message) => ApiError::bad_request(message),
         fieldmanager::Error::Conflicts(conflicts) => ApiError::ApplyConflict {
