@@ -65,6 +65,8 @@ pub enum OwnedType {
         element: Box<OwnedType>,
         set: bool,
         keys: Vec<String>,
+        /// The `default` of each key's property.
+        key_defaults: Vec<Option<Value>>,
         atomic: bool,
     },
     /// A built-in type (`ObjectMeta` of a custom resource or an embedded resource).
@@ -138,11 +140,21 @@ fn convert(props: &Value) -> OwnedType {
                         .collect()
                 })
                 .unwrap_or_default();
+            let keys = if list_type == "map" { keys } else { Vec::new() };
+            let key_defaults = keys
+                .iter()
+                .map(|k| {
+                    props
+                        .pointer(&format!("/items/properties/{k}/default"))
+                        .cloned()
+                })
+                .collect();
             OwnedType::List {
                 element: Box::new(element),
                 set: list_type == "set",
                 atomic: !matches!(list_type, "set" | "map"),
-                keys: if list_type == "map" { keys } else { Vec::new() },
+                keys,
+                key_defaults,
             }
         }
         "object" | "" if properties.is_some() || ty == "object" || embedded => {
@@ -197,21 +209,31 @@ pub enum Shape<'s> {
 #[derive(Clone, Copy)]
 pub enum Keys<'s> {
     Static(&'static [&'static str]),
-    Owned(&'s [String]),
+    /// Key names, and their defaults from the schema.
+    Owned(&'s [String], &'s [Option<Value>]),
 }
 
 impl<'s> Keys<'s> {
     pub fn is_empty(&self) -> bool {
         match self {
             Keys::Static(k) => k.is_empty(),
-            Keys::Owned(k) => k.is_empty(),
+            Keys::Owned(k, _) => k.is_empty(),
+        }
+    }
+
+    /// The default of the `i`th key. The built-in types' only defaulted list-map key is
+    /// `protocol` (`TCP`) of container, service and endpoint ports.
+    pub fn default(&self, i: usize) -> Option<Value> {
+        match self {
+            Keys::Static(k) => (k.get(i) == Some(&"protocol")).then(|| Value::from("TCP")),
+            Keys::Owned(_, defaults) => defaults.get(i).cloned().flatten(),
         }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'s str> + '_ {
         let (a, b) = match *self {
             Keys::Static(k) => (Some(k.iter().copied()), None),
-            Keys::Owned(k) => (None, Some(k.iter().map(String::as_str))),
+            Keys::Owned(k, _) => (None, Some(k.iter().map(String::as_str))),
         };
         a.into_iter().flatten().chain(b.into_iter().flatten())
     }
@@ -319,10 +341,11 @@ impl<'s> Node<'s> {
                 element,
                 set,
                 keys,
+                key_defaults,
                 atomic,
             }) if !*atomic && (*set || !keys.is_empty()) => Shape::List {
                 element: Node::Owned(element),
-                keys: Keys::Owned(keys),
+                keys: Keys::Owned(keys, key_defaults),
             },
             Node::Owned(OwnedType::Builtin(ty)) => Node::Builtin(*ty).list_shape(),
             _ => Shape::Leaf,

@@ -309,3 +309,87 @@ fn openapi_schema_drives_list_and_map_types() {
     assert_eq!(spec["f:free"]["f:deep"]["f:x"], json!({}));
     assert_eq!(json["f:metadata"]["f:labels"]["f:a"], json!({}));
 }
+
+#[test]
+fn managed_fields_sent_by_a_client_are_stored_as_sent() {
+    // kubectl's client-side-apply upgrade rewrites managedFields with a JSON patch and changes
+    // nothing else: the entries it sends are what is stored.
+    let schema = deployment_schema();
+    let mut live = deployment(1, "nginx");
+    update(
+        None,
+        &mut live,
+        schema.root(),
+        &writer("kubectl-client-side-apply"),
+    );
+    let mut sent = live.clone();
+    let mut entries = sent["metadata"]["managedFields"].clone();
+    entries[0]["manager"] = json!("kubectl");
+    entries[0]["operation"] = json!("Apply");
+    sent["metadata"]["managedFields"] = entries.clone();
+    update(Some(&live), &mut sent, schema.root(), &writer("kubectl"));
+    assert_eq!(sent["metadata"]["managedFields"], entries);
+}
+
+#[test]
+fn status_writes_own_only_status() {
+    let schema = deployment_schema();
+    let mut live = deployment(1, "nginx");
+    update(None, &mut live, schema.root(), &writer("creator"));
+    let mut new = live.clone();
+    new["status"] = json!({"replicas": 1, "readyReplicas": 1});
+    new["spec"]["replicas"] = json!(9);
+    let status_writer = Writer {
+        subresource: "status",
+        scope: Scope::OnlyStatus,
+        ..writer("controller")
+    };
+    update(Some(&live), &mut new, schema.root(), &status_writer);
+    let e = entry(&new, "controller").unwrap();
+    assert_eq!(e["subresource"], "status");
+    assert_eq!(
+        e["fieldsV1"],
+        json!({"f:status": {"f:readyReplicas": {}, "f:replicas": {}}})
+    );
+    // Apply through status: conflicts name the subresource.
+    let config = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web"}, "status": {"replicas": 5}});
+    let err = apply(
+        Some(&new),
+        &config,
+        "Deployment",
+        schema.root(),
+        &Writer {
+            subresource: "status",
+            scope: Scope::OnlyStatus,
+            ..writer("other")
+        },
+        false,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Apply failed with 1 conflict: conflict with \"controller\" with subresource \"status\" using apps/v1: .status.replicas"
+    );
+}
+
+#[test]
+fn list_map_keys_left_out_take_their_default() {
+    // Ports key on (containerPort, protocol); an applied port without protocol is the
+    // defaulted live port, not a new one.
+    let mut config = deployment(1, "nginx");
+    config["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([{"containerPort": 80}]);
+    let mut live = applied(None, &config, "a", false).unwrap();
+    live["spec"]["template"]["spec"]["containers"][0]["ports"][0]["protocol"] = json!("TCP");
+    let again = applied(Some(&live), &config, "b", false).unwrap();
+    let ports = &again["spec"]["template"]["spec"]["containers"][0]["ports"];
+    assert_eq!(ports, &json!([{"containerPort": 80, "protocol": "TCP"}]));
+    let fields = &entry(&again, "b").unwrap()["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]
+        ["k:{\"name\":\"c\"}"]["f:ports"];
+    assert!(
+        fields
+            .get("k:{\"containerPort\":80,\"protocol\":\"TCP\"}")
+            .is_some(),
+        "{fields}"
+    );
+}

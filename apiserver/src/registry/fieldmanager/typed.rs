@@ -46,9 +46,14 @@ pub fn element_path(keys: Keys<'_>, index: usize, element: &Value) -> PathElemen
     }
     match element {
         Value::Object(fields) => {
+            // A key the element leaves out takes the schema's default, as upstream.
             let mut key: Vec<(String, Value)> = keys
                 .iter()
-                .filter_map(|k| fields.get(k).map(|v| (k.to_owned(), v.clone())))
+                .enumerate()
+                .filter_map(|(i, k)| {
+                    let value = fields.get(k).cloned().or_else(|| keys.default(i))?;
+                    Some((k.to_owned(), value))
+                })
                 .collect();
             key.sort_by(|a, b| a.0.cmp(&b.0));
             PathElement::Key(key)
