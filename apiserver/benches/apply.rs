@@ -27,9 +27,9 @@ const NAMESPACE: &str = "bench";
 const NAME: &str = "web";
 const MANAGERS: [&str; 3] = ["labeler", "scaler", "annotator"];
 
-/// The Deployment every request sends: about 2 KB of JSON.
-fn deployment(labels: &str, replicas: u32, note: &str) -> Value {
-    let env: Vec<Value> = (0..12)
+/// The part of the Deployment every manager applies alike: about 2 KB of JSON.
+fn deployment() -> Value {
+    let env: Vec<Value> = (0..42)
         .map(|i| json!({"name": format!("SETTING_{i}"), "value": format!("value-{i}")}))
         .collect();
     json!({
@@ -38,11 +38,9 @@ fn deployment(labels: &str, replicas: u32, note: &str) -> Value {
         "metadata": {
             "name": NAME,
             "namespace": NAMESPACE,
-            "labels": {"app": NAME, "owner": labels},
-            "annotations": {"bench.example.com/note": note}
+            "labels": {"app": NAME},
         },
         "spec": {
-            "replicas": replicas,
             "selector": {"matchLabels": {"app": NAME}},
             "template": {
                 "metadata": {"labels": {"app": NAME}},
@@ -67,14 +65,16 @@ fn deployment(labels: &str, replicas: u32, note: &str) -> Value {
     })
 }
 
-/// The body manager `turn % 3` applies: the base object with that manager's own change.
+/// The body manager `turn % 3` applies: the shared part, which every manager co-owns, and
+/// a field of its own with a new value (a label, the replicas, an annotation).
 fn applied_body(turn: usize) -> Bytes {
-    let mut object = deployment("base", 2, "base");
+    let mut object = deployment();
     match turn % 3 {
-        0 => object["metadata"]["labels"]["owner"] = json!(format!("l{turn}")),
+        0 => object["metadata"]["labels"]["labeler"] = json!(format!("l{turn}")),
         1 => object["spec"]["replicas"] = json!(1 + (turn % 5) as u32),
         _ => {
-            object["metadata"]["annotations"]["bench.example.com/note"] = json!(format!("a{turn}"))
+            object["metadata"]["annotations"] =
+                json!({"bench.example.com/annotator": format!("a{turn}")})
         }
     }
     Bytes::from(serde_json::to_vec(&object).expect("JSON"))
@@ -151,7 +151,7 @@ fn main() {
             Method::PATCH,
             &format!("{path}?fieldManager=creator"),
             Some("application/apply-patch+yaml"),
-            applied_body(0),
+            Bytes::from(deployment().to_string()),
             StatusCode::CREATED,
         )
         .await
@@ -167,11 +167,13 @@ fn main() {
         .await;
         eprintln!("apply: {count} PUTs of the same Deployment");
         let put = timed(&conn, count, |i| {
+            let mut object = deployment();
+            object["spec"]["replicas"] = json!(1 + (i % 5) as u32);
             (
                 Method::PUT,
                 format!("{path}?fieldManager=updater"),
                 "application/json",
-                applied_body(i),
+                Bytes::from(object.to_string()),
             )
         })
         .await;
