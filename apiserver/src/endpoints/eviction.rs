@@ -196,6 +196,7 @@ impl Eviction<'_> {
             } else {
                 let write = WriteOptions {
                     dry_run: options.dry_run,
+                    ..WriteOptions::default()
                 };
                 self.budgets
                     .update_with(

@@ -18,6 +18,7 @@ use super::subresource;
 use super::table::{self, TableNegotiation, TableOptions};
 use crate::registry::Registry;
 use crate::registry::delete::DeleteOptions;
+use crate::registry::fieldmanager;
 use crate::registry::list::ListOptions;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
@@ -59,8 +60,15 @@ pub async fn handle(
     if !namespaced && !info.namespace.is_empty() && store.info().plural != "namespaces" {
         return Err(ApiError::not_found_path());
     }
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let field_manager =
+        fieldmanager::manager_or_user_agent(query.get("fieldManager").unwrap_or(""), user_agent);
     let write = WriteOptions {
         dry_run: query.dry_run()?,
+        field_manager: Some(field_manager),
     };
     // Verbs a resource does not serve (namespaces cannot be deleted as a collection).
     let verb_served = match store.info().subresource(&info.subresource) {
@@ -84,16 +92,21 @@ pub async fn handle(
         "scale" if store.info().subresource("scale").is_some() => {
             let name = &info.name;
             let content_type = content_type(headers);
-            return subresource::scale(
-                store,
+            let mut force = false;
+            if info.verb == "patch"
+                && let Some(patch_type) = PatchType::from_content_type(&content_type)
+            {
+                check_write_options(query, "PatchOptions", Some(patch_type))?;
+                force = query.optional_flag("force")?.unwrap_or(false);
+            }
+            let request = subresource::ScaleRequest {
                 namespace,
                 name,
-                &info.verb,
-                &content_type,
-                &body,
-                write,
-            )
-            .await;
+                verb: &info.verb,
+                content_type: &content_type,
+                force,
+            };
+            return subresource::scale(store, &request, &body, write).await;
         }
         "binding" if plural == "pods" => {
             return subresource::bind(store, namespace, &info.name, &body, write).await;
@@ -178,6 +191,7 @@ pub async fn handle(
                         .into(),
                 });
             }
+            check_write_options(query, "CreateOptions", None)?;
             let mut warnings = duplicate_fields(headers, &body);
             let object = typed(
                 store,
@@ -189,6 +203,7 @@ pub async fn handle(
             with_warnings(json_response(StatusCode::CREATED, &created), &warnings)
         }
         "update" => {
+            check_write_options(query, "UpdateOptions", None)?;
             let mut warnings = duplicate_fields(headers, &body);
             let object = typed(
                 store,
@@ -205,6 +220,17 @@ pub async fn handle(
             let content_type = content_type(headers);
             let patch_type = PatchType::from_content_type(&content_type)
                 .ok_or_else(|| ApiError::unsupported_media_type(&content_type))?;
+            check_write_options(query, "PatchOptions", Some(patch_type))?;
+            if patch_type == PatchType::Apply {
+                let request = ApplyRequest {
+                    namespace,
+                    name: &info.name,
+                    scope,
+                    force: query.optional_flag("force")?.unwrap_or(false),
+                    dry_run: write.dry_run,
+                };
+                return apply_patch(store, query, &request, field_manager, &body).await;
+            }
             let (kind, group) = (store.info().kind, store.info().group);
             let mut warnings = Vec::new();
             let patched = store
@@ -260,6 +286,180 @@ pub async fn handle(
             &store.qualified_resource(),
             verb,
         )),
+    }
+}
+
+/// Upstream's `ValidateCreateOptions`/`ValidateUpdateOptions`/`ValidatePatchOptions` on the
+/// field manager (and, for patches, `force`): a 422 on `<kind>.meta.k8s.io`.
+fn check_write_options(
+    query: &Query,
+    kind: &str,
+    patch_type: Option<PatchType>,
+) -> Result<(), ApiError> {
+    use super::status::FieldError;
+    let manager = query.get("fieldManager").unwrap_or("");
+    let mut causes = Vec::new();
+    match patch_type {
+        Some(PatchType::Apply) if manager.is_empty() => causes.push(FieldError::required(
+            "fieldManager",
+            "is required for apply patch",
+        )),
+        Some(PatchType::Apply) | None => {}
+        Some(_) if query.get("force").is_some() => causes.push(FieldError::forbidden(
+            "force",
+            "may not be specified for non-apply patch",
+        )),
+        Some(_) => {}
+    }
+    causes.extend(fieldmanager::validate_field_manager(manager));
+    if causes.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::invalid(format!("{kind}.meta.k8s.io"), "", causes))
+}
+
+/// What a server-side apply request asks for.
+struct ApplyRequest<'a> {
+    namespace: Option<&'a str>,
+    name: &'a str,
+    scope: UpdateScope,
+    force: bool,
+    dry_run: bool,
+}
+
+/// `PATCH` with `application/apply-patch+yaml`: merges the applied configuration into the
+/// object, or creates it when there is none (201), as upstream's `applyPatcher`.
+async fn apply_patch(
+    store: &Store,
+    query: &Query,
+    request: &ApplyRequest<'_>,
+    manager: &str,
+    body: &[u8],
+) -> Result<Response<ResponseBody>, ApiError> {
+    let config = decode_apply_body(body)?;
+    let info = store.info();
+    let api_version = info.api_version();
+    let now = crate::registry::object::now_rfc3339();
+    let subresource = match request.scope {
+        UpdateScope::Status => "status",
+        UpdateScope::Subresource(name) => name,
+        _ => "",
+    };
+    let writer = fieldmanager::Writer {
+        manager,
+        subresource,
+        api_version: &api_version,
+        scope: store.field_scope(request.scope),
+        now: &now,
+    };
+    let root = store.managed_schema().root();
+    // The managed fields are computed here; the store keeps them as they are.
+    let write = WriteOptions {
+        dry_run: request.dry_run,
+        field_manager: None,
+    };
+    let mut warnings = Vec::new();
+    let updated = store
+        .update_with(
+            request.namespace,
+            request.name,
+            request.scope,
+            write,
+            |current| {
+                let mut current = current.clone();
+                if let Some(fields) = current.as_object_mut() {
+                    fields.insert("kind".into(), Value::String(info.kind.into()));
+                    fields.insert("apiVersion".into(), Value::String(api_version.clone()));
+                }
+                let merged = fieldmanager::apply(
+                    Some(&current),
+                    &config,
+                    info.kind,
+                    root,
+                    &writer,
+                    request.force,
+                )
+                .map_err(apply_error)?;
+                warnings.clear();
+                typed(store, query, merged, &mut warnings)
+            },
+        )
+        .await;
+    match updated {
+        Ok(updated) => with_warnings(json_response(StatusCode::OK, &updated), &warnings),
+        Err(e) if e.code() == 404 && request.scope == UpdateScope::Main => {
+            let object =
+                fieldmanager::apply(None, &config, info.kind, root, &writer, request.force)
+                    .map_err(apply_error)?;
+            match object.name() {
+                Some(body) if body != request.name => {
+                    return Err(ApiError::bad_request(format!(
+                        "the name of the object ({body}) does not match the name on the URL ({})",
+                        request.name
+                    )));
+                }
+                _ => {}
+            }
+            if let (Some(namespace), Some(body)) = (request.namespace, object.namespace())
+                && !body.is_empty()
+                && body != namespace
+            {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+            let mut warnings = Vec::new();
+            let object = typed(store, query, object, &mut warnings)?;
+            let created = store.create(request.namespace, object, write).await?;
+            with_warnings(json_response(StatusCode::CREATED, &created), &warnings)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// An apply body: YAML or JSON, one object.
+pub(super) fn decode_apply_body(body: &[u8]) -> Result<Value, ApiError> {
+    let decoded: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(value) => value,
+            Err(_) => serde_saphyr::from_slice(body)
+                .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?,
+        }
+    };
+    match decoded {
+        Value::Object(_) => Ok(decoded),
+        Value::Null => Ok(Value::Object(Default::default())),
+        other => Err(ApiError::bad_request(format!(
+            "error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            match other {
+                Value::Array(_) => "array",
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                _ => "bool",
+            }
+        ))),
+    }
+}
+
+pub(super) fn apply_error(error: fieldmanager::Error) -> ApiError {
+    match error {
+        fieldmanager::Error::BadRequest(message) => ApiError::bad_request(message),
+        fieldmanager::Error::Conflicts(conflicts) => ApiError::ApplyConflict {
+            message: fieldmanager::conflict_message(&conflicts),
+            causes: conflicts
+                .iter()
+                .map(|c| {
+                    super::status::StatusCause::new(
+                        "FieldManagerConflict",
+                        &format!("conflict with {}", c.manager),
+                        &c.path.to_string(),
+                    )
+                })
+                .collect(),
+        },
+        fieldmanager::Error::Internal(message) => ApiError::Unknown { code: 500, message },
     }
 }
 
@@ -572,4 +772,57 @@ fn render_table(store: &Store, objects: &[Value], options: &TableOptions) -> Val
 /// An error answer in the Status shape.
 pub fn error_response(error: &ApiError) -> Response<ResponseBody> {
     status_response(error)
+}
+
+#[cfg(test)]
+mod apply_tests {
+    use super::*;
+
+    fn query(text: &str) -> Query {
+        Query::parse(Some(text))
+    }
+
+    #[test]
+    fn write_options_are_checked_with_upstream_messages() {
+        let err =
+            check_write_options(&query(""), "PatchOptions", Some(PatchType::Apply)).unwrap_err();
+        assert_eq!(err.code(), 422);
+        assert_eq!(
+            err.message(),
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
+        );
+        let err = check_write_options(&query("force=true"), "PatchOptions", Some(PatchType::Merge))
+            .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch"
+        );
+        let long = format!("fieldManager={}", "m".repeat(129));
+        let err = check_write_options(&query(&long), "UpdateOptions", None).unwrap_err();
+        assert!(
+            err.message().contains("fieldManager: Too long"),
+            "{}",
+            err.message()
+        );
+        assert!(
+            check_write_options(
+                &query("fieldManager=me&force=true"),
+                "PatchOptions",
+                Some(PatchType::Apply)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn apply_bodies_are_yaml_or_json_objects() {
+        let yaml = decode_apply_body(b"apiVersion: v1\nkind: ConfigMap\n").unwrap();
+        assert_eq!(yaml["kind"], "ConfigMap");
+        let json = decode_apply_body(br#"{"kind":"ConfigMap"}"#).unwrap();
+        assert_eq!(json["kind"], "ConfigMap");
+        assert_eq!(decode_apply_body(b"").unwrap(), serde_json::json!({}));
+        let err = decode_apply_body(b"[1]").unwrap_err();
+        assert_eq!(err.code(), 400);
+        assert!(err.message().starts_with("error decoding YAML: "));
+    }
 }

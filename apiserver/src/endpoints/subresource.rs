@@ -14,6 +14,7 @@ use super::body::json_response;
 use super::patch::{self, PatchType};
 use super::status::{ApiError, FieldError};
 use crate::admission::namespace_lifecycle;
+use crate::registry::fieldmanager;
 use crate::registry::object::{ObjectMeta, now_rfc3339};
 use crate::registry::selector::from_label_selector_json;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
@@ -99,18 +100,32 @@ fn builtin_selector(object: &Value) -> String {
     }
 }
 
+/// A request on `<resource>/scale`.
+pub struct ScaleRequest<'a> {
+    pub namespace: Option<&'a str>,
+    pub name: &'a str,
+    pub verb: &'a str,
+    pub content_type: &'a str,
+    /// `force` of a server-side apply.
+    pub force: bool,
+}
+
 /// GET, PUT or PATCH of `<resource>/scale`.
 pub async fn scale(
     store: &Store,
-    namespace: Option<&str>,
-    name: &str,
-    verb: &str,
-    content_type: &str,
+    request: &ScaleRequest<'_>,
     body: &Bytes,
-    write: WriteOptions,
+    write: WriteOptions<'_>,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let custom = CustomScale::of(store);
     let custom = custom.as_ref();
+    let ScaleRequest {
+        namespace,
+        name,
+        verb,
+        content_type,
+        force,
+    } = *request;
     if verb == "get" {
         let object = store.get(namespace, name).await?;
         return json_response(StatusCode::OK, &scale_of(&object, custom));
@@ -128,6 +143,10 @@ pub async fn scale(
             ));
         }
     };
+    if patch_type == Some(PatchType::Apply) {
+        let updated = apply_scale(store, request, body, write, force, custom).await?;
+        return json_response(StatusCode::OK, &scale_of(&updated, custom));
+    }
     let updated = store
         .update_with(namespace, name, UpdateScope::Main, write, |current| {
             let scale = scale_of(current, custom);
@@ -179,6 +198,85 @@ fn set_at(object: &mut Value, path: &[&str], value: Value) {
     *current = value;
 }
 
+/// Server-side apply of a `Scale`: the applied `spec.replicas` is applied to the parent
+/// object as the manager's, through the `scale` subresource, so it conflicts with whoever
+/// else owns the parent's replicas (as upstream maps the Scale's fields onto the parent).
+async fn apply_scale(
+    store: &Store,
+    request: &ScaleRequest<'_>,
+    body: &Bytes,
+    write: WriteOptions<'_>,
+    force: bool,
+    custom: Option<&CustomScale<'_>>,
+) -> Result<Value, ApiError> {
+    let config = super::resource::decode_apply_body(body)?;
+    let text = |name: &str| config[name].as_str().unwrap_or_default().to_owned();
+    let (version, kind) = (text("apiVersion"), text("kind"));
+    if version != "autoscaling/v1" || kind != "Scale" {
+        let gvk = match version.split_once('/') {
+            Some((group, version)) => format!("{group}/{version}, Kind={kind}"),
+            None => format!("/{version}, Kind={kind}"),
+        };
+        return Err(ApiError::bad_request(format!("invalid object type: {gvk}")));
+    }
+    if !config["metadata"]["managedFields"].is_null() {
+        return Err(ApiError::bad_request("metadata.managedFields must be nil"));
+    }
+    let replicas = &config["spec"]["replicas"];
+    if replicas.as_i64().is_some_and(|r| r < 0) {
+        return Err(ApiError::invalid(
+            "Scale.autoscaling",
+            request.name,
+            vec![FieldError::invalid(
+                "spec.replicas",
+                replicas.clone(),
+                "must be greater than or equal to 0",
+            )],
+        ));
+    }
+    let info = store.info();
+    let api_version = info.api_version();
+    let mut parent = json!({
+        "apiVersion": api_version,
+        "kind": info.kind,
+        "metadata": {"name": request.name},
+    });
+    if !replicas.is_null() {
+        match custom {
+            Some(custom) => set_at(&mut parent, &custom.spec_replicas, replicas.clone()),
+            None => parent["spec"] = json!({ "replicas": replicas }),
+        }
+    }
+    let now = now_rfc3339();
+    let writer = fieldmanager::Writer {
+        manager: write.field_manager.unwrap_or_default(),
+        subresource: "scale",
+        api_version: &api_version,
+        scope: store.field_scope(UpdateScope::Main),
+        now: &now,
+    };
+    let root = store.managed_schema().root();
+    let write = WriteOptions {
+        field_manager: None,
+        ..write
+    };
+    store
+        .update_with(
+            request.namespace,
+            request.name,
+            UpdateScope::Main,
+            write,
+            |current| {
+                let mut current = current.clone();
+                current["apiVersion"] = json!(api_version);
+                current["kind"] = json!(info.kind);
+                fieldmanager::apply(Some(&current), &parent, info.kind, root, &writer, force)
+                    .map_err(super::resource::apply_error)
+            },
+        )
+        .await
+}
+
 /// POST of `pods/binding`: sets `spec.nodeName` of a pod that has none, and its PodScheduled
 /// condition.
 pub async fn bind(
@@ -186,7 +284,7 @@ pub async fn bind(
     namespace: Option<&str>,
     name: &str,
     body: &Bytes,
-    write: WriteOptions,
+    write: WriteOptions<'_>,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let binding: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid Binding: {e}")))?;

@@ -21,6 +21,7 @@ pub mod core;
 pub mod customresource;
 pub mod defaults;
 pub mod delete;
+pub mod fieldmanager;
 pub mod list;
 pub mod object;
 pub mod resources;

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::conversion;
 use super::defaults::apply_defaults;
 use super::delete::{finalizers, is_deleting};
+use super::fieldmanager::{self, ObjectSchema, schema_from_openapi_v3};
 use super::object::{
     ObjectMeta, metadata_mut, name_suffix, new_uid, now_rfc3339, parse_resource_version,
     set_resource_version,
@@ -44,6 +45,8 @@ pub struct Store {
     pub(super) namespaces: Arc<Namespaces>,
     /// The definition and version of a custom resource.
     pub(super) custom: Option<Arc<ServedVersion>>,
+    /// How field management walks this kind's objects.
+    pub(super) managed_schema: ObjectSchema,
 }
 
 /// Which part of an object an update may change.
@@ -73,9 +76,12 @@ impl UpdateScope {
 
 /// Options every write takes.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct WriteOptions {
+pub struct WriteOptions<'a> {
     /// `dryRun=All`: validate and answer, store nothing.
     pub dry_run: bool,
+    /// The manager `metadata.managedFields` records this write under (an `Update`). `None`
+    /// keeps the managed fields the change left (server-side apply computes its own).
+    pub field_manager: Option<&'a str>,
 }
 
 impl Store {
@@ -94,6 +100,7 @@ impl Store {
             generic: GenericStrategy::for_resource(info),
             recently_decoded: Arc::default(),
             custom: None,
+            managed_schema: ObjectSchema::for_kind(info.group, info.version, info.kind),
         }
     }
 
@@ -108,6 +115,11 @@ impl Store {
         let mut store = Store::new(storage, namespaces, info, strategy);
         // Upstream counts generations of every custom resource, with a status or without.
         store.generic.tracks_generation = true;
+        // Field management walks custom resources by their schema, or deduces it.
+        store.set_managed_schema(match &custom.version.schema {
+            Some(schema) => ObjectSchema::Owned(schema_from_openapi_v3(schema)),
+            None => ObjectSchema::deduced(),
+        });
         store.custom = Some(custom);
         store
     }
@@ -115,6 +127,51 @@ impl Store {
     /// The definition and version served, for a custom resource.
     pub fn custom(&self) -> Option<&Arc<ServedVersion>> {
         self.custom.as_ref()
+    }
+
+    /// How field management walks this kind's objects.
+    pub fn managed_schema(&self) -> &ObjectSchema {
+        &self.managed_schema
+    }
+
+    /// Replaces the schema field management walks objects with (custom resources).
+    pub fn set_managed_schema(&mut self, schema: ObjectSchema) {
+        self.managed_schema = schema;
+    }
+
+    /// Which top-level fields a write through `scope` may own.
+    pub fn field_scope(&self, scope: UpdateScope) -> fieldmanager::Scope {
+        match scope {
+            UpdateScope::Status => fieldmanager::Scope::OnlyStatus,
+            _ if self.info.has_status() => fieldmanager::Scope::NotStatus,
+            _ => fieldmanager::Scope::All,
+        }
+    }
+
+    /// Records a write by `manager` in `new`'s managedFields (`old`: `None` on create).
+    fn track(
+        &self,
+        old: Option<&Value>,
+        new: &mut Value,
+        scope: UpdateScope,
+        manager: &str,
+        now: &str,
+    ) {
+        let subresource = match scope {
+            UpdateScope::Main => "",
+            UpdateScope::Status => "status",
+            UpdateScope::Subresource(name) => name,
+            UpdateScope::Whole => return,
+        };
+        let api_version = self.info.api_version();
+        let writer = fieldmanager::Writer {
+            manager,
+            subresource,
+            api_version: &api_version,
+            scope: self.field_scope(scope),
+            now,
+        };
+        fieldmanager::update(old, new, self.managed_schema.root(), &writer);
     }
 
     pub fn info(&self) -> &'static ResourceInfo {
@@ -173,7 +230,7 @@ impl Store {
         &self,
         namespace: Option<&str>,
         mut object: Value,
-        options: WriteOptions,
+        options: WriteOptions<'_>,
     ) -> Result<Value, ApiError> {
         // Admission sees the object before names are generated or anything is validated.
         let admitted_name = namespace_lifecycle::name_for_create(&object);
@@ -206,11 +263,15 @@ impl Store {
             metadata.remove("namespace");
         }
         metadata.insert("uid".into(), Value::String(new_uid()));
-        metadata.insert("creationTimestamp".into(), Value::String(now_rfc3339()));
+        let now = now_rfc3339();
+        metadata.insert("creationTimestamp".into(), Value::String(now.clone()));
         metadata.remove("resourceVersion");
         self.generic.prepare_for_create(&mut object);
         self.strategy.prepare_for_create(&mut object);
         apply_defaults(self.info.group, self.info.kind, &mut object);
+        if let Some(manager) = options.field_manager {
+            self.track(None, &mut object, UpdateScope::Main, manager, &now);
+        }
         let mut causes = validate_name(
             &name,
             NameRule::for_resource(self.info.group, self.info.plural),
@@ -267,7 +328,7 @@ impl Store {
         name: &str,
         object: Value,
         scope: UpdateScope,
-        options: WriteOptions,
+        options: WriteOptions<'_>,
     ) -> Result<Value, ApiError> {
         let expected = match object.resource_version() {
             Some(rv) => parse_resource_version(rv).map_err(ApiError::bad_request)?,
@@ -291,7 +352,7 @@ impl Store {
         namespace: Option<&str>,
         name: &str,
         scope: UpdateScope,
-        options: WriteOptions,
+        options: WriteOptions<'_>,
         mut change: F,
     ) -> Result<Value, ApiError>
     where
@@ -305,7 +366,14 @@ impl Store {
             _ => (self.read_current(&key, name).await?, true),
         };
         for _ in 0..UPDATE_RETRIES {
-            let mut new = match self.updated(&current, namespace, name, scope, &mut change) {
+            let attempt = self.updated(
+                &current,
+                (namespace, name),
+                scope,
+                options.field_manager,
+                &mut change,
+            );
+            let mut new = match attempt {
                 Ok(new) => new,
                 Err(_) if !fresh => {
                     current = self.read_current(&key, name).await?;
@@ -367,9 +435,9 @@ impl Store {
     fn updated<F>(
         &self,
         current: &KeyValue,
-        namespace: Option<&str>,
-        name: &str,
+        (namespace, name): (Option<&str>, &str),
         scope: UpdateScope,
+        field_manager: Option<&str>,
         change: &mut F,
     ) -> Result<Value, ApiError>
     where
@@ -399,6 +467,9 @@ impl Store {
             }
         }
         apply_defaults(self.info.group, self.info.kind, &mut new);
+        if let Some(manager) = field_manager {
+            self.track(Some(&old), &mut new, scope, manager, &now_rfc3339());
+        }
         let (group, kind) = (self.info.group, self.info.kind);
         let mut causes = match scope {
             UpdateScope::Main => validation_rules::validate_update(group, kind, &new, &old),

@@ -12,8 +12,8 @@
 //! [`smd`] holds the structured-merge-diff schema of the built-in types (list types, map keys,
 //! atomic structs), for the OpenAPI documents and, later, server-side apply.
 //!
-//! `application/apply-patch+yaml` (server-side apply) is recognised but refused with 415.
-//! Errors carry the HTTP code, reason and message upstream's
+//! `application/apply-patch+yaml` (server-side apply) is served by the handler with
+//! [`crate::registry::fieldmanager`]; [`apply`] does not take it. Errors carry the HTTP code, reason and message upstream's
 //! `staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go` answers with.
 
 mod schema;
@@ -48,11 +48,11 @@ pub const STRATEGIC_MERGE_PATCH: &str = "application/strategic-merge-patch+json"
 /// `Content-Type` of a server-side apply patch.
 pub const APPLY_PATCH: &str = "application/apply-patch+yaml";
 
-/// Patch media types accepted for built-in kinds (upstream also lists apply, which is not
-/// served yet).
-pub const BUILTIN_PATCH_TYPES: &[&str] = &[JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH];
+/// Patch media types accepted for built-in kinds.
+pub const BUILTIN_PATCH_TYPES: &[&str] =
+    &[JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
 /// Patch media types accepted for kinds without strategic-merge metadata (custom resources).
-pub const CUSTOM_PATCH_TYPES: &[&str] = &[JSON_PATCH, MERGE_PATCH];
+pub const CUSTOM_PATCH_TYPES: &[&str] = &[JSON_PATCH, MERGE_PATCH, APPLY_PATCH];
 
 /// The kinds of `PATCH` body, by `Content-Type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,7 +63,7 @@ pub enum PatchType {
     Merge,
     /// Kubernetes strategic merge patch.
     StrategicMerge,
-    /// Server-side apply (recognised, not implemented yet).
+    /// Server-side apply (merged by the field manager, not by [`apply`]).
     Apply,
 }
 
@@ -189,9 +189,9 @@ pub fn apply(
             let patch = decode_strategic(patch_bytes)?;
             apply_strategic(kind, group, original, &patch)
         }
-        PatchType::Apply => Err(PatchError::UnsupportedMediaType {
-            accepted: accepted_patch_types(kind, group).to_vec(),
-        }),
+        PatchType::Apply => Err(PatchError::Internal(
+            "server-side apply is merged by the field manager, not as a patch".to_string(),
+        )),
     }
 }
 

@@ -91,6 +91,14 @@ pub fn find(name: &str) -> Option<&'static NamedType> {
         .map(|i| &TYPES[i])
 }
 
+/// The index of the named type `name`, for a [`TypeRef::Named`].
+pub fn index_of(name: &str) -> Option<u16> {
+    TYPES
+        .binary_search_by(|t| t.name.cmp(name))
+        .ok()
+        .and_then(|i| u16::try_from(i).ok())
+}
+
 /// `x-kubernetes-list-type` (and `x-kubernetes-list-map-keys`) of a field type, when it is a
 /// list: `atomic`, `set`, or `map` with its keys.
 pub fn list_type(ty: TypeRef) -> Option<(&'static str, &'static [&'static str])> {

@@ -80,13 +80,21 @@ fn content_types() {
 }
 
 #[test]
-fn apply_patch_is_refused_with_415() {
+fn apply_patches_are_not_merged_here() {
     let err = apply(PatchType::Apply, "Pod", "", &pod(), b"kind: Pod").unwrap_err();
-    assert_eq!((err.code(), err.reason()), (415, "UnsupportedMediaType"));
+    assert_eq!(err.code(), 500);
     assert_eq!(
-        err.to_string(),
-        "the body of the request was in an unknown format - accepted media types include: \
-         application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"
+        super::accepted_patch_types("Pod", ""),
+        [
+            super::JSON_PATCH,
+            super::MERGE_PATCH,
+            super::STRATEGIC_MERGE_PATCH,
+            super::APPLY_PATCH
+        ]
+    );
+    assert_eq!(
+        super::accepted_patch_types("Widget", "example.com"),
+        [super::JSON_PATCH, super::MERGE_PATCH, super::APPLY_PATCH]
     );
 }
 
@@ -338,7 +346,7 @@ fn smp_errors() {
     assert_eq!(
         err.to_string(),
         "the body of the request was in an unknown format - accepted media types include: \
-         application/json-patch+json, application/merge-patch+json"
+         application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
     );
 
     let err = smp(
