@@ -475,9 +475,15 @@ async fn kube_rs_custom_resource_derive() {
     let crds: Api<
         k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
     > = Api::all(client.clone());
-    crds.create(&Default::default(), &Document::crd())
-        .await
-        .unwrap();
+    // Operators install their definitions with server-side apply.
+    let apply = PatchParams::apply("document-operator");
+    crds.patch(
+        "documents.kube.rs.example.com",
+        &apply,
+        &Patch::Apply(Document::crd()),
+    )
+    .await
+    .unwrap();
     let established = await_condition(
         crds.clone(),
         "documents.kube.rs.example.com",
@@ -490,30 +496,73 @@ async fn kube_rs_custom_resource_derive() {
     let documents: Api<Document> = Api::namespaced(client.clone(), "default");
     let mut events = watcher(documents.clone(), watcher::Config::default()).boxed();
     let created = documents
-        .create(
-            &Default::default(),
-            &Document::new(
+        .patch(
+            "guide",
+            &apply,
+            &Patch::Apply(Document::new(
                 "guide",
                 DocumentSpec {
                     title: "Guide".into(),
                     pages: 12,
-                    tags: None,
+                    tags: Some(vec!["a".into()]),
                 },
-            ),
+            )),
         )
         .await
         .unwrap();
     assert_eq!(created.spec.pages, 12);
     assert!(created.status.is_none());
+    let managers: Vec<(String, String)> = created
+        .metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .map(|m| {
+            (
+                m.manager.clone().unwrap_or_default(),
+                m.operation.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        managers,
+        [("document-operator".to_owned(), "Apply".to_owned())]
+    );
+    // A second manager changing the applied title conflicts; forced, it takes the field.
+    let editor = PatchParams::apply("editor");
+    let edit = json!({"apiVersion": "kube.rs.example.com/v1", "kind": "Document",
+        "metadata": {"name": "guide"}, "spec": {"title": "Edited", "pages": 12}});
+    let conflict = documents
+        .patch("guide", &editor, &Patch::Apply(&edit))
+        .await
+        .unwrap_err();
+    let kube::Error::Api(status) = conflict else {
+        panic!("expected a Status, got {conflict:?}");
+    };
+    assert_eq!(status.code, 409);
+    assert_eq!(
+        status.message,
+        "Apply failed with 1 conflict: conflict with \"document-operator\": .spec.title"
+    );
+    let forced = documents
+        .patch("guide", &editor.clone().force(), &Patch::Apply(&edit))
+        .await
+        .unwrap();
+    assert_eq!(forced.spec.title, "Edited");
+    // The status through the status subresource, applied too.
     let patched = documents
         .patch_status(
             "guide",
-            &PatchParams::default(),
-            &Patch::Merge(json!({"status": {"published": true}})),
+            &PatchParams::apply("document-controller"),
+            &Patch::Apply(
+                json!({"apiVersion": "kube.rs.example.com/v1", "kind": "Document",
+                "status": {"published": true}}),
+            ),
         )
         .await
         .unwrap();
     assert!(patched.status.unwrap().published);
+    assert_eq!(patched.spec.title, "Edited");
     let saw = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(event) = events.try_next().await.unwrap() {
             if let watcher::Event::Apply(d) | watcher::Event::InitApply(d) = event
