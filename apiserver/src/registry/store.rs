@@ -402,9 +402,16 @@ impl Store {
                     Err(e) => Err(self.storage_error(name, e)),
                 };
             }
+            let encoded = self.encode(&mut new)?;
+            // Nothing changed: nothing is written, and the resourceVersion stays, as
+            // upstream's GuaranteedUpdate skips a write of identical bytes.
+            if encoded == current.value {
+                set_resource_version(&mut new, current.mod_revision);
+                return Ok(new);
+            }
             match self
                 .storage
-                .update(&key, self.encode(&mut new)?, current.mod_revision, 0)
+                .update(&key, encoded, current.mod_revision, 0)
                 .await
             {
                 Ok(stored) => {
@@ -470,6 +477,7 @@ impl Store {
         if let Some(manager) = field_manager {
             self.track(Some(&old), &mut new, scope, manager, &now_rfc3339());
         }
+        keep_times_of_a_no_op(&mut new, &old);
         let (group, kind) = (self.info.group, self.info.kind);
         let mut causes = match scope {
             UpdateScope::Main => validation_rules::validate_update(group, kind, &new, &old),
@@ -520,6 +528,62 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// When a write changes nothing but the times of its managedFields entries, the stored
+/// entries stay (upstream's managed fields updater keeps an entry's time when the operation
+/// took no fields), so the write can be skipped as a no-op.
+fn keep_times_of_a_no_op(new: &mut Value, old: &Value) {
+    let (Some(new_meta), Some(old_meta)) = (
+        new.get("metadata").and_then(Value::as_object),
+        old.get("metadata").and_then(Value::as_object),
+    ) else {
+        return;
+    };
+    let same_entries = match (new_meta.get("managedFields"), old_meta.get("managedFields")) {
+        (Some(Value::Array(a)), Some(Value::Array(b))) => {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|(x, y)| match (x, y) {
+                    (Value::Object(x), Value::Object(y)) => {
+                        x.len() == y.len()
+                            && x.iter().all(|(k, v)| k == "time" || y.get(k) == Some(v))
+                    }
+                    _ => x == y,
+                })
+        }
+        (a, b) => a == b,
+    };
+    if !same_entries {
+        return;
+    }
+    let ignored = ["managedFields", "resourceVersion"];
+    let same_meta = new_meta.len()
+        - ignored
+            .iter()
+            .filter(|k| new_meta.contains_key(**k))
+            .count()
+        == old_meta.len()
+            - ignored
+                .iter()
+                .filter(|k| old_meta.contains_key(**k))
+                .count()
+        && new_meta
+            .iter()
+            .all(|(k, v)| ignored.contains(&k.as_str()) || old_meta.get(k) == Some(v));
+    let same_rest = match (new.as_object(), old.as_object()) {
+        (Some(n), Some(o)) => {
+            n.len() == o.len()
+                && n.iter()
+                    .all(|(k, v)| k == "metadata" || o.get(k) == Some(v))
+        }
+        _ => false,
+    };
+    if same_meta
+        && same_rest
+        && let Some(entries) = old_meta.get("managedFields").cloned()
+    {
+        metadata_mut(new).insert("managedFields".into(), entries);
     }
 }
 

@@ -203,3 +203,40 @@ async fn a_namespace_this_server_is_deleting_is_read_live() {
     let refused = config_maps.admit_create("a", "x").await.unwrap_err();
     assert_eq!(refused.code(), 403);
 }
+
+#[tokio::test]
+async fn a_write_that_changes_nothing_is_not_written() {
+    let (_storage, registry, _dir) = stale_fixture().await;
+    let store = registry.get("", "v1", "configmaps").unwrap();
+    let options = WriteOptions {
+        field_manager: Some("tester"),
+        ..WriteOptions::default()
+    };
+    let write = |value: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .update_with(Some("a"), "settings", UpdateScope::Main, options, |current| {
+                    let mut new = current.clone();
+                    new["data"]["c"] = json!(value);
+                    Ok(new)
+                })
+                .await
+                .unwrap()
+        }
+    };
+    let first = write("3").await;
+    // Later, so a new entry time would differ.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let again = write("3").await;
+    assert_eq!(
+        again["metadata"]["resourceVersion"], first["metadata"]["resourceVersion"],
+        "the same content again is a no-op"
+    );
+    assert_eq!(again["metadata"]["managedFields"], first["metadata"]["managedFields"]);
+    let changed = write("4").await;
+    assert_ne!(
+        changed["metadata"]["resourceVersion"],
+        first["metadata"]["resourceVersion"]
+    );
+}
