@@ -5,6 +5,9 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde_json::{Value, json};
 
 use super::cel::{rule_compile_errors, validate_cel};
+use super::resource::{
+    CustomResourceRules, validate_custom_resource, validate_custom_resource_update,
+};
 use super::structural::Structural;
 use crate::endpoints::status::FieldPath;
 
@@ -290,6 +293,43 @@ fn values_are_typed_by_the_schema() {
 }
 
 #[test]
+fn custom_resource_validation_reports_cel_after_the_schema() {
+    let schema = Structural::parse(
+        &json!({"type": "object", "properties": {"spec": {"type": "object",
+        "x-kubernetes-validations": [{"rule": "self.replicas < 10", "message": "too many"},
+            {"rule": "self.replicas == oldSelf.replicas", "message": "immutable"}],
+        "properties": {"replicas": {"type": "integer", "minimum": 1}}}}}),
+    )
+    .unwrap();
+    let rules = CustomResourceRules {
+        group: "g.io",
+        version: "v1",
+        kind: "K",
+        schema: Some(&schema),
+        scale: None,
+    };
+    let object = json!({"apiVersion": "g.io/v1", "kind": "K", "spec": {"replicas": 0}});
+    let text = |errs: Vec<crate::endpoints::status::FieldError>| -> Vec<String> {
+        errs.iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(
+        text(validate_custom_resource(&rules, &object)),
+        vec![
+            "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1"
+        ]
+    );
+    let object = json!({"apiVersion": "g.io/v1", "kind": "K", "spec": {"replicas": 20}});
+    let old = json!({"apiVersion": "g.io/v1", "kind": "K", "spec": {"replicas": 5}});
+    assert_eq!(
+        text(validate_custom_resource_update(&rules, &object, &old)),
+        vec![
+            r#"spec: Invalid value: "object": too many"#,
+            r#"spec: Invalid value: "object": immutable"#,
+        ]
+    );
+}
+
+#[test]
 fn nested_comprehensions_over_large_values_are_not_run() {
     let schema = spec_schema(
         json!([{"rule": "self.l.all(x, self.l.all(y, self.l.all(z, x + y + z >= 0)))"}]),
@@ -430,4 +470,27 @@ fn deep_nesting_never_overflows_the_stack() {
     );
     let schema = spec_schema(json!([{"rule": sum(99)}]), props);
     assert!(validate_cel(&schema, &json!({"spec": {"a": 1}}), None).is_empty());
+}
+
+#[test]
+fn crd_versions_report_compilation_failures_after_schema_checks() {
+    let schema = json!({"openAPIV3Schema": {"type": "object", "properties": {"spec": {
+        "type": "object", "x-kubernetes-validations": [{"rule": "self.x >"}, {"rule": "quantity(self.q) > 1"}]}}}});
+    let path = FieldPath::new("spec")
+        .child("versions")
+        .index(0)
+        .child("schema");
+    let errs: Vec<String> = super::crd_schema::validate_version_schema(Some(&schema), false, &path)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errs,
+        vec![
+            "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule: \
+             Invalid value: compilation failed: ERROR: <input>:1:9: Syntax error: mismatched input '<EOF>' \
+             expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, \
+             NUM_UINT, STRING, BYTES, IDENTIFIER}\n | self.x >\n | ........^"
+        ]
+    );
 }
