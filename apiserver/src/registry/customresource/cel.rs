@@ -297,6 +297,9 @@ impl Path {
 /// schema's root); `old` is the object before an update (`None` on create).
 pub fn validate_cel(schema: &Structural, new: &Value, old: Option<&Value>) -> Vec<FieldError> {
     let mut errs = Vec::new();
+    if !has_rules(schema, 0) {
+        return errs;
+    }
     let node = Node {
         schema,
         value: new,
@@ -307,6 +310,16 @@ pub fn validate_cel(schema: &Structural, new: &Value, old: Option<&Value>) -> Ve
     };
     walk(&node, &Path(None), &mut errs);
     errs
+}
+
+/// Whether `s` or a node under it (on the structural spine) has rules.
+fn has_rules(s: &Structural, depth: usize) -> bool {
+    !s.cel_rules.is_empty()
+        || (depth < super::structural::MAX_DEPTH
+            && (s.properties.values().any(|p| has_rules(p, depth + 1))
+                || s.items.as_deref().is_some_and(|i| has_rules(i, depth + 1))
+                || s.additional_schema()
+                    .is_some_and(|a| has_rules(a, depth + 1))))
 }
 
 /// One value being validated, with what correlates it to the old object.
