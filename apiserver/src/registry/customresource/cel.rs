@@ -13,7 +13,9 @@
 //! `messageExpression`, else `message`, else `failed rule: <rule>`; `reason` picks a
 //! `Forbidden`, `Required` or `Duplicate` error instead. On update, errors of rules that are not
 //! transition rules are dropped where the value equals its old value (upstream's ratcheting,
-//! which turns them into warnings). Runtime errors upstream reports plainly (`no such key`,
+//! which turns them into warnings). Upstream compares `set` and `map` lists regardless of
+//! order, the crate by order: a rule that fails is evaluated again with their items in a
+//! canonical order and taken to hold if it holds then. Runtime errors upstream reports plainly (`no such key`,
 //! division or modulus by zero, integer overflow) are reported as upstream:
 //! `<error> evaluating rule: <rule>`.
 //!
@@ -42,7 +44,8 @@ use cel::{Context, Env, IdedExpr};
 use serde_json::Value;
 
 use super::cel_value::{
-    comprehension_depth, expr_depth, node_count, only_enforced_functions, to_cel,
+    comprehension_depth, expr_depth, has_unordered_lists, node_count, only_enforced_functions,
+    to_cel,
 };
 use super::structural::Structural;
 use crate::endpoints::status::{FieldError, FieldPath};
@@ -416,12 +419,17 @@ enum Outcome {
     Skipped,
 }
 
-fn evaluate(expr: &IdedExpr, node: &Node<'_>) -> Result<cel::Value, Option<String>> {
+fn evaluate(
+    expr: &IdedExpr,
+    node: &Node<'_>,
+    unordered: bool,
+) -> Result<cel::Value, Option<String>> {
     let run = || {
+        let (schema, root) = (Some(node.schema), node.root);
         let mut ctx = Context::with_env(Arc::clone(&ENV));
-        ctx.add_variable_from_value("self", to_cel(node.value, Some(node.schema), node.root));
+        ctx.add_variable_from_value("self", to_cel(node.value, schema, root, unordered));
         if let Some(old) = node.old {
-            ctx.add_variable_from_value("oldSelf", to_cel(old, Some(node.schema), node.root));
+            ctx.add_variable_from_value("oldSelf", to_cel(old, schema, root, unordered));
         }
         cel::Value::resolve(expr, &ctx)
     };
@@ -458,8 +466,16 @@ fn run_rule(rule: &CelRule, node: &Node<'_>) -> Outcome {
             return Outcome::Skipped;
         }
     }
-    match evaluate(expr, node) {
+    match evaluate(expr, node, false) {
         Ok(cel::Value::Bool(true)) => Outcome::Passed,
+        // Upstream compares `set` and `map` lists regardless of order: a rule that holds
+        // with their items in a canonical order is taken to hold.
+        Ok(cel::Value::Bool(false))
+            if has_unordered_lists(node.schema)
+                && matches!(evaluate(expr, node, true), Ok(cel::Value::Bool(true))) =>
+        {
+            Outcome::Passed
+        }
         Ok(cel::Value::Bool(false)) => Outcome::Failed,
         Ok(_) | Err(None) => Outcome::Skipped,
         Err(Some(e)) => Outcome::Error(e),
@@ -507,7 +523,7 @@ fn evaluate_rules(node: &Node<'_>, path: &Path, errs: &mut Vec<FieldError>) {
 
 /// The evaluated `messageExpression`, or `None` where upstream falls back to the message.
 fn message(expr: &IdedExpr, node: &Node<'_>) -> Option<String> {
-    let cel::Value::String(s) = evaluate(expr, node).ok()? else {
+    let cel::Value::String(s) = evaluate(expr, node, false).ok()? else {
         return None;
     };
     let trimmed = s.trim();

@@ -216,6 +216,24 @@ fn list_map_items_correlate_by_key() {
 }
 
 #[test]
+fn set_and_map_lists_compare_regardless_of_order() {
+    let schema = spec_schema(
+        json!([{"rule": "self == oldSelf", "message": "immutable"}]),
+        json!({"tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+            "ports": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+                "items": {"type": "object", "properties": {"name": {"type": "string"}, "port": {"type": "integer"}}}}}),
+    );
+    let old = json!({"spec": {"tags": ["a", "b"], "ports": [{"name": "x", "port": 1}, {"name": "y", "port": 2}]}});
+    let reordered = json!({"spec": {"tags": ["b", "a"], "ports": [{"name": "y", "port": 2}, {"name": "x", "port": 1}]}});
+    assert!(update_errors(&schema, reordered, old.clone()).is_empty());
+    let changed = json!({"spec": {"tags": ["b", "c"], "ports": [{"name": "y", "port": 2}, {"name": "x", "port": 1}]}});
+    assert_eq!(
+        update_errors(&schema, changed, old),
+        vec![r#"spec: Invalid value: "object": immutable"#]
+    );
+}
+
+#[test]
 fn unchanged_values_are_ratcheted_on_update() {
     let schema = replicas_schema(json!({"rule": "self.replicas <= self.maxReplicas"}));
     let bad = json!({"spec": {"replicas": 20, "maxReplicas": 10}});

@@ -21,8 +21,15 @@ use super::structural::Structural;
 
 type CelValue = cel::Value;
 
-/// Converts `value` by `schema`; `root` says whether the node is a resource root.
-pub(super) fn to_cel(value: &Value, schema: Option<&Structural>, root: bool) -> CelValue {
+/// Converts `value` by `schema`; `root` says whether the node is a resource root. With
+/// `unordered`, the items of `set` and `map` lists are put in a canonical order (by value, by
+/// key), so that equality ignores their order as upstream's does.
+pub(super) fn to_cel(
+    value: &Value,
+    schema: Option<&Structural>,
+    root: bool,
+    unordered: bool,
+) -> CelValue {
     match value {
         Value::Null => CelValue::Null,
         Value::Bool(b) => CelValue::Bool(*b),
@@ -38,9 +45,21 @@ pub(super) fn to_cel(value: &Value, schema: Option<&Structural>, root: bool) -> 
         Value::Array(items) => {
             let item_schema = schema.and_then(|s| s.items.as_deref());
             let embedded = item_schema.is_some_and(|s| s.x_embedded_resource);
-            let list = items
-                .iter()
-                .map(|v| to_cel(v, item_schema, embedded))
+            let mut order: Vec<&Value> = items.iter().collect();
+            if unordered && let Some(s) = schema {
+                match s.x_list_type.as_deref() {
+                    Some("set") => order.sort_by_cached_key(|v| v.to_string()),
+                    Some("map") => order.sort_by_cached_key(|v| {
+                        let keys: Vec<Option<&Value>> =
+                            s.x_list_map_keys.iter().map(|k| v.get(k)).collect();
+                        serde_json::to_string(&keys).unwrap_or_default()
+                    }),
+                    _ => {}
+                }
+            }
+            let list = order
+                .into_iter()
+                .map(|v| to_cel(v, item_schema, embedded, unordered))
                 .collect();
             CelValue::List(Arc::new(list))
         }
@@ -61,7 +80,7 @@ pub(super) fn to_cel(value: &Value, schema: Option<&Structural>, root: bool) -> 
                     },
                     None => name.clone(),
                 };
-                map.insert(Key::from(key), to_cel(v, field_schema, embedded));
+                map.insert(Key::from(key), to_cel(v, field_schema, embedded, unordered));
             }
             CelValue::Map(Map { map: Arc::new(map) })
         }
@@ -261,6 +280,14 @@ fn entries(entries: &[IdedEntryExpr]) -> Vec<&cel::IdedExpr> {
             EntryExpr::StructField(sf) => vec![&sf.value],
         })
         .collect()
+}
+
+/// Whether `s` or a node under it is a `set` or `map` list.
+pub(super) fn has_unordered_lists(s: &Structural) -> bool {
+    matches!(s.x_list_type.as_deref(), Some("set" | "map"))
+        || s.properties.values().any(has_unordered_lists)
+        || s.items.as_deref().is_some_and(has_unordered_lists)
+        || s.additional_schema().is_some_and(has_unordered_lists)
 }
 
 /// The number of JSON nodes in `v` (a bound on any list or map a rule iterates).
