@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use super::cel::rule_compile_errors;
 use super::defaulting::validate_defaults;
 use super::structural::{AdditionalProperties, Structural};
 use super::structural_checks::validate_structural;
@@ -128,6 +129,10 @@ pub fn validate_version_schema(
         defaults_forbidden: None,
     };
     openapi_schema(&structural, &root_path, root, &mut errs);
+    // Upstream reports CEL compilation errors only for an otherwise valid schema.
+    if errs.is_empty() {
+        errs.extend(rule_compile_errors(&structural, &root_path));
+    }
     let structural_errs = validate_structural(&root_path, &structural);
     if structural_errs.is_empty() {
         errs.extend(validate_defaults(&root_path, &structural));
@@ -266,7 +271,7 @@ fn openapi_schema(s: &Structural, path: &FieldPath, ctx: Context, errs: &mut Vec
     map_list_keys_map_set(s, path, errs);
 }
 
-/// The shape of `x-kubernetes-validations` rules (their CEL is not compiled here).
+/// The shape of `x-kubernetes-validations` rules (their CEL is compiled in `cel.rs`).
 fn validation_rules(s: &Structural, path: &FieldPath, errs: &mut Vec<FieldError>) {
     for (i, rule) in s.x_validations.iter().enumerate() {
         let at = path.child("x-kubernetes-validations").index(i);

@@ -14,8 +14,12 @@
 //!   validation with its messages; `formats.rs`: the string formats it checks.
 //! - `embedded.rs`: [`validate_embedded`], type and object metadata of embedded resources;
 //!   `list_type.rs`: [`validate_list_sets_and_maps`], uniqueness in list sets and maps.
-//! - `resource.rs`: [`validate_custom_resource`], everything a custom resource's create or
-//!   update is checked for (type meta, schema, embedded resources, list types, scale).
+//! - `resource.rs`: [`validate_custom_resource`] and [`validate_custom_resource_update`],
+//!   everything a custom resource's create or update is checked for (type meta, schema,
+//!   scale, embedded resources, list types, CEL rules).
+//! - `cel.rs` (tests in `cel_tests.rs`): [`CelRules`] and [`validate_cel`], the
+//!   `x-kubernetes-validations` CEL rules, compiled once and evaluated on create and update;
+//!   `cel_value.rs`: JSON values as CEL values, typed by the schema.
 //! - `prune.rs`: [`prune`], dropping unknown fields and reporting their paths.
 //! - `defaulting.rs`: [`apply_defaults`], [`prune_non_nullable_nulls`] and
 //!   [`validate_defaults`] (the CRD-side check of `default`s).
@@ -26,6 +30,10 @@
 //!   [`prepare_crd_for_update`].
 //! - `fuzz_tests.rs`: random schemas, objects and CRDs never panic.
 
+mod cel;
+#[cfg(test)]
+mod cel_tests;
+mod cel_value;
 mod crd;
 mod crd_defaults;
 mod crd_schema;
@@ -41,6 +49,7 @@ mod structural;
 mod structural_checks;
 mod validate;
 
+pub use cel::{CelRule, CelRules, rule_compile_errors, validate_cel};
 pub use crd::{validate_crd, validate_crd_status_update, validate_crd_update};
 pub use crd_defaults::{default_crd, prepare_crd_for_create, prepare_crd_for_update};
 pub use crd_schema::{validate_printer_column, validate_subresources, validate_version_schema};
@@ -49,7 +58,8 @@ pub use embedded::validate_embedded;
 pub use list_type::validate_list_sets_and_maps;
 pub use prune::{prune, unknown_field_message};
 pub use resource::{
-    CustomResourceRules, ScalePaths, validate_custom_resource, validate_metadata_name,
+    CustomResourceRules, ScalePaths, validate_custom_resource, validate_custom_resource_update,
+    validate_metadata_name,
 };
 pub use structural::{AdditionalProperties, MAX_DEPTH, ParseError, Pattern, Structural};
 pub use structural_checks::validate_structural;

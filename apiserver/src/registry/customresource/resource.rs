@@ -6,10 +6,12 @@
 //!
 //! `metadata` (a DNS-subdomain name, labels, annotations, namespace) is the generic store's, as
 //! for every resource ([`validate_metadata_name`] is the name rule for callers that need it
-//! alone). `x-kubernetes-validations` (CEL) rules are not evaluated.
+//! alone). `x-kubernetes-validations` (CEL) rules are evaluated last (`cel.rs`), with
+//! `oldSelf` on update.
 
 use serde_json::Value;
 
+use super::cel::validate_cel;
 use super::embedded::validate_embedded;
 use super::list_type::validate_list_sets_and_maps;
 use super::structural::Structural;
@@ -61,10 +63,28 @@ pub struct CustomResourceRules<'a> {
     pub scale: Option<&'a ScalePaths>,
 }
 
-/// Validates a custom resource (after pruning and defaulting), in upstream's order.
+/// Validates a custom resource (after pruning and defaulting) on create, in upstream's order.
 pub fn validate_custom_resource(
     rules: &CustomResourceRules<'_>,
     object: &Value,
+) -> Vec<FieldError> {
+    validate(rules, object, None)
+}
+
+/// Validates a custom resource on update: as on create, and its CEL transition rules see
+/// `old` as `oldSelf` (errors of the other rules are ratcheted where a value is unchanged).
+pub fn validate_custom_resource_update(
+    rules: &CustomResourceRules<'_>,
+    object: &Value,
+    old: &Value,
+) -> Vec<FieldError> {
+    validate(rules, object, Some(old))
+}
+
+fn validate(
+    rules: &CustomResourceRules<'_>,
+    object: &Value,
+    old: Option<&Value>,
 ) -> Vec<FieldError> {
     let type_errs = validate_type_meta(rules, object);
     if !type_errs.is_empty() {
@@ -80,6 +100,7 @@ pub fn validate_custom_resource(
     if let Some(schema) = rules.schema {
         errs.extend(validate_embedded(None, object, schema, false));
         errs.extend(validate_list_sets_and_maps("", schema, object));
+        errs.extend(validate_cel(schema, object, old));
     }
     errs
 }

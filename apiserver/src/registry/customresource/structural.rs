@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 use regex::Regex;
 use serde_json::{Map, Value};
 
+use super::cel::CelRules;
+
 /// Upper bound of a compiled `pattern` (bytes of the compiled program), so that a schema cannot
 /// make the server compile a huge automaton.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
@@ -177,8 +179,10 @@ pub struct Structural {
     pub x_list_type: Option<String>,
     pub x_list_map_keys: Vec<String>,
     pub x_map_type: Option<String>,
-    /// `x-kubernetes-validations` (CEL rules), kept as given; not evaluated here.
+    /// `x-kubernetes-validations` (CEL rules), kept as given.
     pub x_validations: Vec<Value>,
+    /// The same rules, compiled once (see `cel.rs`).
+    pub cel_rules: CelRules,
 
     /// Keywords given that CRD schemas may not use (`$ref`, `definitions`, `dependencies`,
     /// `patternProperties`, `additionalItems`, `id`, `$schema`), and `items` given as an array.
@@ -339,6 +343,7 @@ fn parse_at(schema: &Value, path: &mut Vec<String>) -> Result<Structural, ParseE
         Some(Value::Array(rules)) => rules.clone(),
         Some(_) => return Err(err(path, "x-kubernetes-validations", "must be an array")),
     };
+    s.cel_rules = CelRules::compile(&s.x_validations);
     if let Some(props) = m.get("properties").filter(|v| !v.is_null()) {
         let Some(props) = props.as_object() else {
             return Err(err(path, "properties", "must be an object"));
