@@ -578,3 +578,78 @@ async fn kube_rs_custom_resource_derive() {
     assert!(saw, "the watch saw the published status");
     server.stop().await.unwrap();
 }
+
+const SCALERS: &str = r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: scalers.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: scalers, kind: Scaler}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: "self.replicas <= self.maxReplicas"
+                  message: "replicas must not exceed maxReplicas"
+              properties:
+                replicas: {type: integer}
+                maxReplicas: {type: integer}
+                zone:
+                  type: string
+                  x-kubernetes-validations:
+                    - rule: "self == oldSelf"
+                      message: "Value is immutable"
+"#;
+
+fn scaler(replicas: i64, zone: &str) -> String {
+    format!(
+        "apiVersion: example.com/v1\nkind: Scaler\nmetadata:\n  name: s\nspec:\n  replicas: {replicas}\n  maxReplicas: 5\n  zone: {zone}\n"
+    )
+}
+
+fn validation_rules_scenario(k: &Kubectl) {
+    k.apply("scalers.yaml", SCALERS);
+    k.eventually(&["get", "scalers"]);
+    let path = k.dir.join("s.yaml");
+    std::fs::write(&path, scaler(9, "a")).unwrap();
+    let refused = k.fails(&["apply", "-f", path_str(&path)]);
+    assert_eq!(
+        refused.trim(),
+        "The Scaler \"s\" is invalid: spec: Invalid value: \"object\": replicas must not exceed maxReplicas"
+    );
+    k.apply("s.yaml", &scaler(3, "a"));
+    std::fs::write(&path, scaler(3, "b")).unwrap();
+    let refused = k.fails(&["apply", "-f", path_str(&path)]);
+    assert_eq!(
+        refused.trim(),
+        "The Scaler \"s\" is invalid: spec.zone: Invalid value: \"string\": Value is immutable"
+    );
+    k.apply("s.yaml", &scaler(4, "a"));
+}
+
+/// CEL validation rules (`x-kubernetes-validations`), transition rules included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validation_rules() {
+    let binary = kubectl::binary("").expect("kubectl is installed (see PLATFORM.md)");
+    let server = TestApiServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let k = Kubectl {
+        binary,
+        kubeconfig: server.kubeconfig.clone(),
+        dir: dir.path().to_owned(),
+    };
+    tokio::task::spawn_blocking(move || validation_rules_scenario(&k))
+        .await
+        .unwrap();
+    server.stop().await.unwrap();
+}

@@ -51,6 +51,12 @@ impl Strategy for CustomResourceStrategy {
     fn validate(&self, object: &Value) -> Vec<FieldError> {
         customresource::validate_custom_resource(&self.custom.rules(), object)
     }
+
+    /// Updates see `oldSelf` (transition rules) and ratchet: a rule an unchanged value already
+    /// failed does not fail the update.
+    fn validate_for_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
+        customresource::validate_custom_resource_update(&self.custom.rules(), new, old)
+    }
 }
 
 /// The rules of CustomResourceDefinitions.
@@ -103,14 +109,9 @@ impl Strategy for DefinitionStrategy {
         customresource::validate_crd(crd)
     }
 
-    /// Upstream validates an update with `ValidateCustomResourceDefinitionUpdate` alone; the
-    /// store has already added [`Strategy::validate`]'s errors, so only the update's own ones
-    /// are added here.
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        let already = customresource::validate_crd(new);
-        let mut errors = customresource::validate_crd_update(new, old);
-        errors.retain(|e| !already.contains(e));
-        errors
+    /// Upstream validates an update with `ValidateCustomResourceDefinitionUpdate` alone.
+    fn validate_for_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
+        customresource::validate_crd_update(new, old)
     }
 
     /// The first DELETE keeps the definition until its objects are gone: it gets the cleanup

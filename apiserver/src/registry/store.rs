@@ -488,8 +488,7 @@ impl Store {
                 validation_rules::validate_existing(group, kind, &new)
             }
         };
-        causes.extend(self.strategy.validate(&new));
-        causes.extend(self.strategy.validate_update(&new, &old));
+        causes.extend(self.strategy.validate_for_update(&new, &old));
         if !causes.is_empty() {
             return Err(self.invalid(name, causes));
         }

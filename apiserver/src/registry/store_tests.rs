@@ -216,11 +216,17 @@ async fn a_write_that_changes_nothing_is_not_written() {
         let store = store.clone();
         async move {
             store
-                .update_with(Some("a"), "settings", UpdateScope::Main, options, |current| {
-                    let mut new = current.clone();
-                    new["data"]["c"] = json!(value);
-                    Ok(new)
-                })
+                .update_with(
+                    Some("a"),
+                    "settings",
+                    UpdateScope::Main,
+                    options,
+                    |current| {
+                        let mut new = current.clone();
+                        new["data"]["c"] = json!(value);
+                        Ok(new)
+                    },
+                )
                 .await
                 .unwrap()
         }
@@ -233,7 +239,10 @@ async fn a_write_that_changes_nothing_is_not_written() {
         again["metadata"]["resourceVersion"], first["metadata"]["resourceVersion"],
         "the same content again is a no-op"
     );
-    assert_eq!(again["metadata"]["managedFields"], first["metadata"]["managedFields"]);
+    assert_eq!(
+        again["metadata"]["managedFields"],
+        first["metadata"]["managedFields"]
+    );
     let changed = write("4").await;
     assert_ne!(
         changed["metadata"]["resourceVersion"],

@@ -31,6 +31,14 @@ pub trait Strategy: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Everything an update is validated for: [`Strategy::validate`] and then
+    /// [`Strategy::validate_update`], unless the resource validates updates its own way.
+    fn validate_for_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
+        let mut errors = self.validate(new);
+        errors.extend(self.validate_update(new, old));
+        errors
+    }
+
     /// Field selector labels this resource supports beyond `metadata.name` and
     /// `metadata.namespace`, as JSON paths (`spec.nodeName`).
     fn field_labels(&self) -> &'static [&'static str] {
