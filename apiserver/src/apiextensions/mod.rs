@@ -162,15 +162,22 @@ impl CustomResources {
                 {
                     continue;
                 }
-                let candidate = ServedVersion::new(definition.clone(), version.clone(), info);
+                // An unchanged version keeps its store (and its parsed schema and rules).
+                let unchanged = |c: &Arc<ServedVersion>| {
+                    std::ptr::eq(c.info, info)
+                        && c.version == *version
+                        && *c.definition == **definition
+                };
                 let store = match previous.store(info.group, info.version, info.plural) {
-                    Some(store) if store.custom().is_some_and(|c| **c == candidate) => {
-                        store.clone()
-                    }
+                    Some(store) if store.custom().is_some_and(unchanged) => store.clone(),
                     _ => Arc::new(Store::new_custom(
                         storage.clone(),
                         namespaces.clone(),
-                        Arc::new(candidate),
+                        Arc::new(ServedVersion::new(
+                            definition.clone(),
+                            version.clone(),
+                            info,
+                        )),
                     )),
                 };
                 if let Some(custom) = store.custom() {
