@@ -9,6 +9,8 @@
 //! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split);
 //!   [`core`] holds the strategies of core/v1 resources.
 //! - [`defaults`]: upstream's defaulting functions (`SetDefaults_*`), per API group.
+//! - [`fieldmanager`]: `metadata.managedFields` and server-side apply (field sets, merge by
+//!   structured-merge-diff schema, conflicts).
 //! - [`store`]: the generic store (create, get, update), [`delete`] its DELETE; [`list`] and
 //!   [`watch`] add LIST with paging and WATCH.
 //! - [`selector`]: label and field selectors, parsed and matched as upstream does.
