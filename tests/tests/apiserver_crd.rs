@@ -250,7 +250,8 @@ fn crontab_scenario(k: &Kubectl) {
     assert_eq!(listed, "", "the objects went with their definition");
 }
 
-async fn crontab_with(version: &str) {
+/// Runs `scenario` with the kubectl of `version` ("" for the default) against a fresh server.
+async fn with_kubectl(version: &str, scenario: fn(&Kubectl)) {
     let binary = kubectl::binary(version).expect("kubectl is installed (see PLATFORM.md)");
     let server = TestApiServer::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -259,7 +260,7 @@ async fn crontab_with(version: &str) {
         kubeconfig: server.kubeconfig.clone(),
         dir: dir.path().to_owned(),
     };
-    tokio::task::spawn_blocking(move || crontab_scenario(&k))
+    tokio::task::spawn_blocking(move || scenario(&k))
         .await
         .unwrap();
     server.stop().await.unwrap();
@@ -267,12 +268,12 @@ async fn crontab_with(version: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crontab_example_with_kubectl() {
-    crontab_with("").await;
+    with_kubectl("", crontab_scenario).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crontab_example_with_kubectl_1_27() {
-    crontab_with("1.27").await;
+    with_kubectl("1.27", crontab_scenario).await;
 }
 
 const WIDGETS: &str = r#"
@@ -367,18 +368,7 @@ fn names_and_scopes_scenario(k: &Kubectl) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn names_scopes_versions_and_categories() {
-    let binary = kubectl::binary("").expect("kubectl is installed (see PLATFORM.md)");
-    let server = TestApiServer::start().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let k = Kubectl {
-        binary,
-        kubeconfig: server.kubeconfig.clone(),
-        dir: dir.path().to_owned(),
-    };
-    tokio::task::spawn_blocking(move || names_and_scopes_scenario(&k))
-        .await
-        .unwrap();
-    server.stop().await.unwrap();
+    with_kubectl("", names_and_scopes_scenario).await;
 }
 
 /// kube-rs sees custom resources like built-in ones: a watch reports creates and status
@@ -640,16 +630,5 @@ fn validation_rules_scenario(k: &Kubectl) {
 /// CEL validation rules (`x-kubernetes-validations`), transition rules included.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validation_rules() {
-    let binary = kubectl::binary("").expect("kubectl is installed (see PLATFORM.md)");
-    let server = TestApiServer::start().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let k = Kubectl {
-        binary,
-        kubeconfig: server.kubeconfig.clone(),
-        dir: dir.path().to_owned(),
-    };
-    tokio::task::spawn_blocking(move || validation_rules_scenario(&k))
-        .await
-        .unwrap();
-    server.stop().await.unwrap();
+    with_kubectl("", validation_rules_scenario).await;
 }

@@ -520,7 +520,7 @@ pub fn go_json(v: &Value) -> String {
 }
 
 /// Go's `%v` of a float64: shortest digits, exponent form below 1e-4 and from 1e21 (`1e-07`).
-fn go_float(f: f64) -> String {
+pub(crate) fn go_float(f: f64) -> String {
     if f == 0.0 || !f.is_finite() || (1e-4..1e21).contains(&f.abs()) {
         return f.to_string();
     }

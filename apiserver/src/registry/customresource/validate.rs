@@ -372,17 +372,7 @@ fn string_checks(s: &Structural, text: &str, path: &str) -> Outcome {
     out
 }
 
-/// Go's `%v` of a float64.
-pub(crate) fn go_float(f: f64) -> String {
-    if f == 0.0 || !f.is_finite() || (1e-4..1e21).contains(&f.abs()) {
-        return f.to_string();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let sign = if exp < 0 { '-' } else { '+' };
-    format!("{mantissa}e{sign}{:02}", exp.abs())
-}
+pub(crate) use crate::endpoints::status::go_float;
 
 /// `numberValidator.Validate`: the value's range for its declared type and format, then
 /// multipleOf, maximum and minimum.
