@@ -14,13 +14,17 @@
 //! - [`leader_election`]: leader election on `coordination.k8s.io/v1` Leases.
 //! - [`go_duration`]: parsing of Go-style duration flags (`15s`, `1m30s`).
 //! - [`quantity`]: `resource.Quantity` parsing, comparison and canonical printing.
+//! - [`label_selector`]: `metav1.LabelSelector` parsing with upstream's messages, and matching;
+//!   [`name_validation`]: upstream's name checks (qualified names, label values, DNS-1123).
 
 pub mod go_duration;
 pub mod health;
 pub mod kubeconfig;
+pub mod label_selector;
 pub mod leader_election;
 pub mod logging;
 pub mod metrics;
+pub mod name_validation;
 pub mod pki;
 pub mod quantity;
 pub mod serving;

@@ -18,8 +18,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::cache::Cache;
 use crate::framework::{Code, CycleState, Framework, NodeInfo, PodInfo, Status, pod_key};
-use crate::plugins::label_selector;
 use crate::schedule_one::{FitError, reason_histogram};
+use common::label_selector;
 
 /// The plugin's name, for configuration.
 pub const NAME: &str = "DefaultPreemption";

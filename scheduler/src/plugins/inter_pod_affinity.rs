@@ -23,11 +23,11 @@ use k8s_openapi::api::core::v1::{Node, Pod, PodAffinityTerm, WeightedPodAffinity
 use serde::Deserialize;
 
 use super::Error;
-use super::label_selector::{Op, Requirement, Selector, parse_optional, selector_matches};
 use crate::framework::{
     ClusterEvent, CycleState, FilterPlugin, MAX_NODE_SCORE, NodeInfo, NodeScore, Plugin, PodInfo,
     PreFilterPlugin, PreScorePlugin, ScorePlugin, Status,
 };
+use common::label_selector::{Op, Requirement, Selector, parse_optional, selector_matches};
 
 /// The plugin's name.
 pub const NAME: &str = "InterPodAffinity";

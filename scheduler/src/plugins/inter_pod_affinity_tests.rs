@@ -21,8 +21,8 @@ use serde_json::{Map, Value, json};
 
 use super::*;
 use crate::framework::Code;
-use crate::plugins::label_selector::LABEL_VALUE_MESSAGE;
 use crate::plugins::test_util::{node, run_score, score_with_state};
+use common::label_selector::LABEL_VALUE_MESSAGE;
 
 fn list(values: &str) -> Vec<&str> {
     values.split(',').filter(|v| !v.is_empty()).collect()

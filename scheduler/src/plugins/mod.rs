@@ -14,8 +14,8 @@
 //! - [`node_resources_balanced_allocation`]: NodeResourcesBalancedAllocation (Score).
 //! - [`image_locality`]: ImageLocality (Score).
 //!
-//! Shared pieces: [`resource_allocation`] (what the resource scorers have in common),
-//! [`label_selector`] (pod label selectors) and [`validation`] (upstream's name checks).
+//! Shared pieces: [`resource_allocation`] (what the resource scorers have in common); label
+//! selectors and name checks come from `common`.
 //! DefaultPreemption (PostFilter) lives in `crate::preemption`, PrioritySort in the queue and
 //! DefaultBinder in the scheduler loop.
 
@@ -27,7 +27,6 @@ use crate::framework::Plugin;
 
 pub mod image_locality;
 pub mod inter_pod_affinity;
-pub mod label_selector;
 pub mod node_affinity;
 pub mod node_name;
 pub mod node_ports;
@@ -39,7 +38,6 @@ pub mod pod_topology_spread;
 pub mod resource_allocation;
 pub mod scheduling_gates;
 pub mod taint_toleration;
-pub mod validation;
 
 #[cfg(test)]
 pub(crate) mod test_util;

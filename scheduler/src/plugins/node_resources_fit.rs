@@ -9,11 +9,11 @@ use serde::Deserialize;
 
 use super::Error;
 use super::resource_allocation::{ResourceAllocation, ResourceSpec, defaulted, mul_div};
-use super::validation::is_qualified_name;
 use crate::framework::{
     ClusterEvent, Code, CycleState, FilterPlugin, MAX_NODE_SCORE, NodeInfo, Plugin, PodInfo,
     PreFilterPlugin, PreScorePlugin, Resources, ScorePlugin, Status,
 };
+use common::name_validation::is_qualified_name;
 
 /// The plugin's name.
 pub const NAME: &str = "NodeResourcesFit";

@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::{
     Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PreferredSchedulingTerm,
 };
 
-use super::validation::{is_qualified_name, is_valid_label_value};
+use common::name_validation::{is_qualified_name, is_valid_label_value};
 
 /// The only field `matchFields` can select on.
 pub const OBJECT_NAME_FIELD: &str = "metadata.name";

@@ -31,16 +31,16 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, OwnerReferen
 use serde::Deserialize;
 
 use super::Error;
-use super::label_selector::{self, Op, Requirement};
 use super::node_selector::RequiredNodeAffinity;
 use super::taint_toleration::{
     find_matching_untolerated_taint, is_do_not_schedule_taint, node_taints, pod_tolerations,
 };
-use super::validation::is_qualified_name;
 use crate::framework::{
     ClusterEvent, CycleState, FilterPlugin, MAX_NODE_SCORE, NodeInfo, NodeScore, Plugin, PodInfo,
     PreFilterPlugin, PreScorePlugin, ScorePlugin, Status,
 };
+use common::label_selector::{self, Op, Requirement};
+use common::name_validation::is_qualified_name;
 
 /// The plugin's name.
 pub const NAME: &str = "PodTopologySpread";

@@ -1,12 +1,11 @@
-//! Label selectors (`metav1.LabelSelector` → `labels.Selector`), shared by the plugins that
-//! select pods by label (InterPodAffinity, PodTopologySpread) and by preemption (PDBs):
-//! parsing with upstream's checks and messages (`labels.NewRequirement`), and matching.
+//! Label selectors (`metav1.LabelSelector` → `labels.Selector`), shared by the scheduler's
+//! plugins and preemption and by the controllers that select pods by label: parsing with upstream's checks and messages (`labels.NewRequirement`), and matching.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::validation::{is_qualified_name, is_valid_label_value};
+use crate::name_validation::{is_qualified_name, is_valid_label_value};
 
 /// Upstream's message for an invalid label value.
 pub const LABEL_VALUE_MESSAGE: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";

@@ -1,6 +1,6 @@
-//! Name checks from apimachinery's `util/validation` that the plugins need to parse selectors
-//! and arguments the way upstream does: qualified names (label keys, resource names), label
-//! values and DNS-1123 subdomains.
+//! Name checks from apimachinery's `util/validation`, to parse selectors and arguments the way
+//! upstream does: qualified names (label keys, resource names), label values and DNS-1123
+//! subdomains.
 
 const QUALIFIED_NAME_MAX_LENGTH: usize = 63;
 const LABEL_VALUE_MAX_LENGTH: usize = 63;

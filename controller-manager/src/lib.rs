@@ -1,0 +1,23 @@
+//! kube-controller-manager: upstream's control loops, each a separate controller over shared
+//! watches, talking to the API server only over TLS.
+//!
+//! # Layout
+//!
+//! - [`controllers`]: one folder per upstream controller (`deployment/`, `replicaset/`, …), each
+//!   with its `sync(key)`, and the table `--controllers` selects from.
+//! - [`informers`]: one watch per resource type shared by every controller, with caches
+//!   indexed by namespace (listers).
+//! - [`workqueue`]: the per-controller queue: deduplication, delays, rate-limited retries,
+//!   upstream's `workqueue_*` metrics.
+//! - [`controller`]: the `Reconcile` trait and the workers that drain a queue into it.
+//! - [`events`]: events sent asynchronously, behind upstream's spam filter.
+//! - [`options`] and [`app`]: upstream's flags, and the wiring `main` calls (health and
+//!   metrics server, leader election, starting the enabled controllers).
+
+pub mod app;
+pub mod controller;
+pub mod controllers;
+pub mod events;
+pub mod informers;
+pub mod options;
+pub mod workqueue;
