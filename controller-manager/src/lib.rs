@@ -11,13 +11,21 @@
 //!   upstream's `workqueue_*` metrics.
 //! - [`controller`]: the `Reconcile` trait and the workers that drain a queue into it.
 //! - [`events`]: events sent asynchronously, behind upstream's spam filter.
+//! - What the workload controllers share (upstream's `controller_utils.go`):
+//!   [`controller_ref`] (owner references, adoption and release), [`expectations`] (creates
+//!   and deletes in flight), [`pod_control`] (pods from templates, slow-start batches, events)
+//!   and [`active_pods`] (active/ready/available pods, scale-down order).
 //! - [`options`] and [`app`]: upstream's flags, and the wiring `main` calls (health and
 //!   metrics server, leader election, starting the enabled controllers).
 
+pub mod active_pods;
 pub mod app;
 pub mod controller;
+pub mod controller_ref;
 pub mod controllers;
 pub mod events;
+pub mod expectations;
 pub mod informers;
 pub mod options;
+pub mod pod_control;
 pub mod workqueue;
