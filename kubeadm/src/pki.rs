@@ -40,6 +40,9 @@ impl ClusterFiles {
     pub fn scheduler_conf(&self) -> PathBuf {
         self.dir.join("scheduler.conf")
     }
+    pub fn controller_manager_conf(&self) -> PathBuf {
+        self.dir.join("controller-manager.conf")
+    }
 }
 
 fn write(path: &Path, contents: &str) -> Result<()> {

@@ -1,7 +1,8 @@
 //! `kubeadm up`: the control plane as local child processes, for one machine.
 //!
 //! Generates (or reuses) the PKI under the data dir, starts `kube-apiserver` from the folder of
-//! this binary, waits until it listens, starts `kube-scheduler` with its own kubeconfig, writes
+//! this binary, waits until it listens, starts `kube-scheduler` and `kube-controller-manager`,
+//! each with its own kubeconfig and identity as kubeadm gives them, writes
 //! `admin.conf`, prints how to use it, and stops every child (the last started first) on
 //! Ctrl-C or SIGTERM.
 
@@ -36,6 +37,19 @@ pub struct UpOptions {
     /// The port kube-scheduler serves its health and metrics endpoints on (127.0.0.1).
     #[arg(long = "scheduler-secure-port", default_value_t = 10259)]
     pub scheduler_secure_port: u16,
+
+    /// The port kube-controller-manager serves its health and metrics endpoints on (127.0.0.1).
+    #[arg(long = "controller-manager-secure-port", default_value_t = 10257)]
+    pub controller_manager_secure_port: u16,
+
+    /// The pod network: node-ipam gives each node a /24 of it, as kubeadm's `podSubnet`.
+    #[arg(long = "pod-network-cidr", default_value = "10.244.0.0/16")]
+    pub pod_network_cidr: String,
+
+    /// The Service network (the API server's and controller-manager's
+    /// `--service-cluster-ip-range`).
+    #[arg(long = "service-cidr", default_value = "10.96.0.0/12")]
+    pub service_cidr: String,
 }
 
 /// A daemon binary next to this one (cargo puts the workspace's binaries together).
@@ -95,7 +109,11 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
             "--client-ca-file={}",
             files.pki("ca.crt").display()
         ))
-        .arg(format!("--cert-dir={}", files.pki("generated").display()));
+        .arg(format!("--cert-dir={}", files.pki("generated").display()))
+        .arg(format!(
+            "--service-cluster-ip-range={}",
+            options.service_cidr
+        ));
     if options.etcd_servers.is_empty() {
         apiserver.arg(format!("--data-dir={}", data_dir.join("store").display()));
     } else {
@@ -135,6 +153,44 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
     children.push((
         "kube-scheduler",
         scheduler.spawn().context("starting kube-scheduler")?,
+    ));
+
+    // kube-controller-manager, as kubeadm runs it (system:kube-controller-manager, node CIDRs
+    // allocated from the pod network).
+    pki::client_kubeconfig(
+        &files.controller_manager_conf(),
+        &ca,
+        &server,
+        "system:kube-controller-manager",
+        &[],
+    )?;
+    let mut controller_manager = Command::new(sibling_binary("kube-controller-manager")?);
+    let log = std::fs::File::create(logs.join("kube-controller-manager.log"))?;
+    controller_manager
+        .arg(format!(
+            "--kubeconfig={}",
+            files.controller_manager_conf().display()
+        ))
+        .arg("--bind-address=127.0.0.1")
+        .arg(format!(
+            "--secure-port={}",
+            options.controller_manager_secure_port
+        ))
+        .arg("--allocate-node-cidrs=true")
+        .arg(format!("--cluster-cidr={}", options.pod_network_cidr))
+        .arg(format!(
+            "--service-cluster-ip-range={}",
+            options.service_cidr
+        ))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .kill_on_drop(true);
+    children.push((
+        "kube-controller-manager",
+        controller_manager
+            .spawn()
+            .context("starting kube-controller-manager")?,
     ));
 
     println!("The cluster is up. The API server listens on {server}.");
