@@ -15,6 +15,7 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod disruption;
 pub mod serviceaccount;
 
 /// What a controller is built from.
@@ -47,12 +48,20 @@ pub struct ControllerDescriptor {
 
 /// Every controller this controller-manager has, in upstream's start order.
 pub fn descriptors() -> Vec<ControllerDescriptor> {
-    vec![ControllerDescriptor {
-        name: "serviceaccount-controller",
-        aliases: &["serviceaccount"],
-        disabled_by_default: false,
-        init: serviceaccount::start,
-    }]
+    vec![
+        ControllerDescriptor {
+            name: "serviceaccount-controller",
+            aliases: &["serviceaccount"],
+            disabled_by_default: false,
+            init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: "disruption-controller",
+            aliases: &["disruption"],
+            disabled_by_default: false,
+            init: disruption::start,
+        },
+    ]
 }
 
 /// Why `--controllers` is wrong.
