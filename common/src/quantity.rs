@@ -90,6 +90,31 @@ impl Quantity {
         })
     }
 
+    /// A whole count (`resource.NewQuantity(n, DecimalSI)`), for object counts in quotas.
+    pub fn from_count(count: i64) -> Self {
+        Self {
+            nanos: i128::from(count).saturating_mul(NANO),
+            format: Format::DecimalSi,
+        }
+    }
+
+    /// `Quantity.Add`: the sum, in this quantity's format.
+    pub fn add(&self, other: &Self) -> Self {
+        Self {
+            nanos: self.nanos.saturating_add(other.nanos),
+            format: self.format,
+        }
+    }
+
+    /// The larger of the two (`quota.Max` keeps the first on ties).
+    pub fn max(self, other: Self) -> Self {
+        if other.nanos > self.nanos {
+            other
+        } else {
+            self
+        }
+    }
+
     /// `Quantity.Cmp`.
     pub fn compare(&self, other: &Self) -> Ordering {
         self.nanos.cmp(&other.nanos)
@@ -167,6 +192,16 @@ impl Quantity {
 mod tests {
     use super::Quantity;
     use std::cmp::Ordering;
+
+    #[test]
+    fn sums_keep_the_first_operands_format() {
+        let q = |s: &str| Quantity::parse(s).unwrap();
+        assert_eq!(q("100m").add(&q("200m")).canonical(), "300m");
+        assert_eq!(q("64Mi").add(&q("64Mi")).canonical(), "128Mi");
+        assert_eq!(q("1").add(&q("500m")).canonical(), "1500m");
+        assert_eq!(Quantity::from_count(3).canonical(), "3");
+        assert_eq!(q("1Gi").max(q("2Gi")).canonical(), "2Gi");
+    }
 
     fn canon(s: &str) -> String {
         Quantity::parse(s)

@@ -16,6 +16,7 @@ use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
 pub mod disruption;
+pub mod resourcequota;
 pub mod serviceaccount;
 
 /// What a controller is built from.
@@ -54,6 +55,12 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["serviceaccount"],
             disabled_by_default: false,
             init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: "resourcequota-controller",
+            aliases: &["resourcequota"],
+            disabled_by_default: false,
+            init: resourcequota::start,
         },
         ControllerDescriptor {
             name: "disruption-controller",
