@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::object::{ObjectMeta, metadata_mut, set_resource_version};
+use super::resources::ResourceInfo;
 use super::store::{Store, UPDATE_RETRIES};
 use crate::endpoints::status::ApiError;
 use crate::storage;
@@ -108,6 +109,8 @@ impl Store {
                 }
                 DeleteAction::Generic => {}
             }
+            let finalizers_changed =
+                set_gc_finalizers(&mut object, options, orphans_by_default(self.info));
             if options.dry_run {
                 return keep(object);
             }
@@ -116,17 +119,21 @@ impl Store {
                 let current_grace = object["metadata"]["deletionGracePeriodSeconds"].as_i64();
                 let shorter = matches!((grace, current_grace), (Some(new), Some(old)) if new < old);
                 if is_deleting(&object) && !shorter {
-                    return keep(object);
+                    if !finalizers_changed {
+                        return keep(object);
+                    }
+                } else {
+                    let grace = grace.unwrap_or(0);
+                    let at = jiff::Timestamp::now()
+                        .checked_add(jiff::SignedDuration::from_secs(grace))
+                        .unwrap_or_else(|_| jiff::Timestamp::now());
+                    metadata_mut(&mut object).insert(
+                        "deletionTimestamp".into(),
+                        Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                    );
+                    metadata_mut(&mut object)
+                        .insert("deletionGracePeriodSeconds".into(), grace.into());
                 }
-                let grace = grace.unwrap_or(0);
-                let at = jiff::Timestamp::now()
-                    .checked_add(jiff::SignedDuration::from_secs(grace))
-                    .unwrap_or_else(|_| jiff::Timestamp::now());
-                metadata_mut(&mut object).insert(
-                    "deletionTimestamp".into(),
-                    Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
-                );
-                metadata_mut(&mut object).insert("deletionGracePeriodSeconds".into(), grace.into());
                 match self
                     .storage
                     .update(&key, self.encode(&mut object)?, kv.mod_revision, 0)
@@ -189,6 +196,68 @@ impl Store {
     }
 }
 
+/// The finalizer that makes the garbage collector orphan an object's dependents.
+pub const ORPHAN_FINALIZER: &str = "orphan";
+/// The finalizer that makes the garbage collector delete an object's dependents first.
+pub const FOREGROUND_FINALIZER: &str = "foregroundDeletion";
+
+/// Whether deleting an object of `info` without a propagation policy orphans its dependents
+/// (upstream's `DefaultGarbageCollectionPolicy`: `OrphanDependents` for batch/v1 Jobs and v1
+/// ReplicationControllers, kept for backward compatibility; `DeleteDependents` otherwise).
+fn orphans_by_default(info: &ResourceInfo) -> bool {
+    matches!(
+        (info.group, info.plural),
+        ("batch", "jobs") | ("", "replicationcontrollers")
+    )
+}
+
+/// Sets the garbage collector's finalizers for a delete (upstream's
+/// `deletionFinalizersForGarbageCollection`): `Orphan` (or `orphanDependents: true`) adds
+/// `orphan`, `Foreground` adds `foregroundDeletion`, `Background` removes both; without either
+/// option an object keeps the ones it has, or gets its resource's default. Returns whether the
+/// finalizers changed.
+pub fn set_gc_finalizers(
+    object: &mut Value,
+    options: &DeleteOptions,
+    orphan_by_default: bool,
+) -> bool {
+    let current = finalizers(object);
+    let has_orphan = current.contains(&ORPHAN_FINALIZER);
+    let has_foreground = current.contains(&FOREGROUND_FINALIZER);
+    let (orphan, foreground) = match (
+        options.propagation_policy.as_deref(),
+        options.orphan_dependents,
+    ) {
+        (Some("Orphan"), _) => (true, false),
+        (Some("Foreground"), _) => (false, true),
+        (Some(_), _) => (false, false),
+        (None, Some(orphan)) => (orphan, false),
+        (None, None) if has_orphan || has_foreground => return false,
+        (None, None) => (orphan_by_default, false),
+    };
+    if orphan == has_orphan && foreground == has_foreground {
+        return false;
+    }
+    let mut list: Vec<String> = current
+        .iter()
+        .filter(|f| **f != ORPHAN_FINALIZER && **f != FOREGROUND_FINALIZER)
+        .map(|f| (*f).to_owned())
+        .collect();
+    if orphan {
+        list.push(ORPHAN_FINALIZER.to_owned());
+    }
+    if foreground {
+        list.push(FOREGROUND_FINALIZER.to_owned());
+    }
+    let metadata = metadata_mut(object);
+    if list.is_empty() {
+        metadata.remove("finalizers");
+    } else {
+        metadata.insert("finalizers".into(), serde_json::json!(list));
+    }
+    true
+}
+
 /// `metadata.finalizers`.
 pub fn finalizers(object: &Value) -> Vec<&str> {
     object
@@ -212,6 +281,48 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn deletes_set_the_garbage_collectors_finalizers_as_upstream() {
+        let options = |policy: Option<&str>, orphan: Option<bool>| DeleteOptions {
+            propagation_policy: policy.map(str::to_owned),
+            orphan_dependents: orphan,
+            ..DeleteOptions::default()
+        };
+        let object =
+            |finalizers: serde_json::Value| json!({"metadata": {"finalizers": finalizers}});
+
+        let mut o = object(json!(["example.com/keep"]));
+        assert!(set_gc_finalizers(
+            &mut o,
+            &options(Some("Foreground"), None),
+            false
+        ));
+        assert_eq!(finalizers(&o), ["example.com/keep", "foregroundDeletion"]);
+        assert!(set_gc_finalizers(
+            &mut o,
+            &options(Some("Orphan"), None),
+            false
+        ));
+        assert_eq!(finalizers(&o), ["example.com/keep", "orphan"]);
+        assert!(set_gc_finalizers(
+            &mut o,
+            &options(Some("Background"), None),
+            false
+        ));
+        assert_eq!(finalizers(&o), ["example.com/keep"]);
+
+        // Without options: what the object has stays, else the resource's default.
+        let mut o = object(json!(["foregroundDeletion"]));
+        assert!(!set_gc_finalizers(&mut o, &options(None, None), true));
+        let mut o = json!({"metadata": {}});
+        assert!(set_gc_finalizers(&mut o, &options(None, None), true));
+        assert_eq!(finalizers(&o), ["orphan"]);
+        let mut o = json!({"metadata": {}});
+        assert!(!set_gc_finalizers(&mut o, &options(None, None), false));
+        assert!(set_gc_finalizers(&mut o, &options(None, Some(true)), false));
+        assert_eq!(finalizers(&o), ["orphan"]);
+    }
 
     #[test]
     fn delete_options_read_every_field() {
