@@ -650,3 +650,63 @@ async fn versions_of_one_resource_convert_through_one_storage() {
     assert_eq!(back.regarding.unwrap().name.as_deref(), Some("web"));
     server.stop().await.unwrap();
 }
+
+/// Metadata-only lists, gets and watches (`as=PartialObjectMetadata`), which metadata
+/// informers such as kube-rs's `metadata_watcher` and the garbage collector use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metadata_only_lists_gets_and_watches() {
+    let server = TestApiServer::start().await.unwrap();
+    let client = server.client().await.unwrap();
+    let maps: Api<ConfigMap> = Api::namespaced(client, "default");
+    maps.create(
+        &PostParams::default(),
+        &config_map("meta-a", &[("app", "x")]),
+    )
+    .await
+    .unwrap();
+    let listed = maps
+        .list_metadata(&ListParams::default().labels("app=x"))
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.items[0].metadata.name.as_deref(), Some("meta-a"));
+    assert!(listed.metadata.resource_version.is_some());
+    let one = maps.get_metadata("meta-a").await.unwrap();
+    assert_eq!(one.metadata.labels.unwrap()["app"], "x");
+
+    let stream = kube::runtime::watcher::metadata_watcher(maps.clone(), Default::default());
+    let mut stream = Box::pin(kube::runtime::WatchStreamExt::applied_objects(stream));
+    let first = tokio::time::timeout(Duration::from_secs(10), stream.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.metadata.name.as_deref(), Some("meta-a"));
+    maps.create(&PostParams::default(), &config_map("meta-b", &[]))
+        .await
+        .unwrap();
+    let next = tokio::time::timeout(Duration::from_secs(10), stream.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.metadata.name.as_deref(), Some("meta-b"));
+    // The raw answer carries the PartialObjectMetadata kind.
+    let request = http::Request::get("/api/v1/namespaces/default/configmaps/meta-b")
+        .header(
+            "Accept",
+            "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1",
+        )
+        .body(Vec::new())
+        .unwrap();
+    let raw: serde_json::Value = server
+        .client()
+        .await
+        .unwrap()
+        .request(request)
+        .await
+        .unwrap();
+    assert_eq!(raw["kind"], "PartialObjectMetadata");
+    assert_eq!(raw["apiVersion"], "meta.k8s.io/v1");
+    assert!(raw.get("data").is_none());
+}

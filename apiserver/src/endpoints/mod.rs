@@ -17,7 +17,8 @@
 //!   one place.
 //! - [`patch`]: JSON patch, merge patch and strategic merge patch.
 //! - [`protobuf`]: request bodies in Kubernetes protobuf, decoded to the JSON they stand for.
-//! - [`table`]: server-side Table output (`kubectl get` columns), as upstream's printers.
+//! - [`table`]: server-side Table output (`kubectl get` columns), as upstream's printers;
+//!   [`partial_metadata`]: metadata-only answers (`as=PartialObjectMetadata`).
 
 pub mod body;
 pub mod discovery;
@@ -27,6 +28,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod openapi_catalog;
+pub mod partial_metadata;
 pub mod patch;
 pub mod protobuf;
 pub mod query;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::body::{json_bytes_response, json_response, status_response};
 use super::eviction;
 use super::metrics::{RegisteredWatcher, RequestMetrics};
+use super::partial_metadata;
 use super::patch::{self, PatchType};
 use super::protobuf;
 use super::query::Query;
@@ -141,13 +142,20 @@ pub async fn handle(
             ));
         }
     };
-    let table = table_request(headers, query)?.map(|mut options| {
-        options.custom = store.custom().map(|c| c.columns);
-        options
-    });
+    let (table, metadata_only) = match transform_request(headers, query)? {
+        Some(Transform::Table(mut options)) => {
+            options.custom = store.custom().map(|c| c.columns);
+            (Some(options), None)
+        }
+        Some(Transform::Metadata(version)) => (None, Some(version)),
+        None => (None, None),
+    };
     match info.verb.as_str() {
         "get" => {
             let object = store.get(namespace, &info.name).await?;
+            if let Some(version) = metadata_only {
+                return json_response(StatusCode::OK, &partial_metadata::object(&object, version));
+            }
             match &table {
                 Some(options) => {
                     let mut answer = render_table(store, std::slice::from_ref(&object), options);
@@ -159,6 +167,18 @@ pub async fn handle(
             }
         }
         "list" => match &table {
+            None if metadata_only.is_some() => {
+                let version = metadata_only.unwrap_or("v1");
+                let (metadata, items) = store.list_items(namespace, &list_options(query)?).await?;
+                let items = items
+                    .into_iter()
+                    .map(|item| store.list_item(item))
+                    .collect::<Result<Vec<_>, _>>()?;
+                json_response(
+                    StatusCode::OK,
+                    &partial_metadata::list(metadata, items, version),
+                )
+            }
             Some(options) => {
                 let (metadata, items) = store.list_items(namespace, &list_options(query)?).await?;
                 let mut options = *options;
@@ -181,7 +201,12 @@ pub async fn handle(
         "watch" => {
             let info = store.info();
             let registered = metrics.register_watcher(info.group, info.version, info.kind);
-            watch(store, namespace, query, shutdown, table, registered).await
+            let transform = match (table, metadata_only) {
+                (Some(options), _) => Some(Transform::Table(options)),
+                (None, Some(version)) => Some(Transform::Metadata(version)),
+                (None, None) => None,
+            };
+            watch(store, namespace, query, shutdown, transform, registered).await
         }
         "create" => {
             if store.custom().is_some_and(|c| c.definition.terminating) {
@@ -704,7 +729,7 @@ async fn watch(
     namespace: Option<&str>,
     query: &Query,
     shutdown: &Shutdown,
-    table: Option<TableOptions>,
+    transform: Option<Transform>,
     registered: RegisteredWatcher,
 ) -> Result<Response<ResponseBody>, ApiError> {
     let options = WatchOptions {
@@ -718,7 +743,7 @@ async fn watch(
         store.info(),
         events,
         timeout,
-        table,
+        transform,
         shutdown,
         registered,
     ))
@@ -737,14 +762,23 @@ fn now_nanos() -> i128 {
     jiff::Timestamp::now().as_nanosecond()
 }
 
-/// The Table the client asked for with `Accept: ...;as=Table;g=meta.k8s.io;v=v1`, if any.
-fn table_request(headers: &HeaderMap, query: &Query) -> Result<Option<TableOptions>, ApiError> {
+/// What the client asked the answer to be turned into.
+pub enum Transform {
+    /// A Table (`Accept: ...;as=Table;g=meta.k8s.io;v=v1`).
+    Table(TableOptions),
+    /// Metadata only (`as=PartialObjectMetadata[List]`), in this `meta.k8s.io` version.
+    Metadata(&'static str),
+}
+
+/// The transformation the `Accept` header asks for, if any.
+fn transform_request(headers: &HeaderMap, query: &Query) -> Result<Option<Transform>, ApiError> {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let version = match table::negotiate(accept) {
         TableNegotiation::Table(version) => version,
+        TableNegotiation::Metadata(version) => return Ok(Some(Transform::Metadata(version))),
         TableNegotiation::Plain => return Ok(None),
         TableNegotiation::NotAcceptable => {
             return Err(ApiError::NotAcceptable {
@@ -754,13 +788,13 @@ fn table_request(headers: &HeaderMap, query: &Query) -> Result<Option<TableOptio
     };
     let include = table::include_object(query.get("includeObject").unwrap_or(""))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    Ok(Some(TableOptions {
+    Ok(Some(Transform::Table(TableOptions {
         now_unix_nanos: now_nanos(),
         include,
         version,
         no_headers: false,
         custom: None,
-    }))
+    })))
 }
 
 fn render_table(store: &Store, objects: &[Value], options: &TableOptions) -> Value {

@@ -18,6 +18,8 @@ use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 
 use super::metrics::RegisteredWatcher;
+use super::partial_metadata;
+use super::resource::Transform;
 use super::table::{self, TableOptions};
 use crate::registry::resources::ResourceInfo;
 use crate::registry::watch::{WatchEvent, WatchEvents};
@@ -35,10 +37,15 @@ pub fn response(
     info: &'static ResourceInfo,
     events: WatchEvents,
     timeout: Option<Duration>,
-    table: Option<TableOptions>,
+    transform: Option<Transform>,
     shutdown: &Shutdown,
     registered: RegisteredWatcher,
 ) -> Response<ResponseBody> {
+    let (table, metadata_only) = match transform {
+        Some(Transform::Table(options)) => (Some(options), None),
+        Some(Transform::Metadata(version)) => (None, Some(version)),
+        None => (None, None),
+    };
     let body = WatchBody {
         info,
         events,
@@ -48,6 +55,7 @@ pub fn response(
             Box::pin(async move { shutdown.wait().await })
         },
         table,
+        metadata_only,
         ended: false,
         _registered: registered,
     };
@@ -89,6 +97,8 @@ struct WatchBody {
     deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
     shutdown: Pin<Box<dyn Future<Output = ()> + Send>>,
     table: Option<TableOptions>,
+    /// Send `PartialObjectMetadata` objects in this `meta.k8s.io` version.
+    metadata_only: Option<&'static str>,
     ended: bool,
     /// Counted in `apiserver_registered_watchers` while the body lives.
     _registered: RegisteredWatcher,
@@ -165,6 +175,14 @@ impl WatchBody {
                 options.no_headers = true;
                 WatchEvent::new(event.kind, rows).to_line()
             }
+            _ if event.kind != "ERROR"
+                && event.kind != "BOOKMARK"
+                && self.metadata_only.is_some() =>
+            {
+                let version = self.metadata_only.unwrap_or("v1");
+                let partial = partial_metadata::object(event.object.value(), version);
+                WatchEvent::new(event.kind, partial).to_line()
+            }
             // The line is encoded once for every watcher that sends it.
             _ => event.to_line(),
         }
@@ -197,6 +215,7 @@ mod tests {
             deadline: Box::pin(tokio::time::sleep(timeout)),
             shutdown: Box::pin(std::future::pending()),
             table: None,
+            metadata_only: None,
             ended: false,
             _registered: metrics.register_watcher("", "v1", "Pod"),
         }

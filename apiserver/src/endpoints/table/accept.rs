@@ -15,6 +15,10 @@ use super::TableVersion;
 pub enum TableNegotiation {
     /// Serve a `meta.k8s.io` Table in this version.
     Table(TableVersion),
+    /// Serve only metadata (`as=PartialObjectMetadata` or
+    /// `as=PartialObjectMetadataList`, `g=meta.k8s.io`) in this `meta.k8s.io`
+    /// version (`v1` or `v1beta1`).
+    Metadata(&'static str),
     /// Serve the object(s) normally (no transformation asked, or a plain
     /// media type was preferred / acceptable).
     Plain,
@@ -113,6 +117,17 @@ pub fn negotiate(accept: &str) -> TableNegotiation {
                 return TableNegotiation::Plain;
             }
             continue;
+        }
+        if matches!(
+            as_kind,
+            "PartialObjectMetadata" | "PartialObjectMetadataList"
+        ) && group == "meta.k8s.io"
+        {
+            match version {
+                "v1" => return TableNegotiation::Metadata("v1"),
+                "v1beta1" => return TableNegotiation::Metadata("v1beta1"),
+                _ => {}
+            }
         }
         if as_kind == "Table" && group == "meta.k8s.io" {
             match version {

@@ -395,6 +395,10 @@ fn accept_negotiation() {
     );
     assert_eq!(
         negotiate("application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"),
+        TableNegotiation::Metadata("v1")
+    );
+    assert_eq!(
+        negotiate("application/json;as=PartialObjectMetadata;v=v2;g=meta.k8s.io"),
         TableNegotiation::NotAcceptable
     );
     // q-values order the clauses.
