@@ -674,7 +674,8 @@ async fn metadata_only_lists_gets_and_watches() {
     let one = maps.get_metadata("meta-a").await.unwrap();
     assert_eq!(one.metadata.labels.unwrap()["app"], "x");
 
-    let stream = kube::runtime::watcher::metadata_watcher(maps.clone(), Default::default());
+    let partial: Api<kube::core::PartialObjectMeta<ConfigMap>> = Api::namespaced(client, "default");
+    let stream = kube::runtime::watcher::watcher(partial, Default::default());
     let mut stream = Box::pin(kube::runtime::WatchStreamExt::applied_objects(stream));
     let first = tokio::time::timeout(Duration::from_secs(10), stream.try_next())
         .await
