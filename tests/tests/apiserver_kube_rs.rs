@@ -657,7 +657,7 @@ async fn versions_of_one_resource_convert_through_one_storage() {
 async fn metadata_only_lists_gets_and_watches() {
     let server = TestApiServer::start().await.unwrap();
     let client = server.client().await.unwrap();
-    let maps: Api<ConfigMap> = Api::namespaced(client, "default");
+    let maps: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     maps.create(
         &PostParams::default(),
         &config_map("meta-a", &[("app", "x")]),
