@@ -6,6 +6,10 @@
 //! controller is built, [`SharedInformers::start`] runs the watches; handlers are called from
 //! the watch task, in order, and must only enqueue.
 //!
+//! Cached objects drop their `managedFields`, which no controller reads (upstream's
+//! controller-manager trims them from its informers too); on pods they are a large share of
+//! the object.
+//!
 //! After a relist (the watcher's `Init` … `InitDone`), objects that did not come back are
 //! reported deleted, and every listed object is reported updated (upstream's resync), so a
 //! controller that missed events while the watch was down catches up.
@@ -178,7 +182,8 @@ impl<K: Resource + Send + Sync + 'static> Informer<K> {
         }
     }
 
-    fn apply(&self, object: K) {
+    fn apply(&self, mut object: K) {
+        object.meta_mut().managed_fields = None;
         let object = Arc::new(object);
         match self.lister.insert_arc(object.clone()) {
             Some(old) => self.dispatch(Change::Updated {
@@ -199,7 +204,8 @@ impl<K: Resource + Send + Sync + 'static> Informer<K> {
     /// Replaces the cache with a fresh list, reporting what changed.
     fn replace(&self, listed: Vec<K>) {
         let mut fresh: Objects<K> = HashMap::new();
-        for object in listed {
+        for mut object in listed {
+            object.meta_mut().managed_fields = None;
             let (namespace, name) = key_parts(&object);
             fresh
                 .entry(namespace)
