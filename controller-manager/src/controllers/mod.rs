@@ -15,7 +15,11 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod nodeipam;
+pub mod nodelifecycle;
+pub mod podgc;
 pub mod serviceaccount;
+pub mod tainteviction;
 
 /// What a controller is built from.
 #[derive(Clone)]
@@ -47,12 +51,38 @@ pub struct ControllerDescriptor {
 
 /// Every controller this controller-manager has, in upstream's start order.
 pub fn descriptors() -> Vec<ControllerDescriptor> {
-    vec![ControllerDescriptor {
-        name: "serviceaccount-controller",
-        aliases: &["serviceaccount"],
-        disabled_by_default: false,
-        init: serviceaccount::start,
-    }]
+    vec![
+        ControllerDescriptor {
+            name: "serviceaccount-controller",
+            aliases: &["serviceaccount"],
+            disabled_by_default: false,
+            init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: "node-ipam-controller",
+            aliases: &["nodeipam"],
+            disabled_by_default: false,
+            init: nodeipam::start,
+        },
+        ControllerDescriptor {
+            name: "node-lifecycle-controller",
+            aliases: &["nodelifecycle"],
+            disabled_by_default: false,
+            init: nodelifecycle::start,
+        },
+        ControllerDescriptor {
+            name: "taint-eviction-controller",
+            aliases: &[],
+            disabled_by_default: false,
+            init: tainteviction::start,
+        },
+        ControllerDescriptor {
+            name: "pod-garbage-collector-controller",
+            aliases: &["podgc"],
+            disabled_by_default: false,
+            init: podgc::start,
+        },
+    ]
 }
 
 /// Why `--controllers` is wrong.
