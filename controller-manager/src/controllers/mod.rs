@@ -16,8 +16,12 @@ use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
 pub mod disruption;
+pub mod nodeipam;
+pub mod nodelifecycle;
+pub mod podgc;
 pub mod resourcequota;
 pub mod serviceaccount;
+pub mod tainteviction;
 
 /// What a controller is built from.
 #[derive(Clone)]
@@ -67,6 +71,30 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["disruption"],
             disabled_by_default: false,
             init: disruption::start,
+        },
+        ControllerDescriptor {
+            name: "node-ipam-controller",
+            aliases: &["nodeipam"],
+            disabled_by_default: false,
+            init: nodeipam::start,
+        },
+        ControllerDescriptor {
+            name: "node-lifecycle-controller",
+            aliases: &["nodelifecycle"],
+            disabled_by_default: false,
+            init: nodelifecycle::start,
+        },
+        ControllerDescriptor {
+            name: "taint-eviction-controller",
+            aliases: &[],
+            disabled_by_default: false,
+            init: tainteviction::start,
+        },
+        ControllerDescriptor {
+            name: "pod-garbage-collector-controller",
+            aliases: &["podgc"],
+            disabled_by_default: false,
+            init: podgc::start,
         },
     ]
 }
