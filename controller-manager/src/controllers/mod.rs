@@ -15,6 +15,7 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod deployment;
 pub mod serviceaccount;
 
 /// What a controller is built from.
@@ -47,12 +48,20 @@ pub struct ControllerDescriptor {
 
 /// Every controller this controller-manager has, in upstream's start order.
 pub fn descriptors() -> Vec<ControllerDescriptor> {
-    vec![ControllerDescriptor {
-        name: "serviceaccount-controller",
-        aliases: &["serviceaccount"],
-        disabled_by_default: false,
-        init: serviceaccount::start,
-    }]
+    vec![
+        ControllerDescriptor {
+            name: "serviceaccount-controller",
+            aliases: &["serviceaccount"],
+            disabled_by_default: false,
+            init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: "deployment-controller",
+            aliases: &["deployment"],
+            disabled_by_default: false,
+            init: deployment::start,
+        },
+    ]
 }
 
 /// Why `--controllers` is wrong.
