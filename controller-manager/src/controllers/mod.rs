@@ -20,6 +20,7 @@ pub mod nodeipam;
 pub mod nodelifecycle;
 pub mod podgc;
 pub mod resourcequota;
+pub mod deployment;
 pub mod serviceaccount;
 pub mod tainteviction;
 
@@ -95,6 +96,12 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["podgc"],
             disabled_by_default: false,
             init: podgc::start,
+        },
+        ControllerDescriptor {
+            name: "deployment-controller",
+            aliases: &["deployment"],
+            disabled_by_default: false,
+            init: deployment::start,
         },
     ]
 }
