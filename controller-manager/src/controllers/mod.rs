@@ -15,6 +15,7 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod endpoint;
 pub mod serviceaccount;
 
 /// What a controller is built from.
@@ -47,12 +48,20 @@ pub struct ControllerDescriptor {
 
 /// Every controller this controller-manager has, in upstream's start order.
 pub fn descriptors() -> Vec<ControllerDescriptor> {
-    vec![ControllerDescriptor {
-        name: "serviceaccount-controller",
-        aliases: &["serviceaccount"],
-        disabled_by_default: false,
-        init: serviceaccount::start,
-    }]
+    vec![
+        ControllerDescriptor {
+            name: "serviceaccount-controller",
+            aliases: &["serviceaccount"],
+            disabled_by_default: false,
+            init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: endpoint::NAME,
+            aliases: &["endpoint"],
+            disabled_by_default: false,
+            init: endpoint::start,
+        },
+    ]
 }
 
 /// Why `--controllers` is wrong.
