@@ -16,6 +16,8 @@ use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
 pub mod endpoint;
+pub mod endpointslice;
+pub mod endpointslicemirroring;
 pub mod serviceaccount;
 
 /// What a controller is built from.
@@ -60,6 +62,18 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["endpoint"],
             disabled_by_default: false,
             init: endpoint::start,
+        },
+        ControllerDescriptor {
+            name: endpointslice::NAME,
+            aliases: &["endpointslice"],
+            disabled_by_default: false,
+            init: endpointslice::start,
+        },
+        ControllerDescriptor {
+            name: endpointslicemirroring::NAME,
+            aliases: &["endpointslicemirroring"],
+            disabled_by_default: false,
+            init: endpointslicemirroring::start,
         },
     ]
 }
