@@ -76,6 +76,10 @@ pub struct Options {
         default_value_t = 5
     )]
     pub mirroring_concurrent_service_endpoint_syncs: usize,
+    /// The maximum number of endpoints that will be added to an EndpointSlice by the
+    /// endpointslice-mirroring-controller.
+    #[arg(long = "mirroring-max-endpoints-per-subset", default_value_t = 1000)]
+    pub mirroring_max_endpoints_per_subset: usize,
     /// The maximum number of endpoints that will be added to an EndpointSlice.
     #[arg(long = "max-endpoints-per-slice", default_value_t = 100)]
     pub max_endpoints_per_slice: usize,

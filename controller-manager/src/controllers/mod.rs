@@ -21,6 +21,9 @@ pub mod nodelifecycle;
 pub mod podgc;
 pub mod resourcequota;
 pub mod deployment;
+pub mod endpoint;
+pub mod endpointslice;
+pub mod endpointslicemirroring;
 pub mod serviceaccount;
 pub mod tainteviction;
 
@@ -102,6 +105,24 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["deployment"],
             disabled_by_default: false,
             init: deployment::start,
+        },
+        ControllerDescriptor {
+            name: endpoint::NAME,
+            aliases: &["endpoint"],
+            disabled_by_default: false,
+            init: endpoint::start,
+        },
+        ControllerDescriptor {
+            name: endpointslice::NAME,
+            aliases: &["endpointslice"],
+            disabled_by_default: false,
+            init: endpointslice::start,
+        },
+        ControllerDescriptor {
+            name: endpointslicemirroring::NAME,
+            aliases: &["endpointslicemirroring"],
+            disabled_by_default: false,
+            init: endpointslicemirroring::start,
         },
     ]
 }
