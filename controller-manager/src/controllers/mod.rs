@@ -15,15 +15,15 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod deployment;
 pub mod disruption;
+pub mod endpoint;
+pub mod endpointslice;
+pub mod endpointslicemirroring;
 pub mod nodeipam;
 pub mod nodelifecycle;
 pub mod podgc;
 pub mod resourcequota;
-pub mod deployment;
-pub mod endpoint;
-pub mod endpointslice;
-pub mod endpointslicemirroring;
 pub mod serviceaccount;
 pub mod tainteviction;
 
