@@ -15,7 +15,10 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod cronjob;
+pub mod job;
 pub mod serviceaccount;
+pub mod ttlafterfinished;
 
 /// What a controller is built from.
 #[derive(Clone)]
@@ -47,12 +50,32 @@ pub struct ControllerDescriptor {
 
 /// Every controller this controller-manager has, in upstream's start order.
 pub fn descriptors() -> Vec<ControllerDescriptor> {
-    vec![ControllerDescriptor {
-        name: "serviceaccount-controller",
-        aliases: &["serviceaccount"],
-        disabled_by_default: false,
-        init: serviceaccount::start,
-    }]
+    vec![
+        ControllerDescriptor {
+            name: "serviceaccount-controller",
+            aliases: &["serviceaccount"],
+            disabled_by_default: false,
+            init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: job::NAME,
+            aliases: &["job"],
+            disabled_by_default: false,
+            init: job::start,
+        },
+        ControllerDescriptor {
+            name: cronjob::NAME,
+            aliases: &["cronjob"],
+            disabled_by_default: false,
+            init: cronjob::start,
+        },
+        ControllerDescriptor {
+            name: ttlafterfinished::NAME,
+            aliases: &["ttl-after-finished"],
+            disabled_by_default: false,
+            init: ttlafterfinished::start,
+        },
+    ]
 }
 
 /// Why `--controllers` is wrong.
