@@ -26,6 +26,10 @@ pub mod podgc;
 pub mod resourcequota;
 pub mod serviceaccount;
 pub mod tainteviction;
+pub mod cronjob;
+pub mod job;
+pub mod serviceaccount;
+pub mod ttlafterfinished;
 
 /// What a controller is built from.
 #[derive(Clone)]
@@ -123,6 +127,24 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["endpointslicemirroring"],
             disabled_by_default: false,
             init: endpointslicemirroring::start,
+        },
+        ControllerDescriptor {
+            name: job::NAME,
+            aliases: &["job"],
+            disabled_by_default: false,
+            init: job::start,
+        },
+        ControllerDescriptor {
+            name: cronjob::NAME,
+            aliases: &["cronjob"],
+            disabled_by_default: false,
+            init: cronjob::start,
+        },
+        ControllerDescriptor {
+            name: ttlafterfinished::NAME,
+            aliases: &["ttl-after-finished"],
+            disabled_by_default: false,
+            init: ttlafterfinished::start,
         },
     ]
 }
