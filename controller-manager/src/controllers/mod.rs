@@ -15,20 +15,19 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod cronjob;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoint;
 pub mod endpointslice;
 pub mod endpointslicemirroring;
+pub mod job;
 pub mod nodeipam;
 pub mod nodelifecycle;
 pub mod podgc;
 pub mod resourcequota;
 pub mod serviceaccount;
 pub mod tainteviction;
-pub mod cronjob;
-pub mod job;
-pub mod serviceaccount;
 pub mod ttlafterfinished;
 
 /// What a controller is built from.
