@@ -15,7 +15,9 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod daemonset;
 pub mod serviceaccount;
+pub mod statefulset;
 
 /// What a controller is built from.
 #[derive(Clone)]
@@ -47,12 +49,26 @@ pub struct ControllerDescriptor {
 
 /// Every controller this controller-manager has, in upstream's start order.
 pub fn descriptors() -> Vec<ControllerDescriptor> {
-    vec![ControllerDescriptor {
-        name: "serviceaccount-controller",
-        aliases: &["serviceaccount"],
-        disabled_by_default: false,
-        init: serviceaccount::start,
-    }]
+    vec![
+        ControllerDescriptor {
+            name: "serviceaccount-controller",
+            aliases: &["serviceaccount"],
+            disabled_by_default: false,
+            init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: daemonset::NAME,
+            aliases: &["daemonset"],
+            disabled_by_default: false,
+            init: daemonset::start,
+        },
+        ControllerDescriptor {
+            name: statefulset::NAME,
+            aliases: &["statefulset"],
+            disabled_by_default: false,
+            init: statefulset::start,
+        },
+    ]
 }
 
 /// Why `--controllers` is wrong.
