@@ -15,6 +15,8 @@
 //!   [`controller_ref`] (owner references, adoption and release), [`expectations`] (creates
 //!   and deletes in flight), [`pod_control`] (pods from templates, slow-start batches, events)
 //!   and [`active_pods`] (active/ready/available pods, scale-down order).
+//! - [`controller_revisions`]: revision history in ControllerRevisions (upstream's
+//!   `controller/history`), shared by the StatefulSet and DaemonSet controllers.
 //! - [`options`] and [`app`]: upstream's flags, and the wiring `main` calls (health and
 //!   metrics server, leader election, starting the enabled controllers).
 
@@ -22,6 +24,7 @@ pub mod active_pods;
 pub mod app;
 pub mod controller;
 pub mod controller_ref;
+pub mod controller_revisions;
 pub mod controllers;
 pub mod events;
 pub mod expectations;

@@ -29,6 +29,9 @@ pub mod resourcequota;
 pub mod serviceaccount;
 pub mod tainteviction;
 pub mod ttlafterfinished;
+pub mod daemonset;
+pub mod serviceaccount;
+pub mod statefulset;
 
 /// What a controller is built from.
 #[derive(Clone)]
@@ -144,6 +147,18 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["ttl-after-finished"],
             disabled_by_default: false,
             init: ttlafterfinished::start,
+        },
+        ControllerDescriptor {
+            name: daemonset::NAME,
+            aliases: &["daemonset"],
+            disabled_by_default: false,
+            init: daemonset::start,
+        },
+        ControllerDescriptor {
+            name: statefulset::NAME,
+            aliases: &["statefulset"],
+            disabled_by_default: false,
+            init: statefulset::start,
         },
     ]
 }
