@@ -288,3 +288,38 @@ async fn stopped_heartbeats_leave_the_lease_unrenewed_until_resumed() -> Result<
     hollow.shutdown().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn the_hollow_nodes_binary_registers_its_nodes() -> Result<()> {
+    /// The binary, killed on drop.
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let server = TestApiServer::start().await?;
+    let client = server.client().await?;
+    let _process = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_hollow-nodes"))
+            .arg(format!("--kubeconfig={}", server.kubeconfig.display()))
+            .args(["--nodes=2", "--name-prefix=kwok-"])
+            .spawn()?,
+    );
+    let nodes: Api<Node> = Api::all(client.clone());
+    let names = eventually("two nodes to register", || async {
+        let mut names: Vec<String> = nodes
+            .list(&Default::default())
+            .await?
+            .items
+            .into_iter()
+            .filter_map(|n| n.metadata.name)
+            .collect();
+        names.sort();
+        Ok((names.len() == 2).then_some(names))
+    })
+    .await?;
+    assert_eq!(names, ["kwok-0", "kwok-1"]);
+    Ok(())
+}
