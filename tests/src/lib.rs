@@ -1,5 +1,6 @@
-//! Tests that run the real parts: real etcd processes now; the real daemons, containerd and
-//! kubectl as the issues that need them land.
+//! Tests that run the real parts: real etcd processes, real kubectl, the real scheduler and
+//! controller-manager binaries with hollow nodes in place of kubelets; containerd as the issues
+//! that need it land.
 //!
 //! # Layout
 //!
@@ -7,12 +8,23 @@
 //! - [`kubectl`]: run the installed kubectl binaries (default and versioned).
 //! - [`etcd`]: start, SIGKILL and restart a private etcd server on loopback ports.
 //! - [`storage`]: open either storage backend for a test, on a fresh store or a shared etcd.
+//! - [`daemons`]: the real kube-scheduler and kube-controller-manager binaries as child
+//!   processes against a test API server.
+//! - [`hollow_nodes`]: simulated nodes (kubemark's hollow nodes, kwok's fake nodes): Node
+//!   objects, Lease heartbeats and pod status as kubelets would write them, without
+//!   containers; also the `hollow-nodes` binary (`src/bin/hollow-nodes.rs`).
 //! - `tests/storage_conformance.rs`: the storage contract suite on both backends.
 //! - `tests/storage_durability.rs`: acknowledged writes survive SIGKILL, on both backends.
 //! - `tests/apiserver_kube_rs.rs`: the API server driven by kube-rs.
 //! - `tests/apiserver_kubectl.rs`: the API server driven by real kubectl (1.27, 1.32, 1.33).
+//! - `tests/cluster_hollow_nodes.rs`: scheduler and controller-manager processes with hollow
+//!   nodes: pods are scheduled and run.
+//! - `benches/hollow_cluster.rs`: kwok's benchmark shape: nodes Ready, pods Running, against
+//!   the API server's raw create rate.
 
 pub mod apiserver;
+pub mod daemons;
 pub mod etcd;
+pub mod hollow_nodes;
 pub mod kubectl;
 pub mod storage;
