@@ -16,6 +16,7 @@ use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
 pub mod cronjob;
+pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoint;
@@ -27,11 +28,9 @@ pub mod nodelifecycle;
 pub mod podgc;
 pub mod resourcequota;
 pub mod serviceaccount;
+pub mod statefulset;
 pub mod tainteviction;
 pub mod ttlafterfinished;
-pub mod daemonset;
-pub mod serviceaccount;
-pub mod statefulset;
 
 /// What a controller is built from.
 #[derive(Clone)]
