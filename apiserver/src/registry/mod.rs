@@ -7,7 +7,7 @@
 //! - [`customresource`]: structural schemas, validation, pruning and defaulting of custom
 //!   resources, and validation and defaults of CustomResourceDefinitions.
 //! - [`strategy`]: the rules a resource adds (defaults, validation, spec/status split);
-//!   [`core`] holds the strategies of core/v1 resources.
+//!   [`core`] holds the strategies of core/v1 resources, [`batch`] those of batch/v1.
 //! - [`defaults`]: upstream's defaulting functions (`SetDefaults_*`), per API group.
 //! - [`fieldmanager`]: `metadata.managedFields` and server-side apply (field sets, merge by
 //!   structured-merge-diff schema, conflicts).
@@ -18,6 +18,7 @@
 //! - [`validation`]: validation every resource shares (object names);
 //!   [`validation_rules`]: upstream's per-type validation (pods, workloads, jobs, config).
 
+pub mod batch;
 pub mod conversion;
 pub mod core;
 pub mod customresource;
@@ -96,7 +97,7 @@ fn strategy_for(
         ("", "replicationcontrollers") | ("apps", "replicasets") => {
             Box::new(FieldLabels(&["status.replicas"]))
         }
-        ("batch", "jobs") => Box::new(FieldLabels(&["status.successful"])),
+        ("batch", "jobs") => Box::new(batch::job::JobStrategy),
         _ => Box::new(NoRules),
     }
 }
