@@ -112,21 +112,35 @@ impl Store {
                 return keep(object);
             }
             let grace = self.strategy.deletion_grace(&object, options.grace_period);
+            let current_grace = object["metadata"]["deletionGracePeriodSeconds"].as_i64();
+            let shorter = matches!((grace, current_grace), (Some(new), Some(old)) if new < old);
+            // The garbage collector's finalizers follow the propagation policy, unless a
+            // graceful deletion is already pending (upstream's
+            // `deletionFinalizersForGarbageCollection`).
+            let graceful_pending = is_deleting(&object) && current_grace.unwrap_or(0) > 0;
+            let mut gc_changed = false;
+            if (!graceful_pending || shorter)
+                && let Some(wanted) = gc_finalizers(self.info.plural, &object, options)
+            {
+                metadata_mut(&mut object).insert("finalizers".into(), wanted.into());
+                gc_changed = true;
+            }
             if !finalizers(&object).is_empty() || grace.is_some() {
-                let current_grace = object["metadata"]["deletionGracePeriodSeconds"].as_i64();
-                let shorter = matches!((grace, current_grace), (Some(new), Some(old)) if new < old);
-                if is_deleting(&object) && !shorter {
+                if is_deleting(&object) && !shorter && !gc_changed {
                     return keep(object);
                 }
-                let grace = grace.unwrap_or(0);
-                let at = jiff::Timestamp::now()
-                    .checked_add(jiff::SignedDuration::from_secs(grace))
-                    .unwrap_or_else(|_| jiff::Timestamp::now());
-                metadata_mut(&mut object).insert(
-                    "deletionTimestamp".into(),
-                    Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
-                );
-                metadata_mut(&mut object).insert("deletionGracePeriodSeconds".into(), grace.into());
+                if !is_deleting(&object) || shorter {
+                    let grace = grace.unwrap_or(0);
+                    let at = jiff::Timestamp::now()
+                        .checked_add(jiff::SignedDuration::from_secs(grace))
+                        .unwrap_or_else(|_| jiff::Timestamp::now());
+                    metadata_mut(&mut object).insert(
+                        "deletionTimestamp".into(),
+                        Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+                    );
+                    metadata_mut(&mut object)
+                        .insert("deletionGracePeriodSeconds".into(), grace.into());
+                }
                 match self
                     .storage
                     .update(&key, self.encode(&mut object)?, kv.mod_revision, 0)
@@ -189,6 +203,55 @@ impl Store {
     }
 }
 
+/// `metav1.FinalizerOrphanDependents`.
+pub const FINALIZER_ORPHAN: &str = "orphan";
+/// `metav1.FinalizerDeleteDependents`.
+pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
+
+/// `shouldHaveOrphanFinalizer`: what the request says, else whether it is there already.
+pub fn should_orphan(options: &DeleteOptions, has: bool) -> bool {
+    match (&options.orphan_dependents, &options.propagation_policy) {
+        (Some(orphan), _) => *orphan,
+        (None, Some(policy)) => policy == "Orphan",
+        (None, None) => has,
+    }
+}
+
+/// `shouldHaveDeleteDependentsFinalizer`.
+pub fn should_delete_dependents(options: &DeleteOptions, has: bool) -> bool {
+    match (&options.orphan_dependents, &options.propagation_policy) {
+        (Some(orphan), _) => !*orphan,
+        (None, Some(policy)) => policy == "Foreground",
+        (None, None) => has,
+    }
+}
+
+/// The finalizers `object` must carry for the garbage collector after a DELETE with
+/// `options`, when they differ from its current ones (upstream's
+/// `deletionFinalizersForGarbageCollection`); events take no part in garbage collection.
+pub fn gc_finalizers(plural: &str, object: &Value, options: &DeleteOptions) -> Option<Vec<String>> {
+    if plural == "events" {
+        return None;
+    }
+    let current = finalizers(object);
+    let has = |name: &str| current.contains(&name);
+    let orphan = should_orphan(options, has(FINALIZER_ORPHAN));
+    let foreground = !orphan && should_delete_dependents(options, has(FINALIZER_FOREGROUND));
+    let mut wanted: Vec<String> = current
+        .iter()
+        .filter(|f| **f != FINALIZER_ORPHAN && **f != FINALIZER_FOREGROUND)
+        .map(|f| (*f).to_owned())
+        .collect();
+    if orphan {
+        wanted.push(FINALIZER_ORPHAN.to_owned());
+    }
+    if foreground {
+        wanted.push(FINALIZER_FOREGROUND.to_owned());
+    }
+    let same = wanted.len() == current.len() && wanted.iter().all(|f| has(f));
+    (!same).then_some(wanted)
+}
+
 /// `metadata.finalizers`.
 pub fn finalizers(object: &Value) -> Vec<&str> {
     object
@@ -212,6 +275,45 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn the_propagation_policy_sets_the_garbage_collector_finalizers() {
+        let policy = |p: &str| DeleteOptions {
+            propagation_policy: Some(p.into()),
+            ..DeleteOptions::default()
+        };
+        let cm = json!({"metadata": {"name": "a", "finalizers": ["example.com/x"]}});
+        assert_eq!(
+            gc_finalizers("configmaps", &cm, &policy("Foreground")),
+            Some(vec![
+                "example.com/x".to_owned(),
+                "foregroundDeletion".to_owned()
+            ])
+        );
+        assert_eq!(
+            gc_finalizers("configmaps", &cm, &policy("Orphan")),
+            Some(vec!["example.com/x".to_owned(), "orphan".to_owned()])
+        );
+        assert_eq!(
+            gc_finalizers("configmaps", &cm, &policy("Background")),
+            None
+        );
+        assert_eq!(
+            gc_finalizers("configmaps", &cm, &DeleteOptions::default()),
+            None
+        );
+        assert_eq!(gc_finalizers("events", &cm, &policy("Orphan")), None);
+        // Background removes an earlier orphan finalizer; no policy keeps it.
+        let orphaned = json!({"metadata": {"finalizers": ["orphan"]}});
+        assert_eq!(
+            gc_finalizers("configmaps", &orphaned, &policy("Background")),
+            Some(vec![])
+        );
+        assert_eq!(
+            gc_finalizers("configmaps", &orphaned, &DeleteOptions::default()),
+            None
+        );
+    }
 
     #[test]
     fn delete_options_read_every_field() {

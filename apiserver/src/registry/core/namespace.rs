@@ -10,16 +10,15 @@
 
 use serde_json::{Value, json};
 
-use crate::registry::delete::{DeleteAction, DeleteOptions, is_deleting};
+use crate::registry::delete::{
+    DeleteAction, DeleteOptions, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, is_deleting,
+    should_delete_dependents, should_orphan,
+};
 use crate::registry::object::{metadata_mut, now_rfc3339};
 use crate::registry::strategy::Strategy;
 
 /// `FinalizerKubernetes`, added on every create.
 pub const FINALIZER_KUBERNETES: &str = "kubernetes";
-/// `metav1.FinalizerOrphanDependents`.
-const FINALIZER_ORPHAN: &str = "orphan";
-/// `metav1.FinalizerDeleteDependents`.
-const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
 
 pub struct NamespaceStrategy;
 
@@ -127,24 +126,6 @@ fn terminating(namespace: &Value, options: &DeleteOptions) -> Value {
         status["phase"] = json!("Terminating");
     }
     next
-}
-
-/// `shouldHaveOrphanFinalizer`.
-fn should_orphan(options: &DeleteOptions, has: bool) -> bool {
-    match (&options.orphan_dependents, &options.propagation_policy) {
-        (Some(orphan), _) => *orphan,
-        (None, Some(policy)) => policy == "Orphan",
-        (None, None) => has,
-    }
-}
-
-/// `shouldHaveDeleteDependentsFinalizer`.
-fn should_delete_dependents(options: &DeleteOptions, has: bool) -> bool {
-    match (&options.orphan_dependents, &options.propagation_policy) {
-        (Some(orphan), _) => !*orphan,
-        (None, Some(policy)) => policy == "Foreground",
-        (None, None) => has,
-    }
 }
 
 #[cfg(test)]
