@@ -15,6 +15,8 @@ use crate::informers::SharedInformers;
 use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
+pub mod garbagecollector;
+pub mod namespace;
 pub mod serviceaccount;
 
 /// What a controller is built from.
@@ -47,12 +49,26 @@ pub struct ControllerDescriptor {
 
 /// Every controller this controller-manager has, in upstream's start order.
 pub fn descriptors() -> Vec<ControllerDescriptor> {
-    vec![ControllerDescriptor {
-        name: "serviceaccount-controller",
-        aliases: &["serviceaccount"],
-        disabled_by_default: false,
-        init: serviceaccount::start,
-    }]
+    vec![
+        ControllerDescriptor {
+            name: "serviceaccount-controller",
+            aliases: &["serviceaccount"],
+            disabled_by_default: false,
+            init: serviceaccount::start,
+        },
+        ControllerDescriptor {
+            name: garbagecollector::NAME,
+            aliases: &["garbagecollector"],
+            disabled_by_default: false,
+            init: garbagecollector::start,
+        },
+        ControllerDescriptor {
+            name: namespace::NAME,
+            aliases: &["namespace"],
+            disabled_by_default: false,
+            init: namespace::start,
+        },
+    ]
 }
 
 /// Why `--controllers` is wrong.
