@@ -92,8 +92,7 @@ async fn foreground_deletion_deletes_blocking_dependents_before_the_owner() -> R
     let server = TestApiServer::start().await?;
     let client = server.client().await?;
     let _controllers =
-        RunningControllers::start(&server, &["--controllers=garbage-collector-controller"])
-            .await?;
+        RunningControllers::start(&server, &["--controllers=garbage-collector-controller"]).await?;
     let api: Api<ConfigMap> = Api::namespaced(client.clone(), NS);
     let owner = config_map(&api, "owner", json!([])).await?;
     config_map(&api, "child", json!([owner_ref(&owner, true)])).await?;
@@ -129,7 +128,13 @@ async fn orphan_deletion_leaves_dependents_without_the_reference() -> Result<()>
     // Let the collector see the dependent before its owner goes.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
-    api.delete("owner", &DeleteParams::orphan()).await?;
+    let marked = api.delete("owner", &DeleteParams::orphan()).await?;
+    // The API server keeps the owner, marked, until the collector is done.
+    let marked = marked
+        .left()
+        .expect("the owner stays until orphaning is done");
+    assert!(marked.metadata.deletion_timestamp.is_some());
+    assert_eq!(marked.metadata.finalizers, Some(vec!["orphan".to_owned()]));
     eventually("the owner to be deleted", || gone(&api, "owner")).await?;
     let child = api.get("child").await?;
     assert!(owner_uids(&child).is_empty(), "{child:?}");
@@ -159,7 +164,11 @@ async fn custom_resources_owned_by_a_config_map_are_collected() -> Result<()> {
     .await?;
     tokio::time::timeout(
         std::time::Duration::from_secs(10),
-        await_condition(crds, "widgets.example.com", conditions::is_crd_established()),
+        await_condition(
+            crds,
+            "widgets.example.com",
+            conditions::is_crd_established(),
+        ),
     )
     .await??;
     let _controllers =
@@ -195,7 +204,9 @@ async fn custom_resources_owned_by_a_config_map_are_collected() -> Result<()> {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(widgets.get_opt("w").await?.is_some());
 
-    config_maps.delete("owner", &DeleteParams::default()).await?;
+    config_maps
+        .delete("owner", &DeleteParams::default())
+        .await?;
     eventually("the custom resource to be collected", || async {
         Ok(widgets.get_opt("w").await?.is_none().then_some(()))
     })

@@ -38,7 +38,11 @@ async fn a_deleted_namespace_is_emptied_then_removed() -> Result<()> {
     .await?;
     tokio::time::timeout(
         std::time::Duration::from_secs(10),
-        await_condition(crds, "widgets.example.com", conditions::is_crd_established()),
+        await_condition(
+            crds,
+            "widgets.example.com",
+            conditions::is_crd_established(),
+        ),
     )
     .await??;
     let _controllers = RunningControllers::start(&server, &["--controllers=namespace"]).await?;
@@ -124,7 +128,10 @@ async fn a_deleted_namespace_is_emptied_then_removed() -> Result<()> {
         content.message.as_deref(),
         Some("Some resources are remaining: widgets.example.com has 1 resource instances")
     );
-    assert_eq!(condition("NamespaceDeletionDiscoveryFailure").status, "False");
+    assert_eq!(
+        condition("NamespaceDeletionDiscoveryFailure").status,
+        "False"
+    );
     // Everything else is gone already.
     assert!(config_maps.get_opt("cm").await?.is_none());
     assert!(secrets.get_opt("s").await?.is_none());

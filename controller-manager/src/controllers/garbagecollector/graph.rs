@@ -80,7 +80,10 @@ impl Observed {
 #[derive(Clone, Debug)]
 pub enum Change {
     /// Added or updated, with the previous state the watch had, if any.
-    Upsert { old: Option<Observed>, new: Observed },
+    Upsert {
+        old: Option<Observed>,
+        new: Observed,
+    },
     /// Deleted, as a watch saw it.
     Deleted(Observed),
     /// A worker found that no object has this identity (upstream's virtual delete event).
@@ -291,7 +294,8 @@ impl Graph {
             && let Some(node) = self.nodes.get_mut(uid)
         {
             node.deleting_dependents = true;
-            work.attempt_to_delete.extend(node.dependents.iter().cloned());
+            work.attempt_to_delete
+                .extend(node.dependents.iter().cloned());
             work.attempt_to_delete.push(uid.clone());
         }
     }
@@ -299,7 +303,12 @@ impl Graph {
     /// Links `dependent` into the dependents of `owners`, creating virtual owners (queued for
     /// a check that they exist); a reference that may not match its owner queues the
     /// dependent.
-    fn add_dependent_to_owners(&mut self, dependent: &str, owners: &[OwnerReference], work: &mut Work) {
+    fn add_dependent_to_owners(
+        &mut self,
+        dependent: &str,
+        owners: &[OwnerReference],
+        work: &mut Work,
+    ) {
         let namespace = self
             .nodes
             .get(dependent)
@@ -316,17 +325,13 @@ impl Graph {
                 }
                 Some(owner) => {
                     owner.dependents.insert(dependent.to_owned());
+                    // A namespaced owner in another namespace, other coordinates, or a
+                    // virtual cluster-scoped owner named from a namespace (possibly a missing
+                    // namespaced owner) all need the dependent's references checked.
                     let owner_namespaced = !owner.identity.namespace.is_empty();
-                    if owner_namespaced && owner.identity.namespace != namespace {
-                        suspicious = true;
-                    } else if !owner.identity.matches(reference) {
-                        suspicious = true;
-                    } else if !owner_namespaced
-                        && owner.identity.namespace != namespace
-                        && owner.virtual_
-                    {
-                        suspicious = true;
-                    }
+                    let other_namespace = owner.identity.namespace != namespace;
+                    suspicious |= !owner.identity.matches(reference)
+                        || (other_namespace && (owner_namespaced || owner.virtual_));
                 }
             }
         }
@@ -337,7 +342,11 @@ impl Graph {
 
     /// Splits `dependents` into those whose reference to `owner` matches its coordinates and
     /// those whose does not (`partitionDependents`).
-    fn partition_dependents(&self, dependents: &[String], owner: &Identity) -> (Vec<String>, Vec<String>) {
+    fn partition_dependents(
+        &self,
+        dependents: &[String],
+        owner: &Identity,
+    ) -> (Vec<String>, Vec<String>) {
         let (mut matching, mut mismatched) = (Vec::new(), Vec::new());
         for uid in dependents {
             let Some(dependent) = self.nodes.get(uid) else {
@@ -381,9 +390,10 @@ impl Graph {
                 if existing_identity == *identity {
                     let alternative = mismatched.iter().find_map(|uid| {
                         let dependent = self.nodes.get(uid)?;
-                        let reference = dependent.owners.iter().find(|r| {
-                            r.uid == identity.uid && !identity.matches(r)
-                        })?;
+                        let reference = dependent
+                            .owners
+                            .iter()
+                            .find(|r| r.uid == identity.uid && !identity.matches(r))?;
                         Some(Identity::of_owner(reference, &dependent.identity.namespace))
                     });
                     if let Some(alternative) = alternative
@@ -409,7 +419,8 @@ impl Graph {
                 owner.dependents.remove(&identity.uid);
             }
         }
-        work.attempt_to_delete.extend(removed.dependents.iter().cloned());
+        work.attempt_to_delete
+            .extend(removed.dependents.iter().cloned());
         for reference in &removed.owners {
             if self
                 .nodes
@@ -489,7 +500,10 @@ mod tests {
     #[test]
     fn an_unseen_owner_becomes_a_virtual_node_checked_by_the_workers() {
         let mut graph = Graph::default();
-        let work = upsert(&mut graph, &observed("child", "c", vec![reference("owner", "o", false)]));
+        let work = upsert(
+            &mut graph,
+            &observed("child", "c", vec![reference("owner", "o", false)]),
+        );
         assert_eq!(work.attempt_to_delete, vec!["o".to_owned()]);
         let owner = graph.node("o").unwrap();
         assert!(owner.virtual_);
@@ -504,7 +518,10 @@ mod tests {
     fn a_deleted_owner_queues_its_dependents() {
         let mut graph = Graph::default();
         upsert(&mut graph, &observed("owner", "o", vec![]));
-        upsert(&mut graph, &observed("child", "c", vec![reference("owner", "o", false)]));
+        upsert(
+            &mut graph,
+            &observed("child", "c", vec![reference("owner", "o", false)]),
+        );
         let work = graph.process(Change::Deleted(observed("owner", "o", vec![])));
         assert_eq!(work.attempt_to_delete, vec!["c".to_owned()]);
         assert!(graph.node("o").is_none());
@@ -516,7 +533,10 @@ mod tests {
         let mut graph = Graph::default();
         let owner = observed("owner", "o", vec![]);
         upsert(&mut graph, &owner);
-        upsert(&mut graph, &observed("child", "c", vec![reference("owner", "o", true)]));
+        upsert(
+            &mut graph,
+            &observed("child", "c", vec![reference("owner", "o", true)]),
+        );
         let foreground = Observed {
             deleting: true,
             finalizers: vec![FINALIZER_FOREGROUND.into()],
@@ -568,7 +588,10 @@ mod tests {
     #[test]
     fn an_absent_virtual_owner_is_removed_and_its_dependents_checked() {
         let mut graph = Graph::default();
-        upsert(&mut graph, &observed("child", "c", vec![reference("owner", "o", false)]));
+        upsert(
+            &mut graph,
+            &observed("child", "c", vec![reference("owner", "o", false)]),
+        );
         let absent = graph.node("o").unwrap().identity.clone();
         let work = graph.process(Change::Absent(absent));
         assert_eq!(work.attempt_to_delete, vec!["c".to_owned()]);

@@ -60,7 +60,10 @@ pub struct GarbageCollector {
 
 pub fn start(context: &ControllerContext) -> Result<Running> {
     if !context.options.enable_garbage_collector {
-        tracing::info!(controller = NAME, "disabled by --enable-garbage-collector=false");
+        tracing::info!(
+            controller = NAME,
+            "disabled by --enable-garbage-collector=false"
+        );
         let stop = context.stop.clone();
         return Ok(Box::pin(async move { stop.wait().await }));
     }
@@ -259,7 +262,9 @@ impl GarbageCollector {
         let classified = self.classify_references(item, &owners).await?;
         let resource_version = latest.resource_version.as_deref();
         if !classified.solid.is_empty() {
-            if classified.dangling.is_empty() && classified.waiting_for_dependents_deletion.is_empty() {
+            if classified.dangling.is_empty()
+                && classified.waiting_for_dependents_deletion.is_empty()
+            {
                 return Ok(Processed::Done);
             }
             // Dangling references and those to owners waiting for their dependents go.
@@ -270,14 +275,20 @@ impl GarbageCollector {
                 .map(|r| r.uid.clone())
                 .collect();
             tracing::info!(item = %item.identity, owners = ?uids, "removing dangling and waiting owner references");
-            self.operations.remove_owner_references(&item.identity, &uids).await?;
+            self.operations
+                .remove_owner_references(&item.identity, &uids)
+                .await?;
             return Ok(Processed::Done);
         }
-        let policy = if !classified.waiting_for_dependents_deletion.is_empty() && !item.dependents.is_empty() {
+        let policy = if !classified.waiting_for_dependents_deletion.is_empty()
+            && !item.dependents.is_empty()
+        {
             // Break a possible cycle of foreground deletions.
             if item.dependents.iter().any(|d| d.deleting_dependents) {
                 tracing::info!(item = %item.identity, "unblocking owner references to prevent a cycle");
-                self.operations.unblock_owner_references(&item.identity).await?;
+                self.operations
+                    .unblock_owner_references(&item.identity)
+                    .await?;
             }
             PropagationPolicy::Foreground
         } else if has_finalizer(&latest, FINALIZER_ORPHAN) {
@@ -304,18 +315,30 @@ impl GarbageCollector {
 
     /// Upstream's `classifyReferences` over `isDangling` (a GET of each owner by name, in the
     /// item's namespace, compared by uid).
-    async fn classify_references(&self, item: &NodeView, owners: &[OwnerReference]) -> Result<Classified> {
+    async fn classify_references(
+        &self,
+        item: &NodeView,
+        owners: &[OwnerReference],
+    ) -> Result<Classified> {
         let mut classified = Classified::default();
         for reference in owners {
-            let (_, namespaced) = self.operations.resource(&reference.api_version, &reference.kind)?;
+            let (_, namespaced) = self
+                .operations
+                .resource(&reference.api_version, &reference.kind)?;
             if namespaced && item.identity.namespace.is_empty() {
-                return Err(Error::Invalid(NAMESPACED_OWNER_OF_CLUSTER_SCOPED.to_owned()));
+                return Err(Error::Invalid(
+                    NAMESPACED_OWNER_OF_CLUSTER_SCOPED.to_owned(),
+                ));
             }
             let owner = Identity::of_owner(reference, &item.identity.namespace);
             match self.operations.get(&owner).await? {
                 Some(meta) if meta.uid.as_deref() == Some(reference.uid.as_str()) => {
-                    if meta.deletion_timestamp.is_some() && has_finalizer(&meta, FINALIZER_FOREGROUND) {
-                        classified.waiting_for_dependents_deletion.push(reference.clone());
+                    if meta.deletion_timestamp.is_some()
+                        && has_finalizer(&meta, FINALIZER_FOREGROUND)
+                    {
+                        classified
+                            .waiting_for_dependents_deletion
+                            .push(reference.clone());
                     } else {
                         classified.solid.push(reference.clone());
                     }
@@ -361,7 +384,9 @@ impl GarbageCollector {
             {
                 Ok(()) => {}
                 Err(error) if is_not_found(&error) => {}
-                Err(error) => failures.push(format!("orphaning {} failed, {error}", dependent.identity)),
+                Err(error) => {
+                    failures.push(format!("orphaning {} failed, {error}", dependent.identity))
+                }
             }
         }
         if !failures.is_empty() {

@@ -81,12 +81,7 @@ impl Monitors {
             changed = true;
             let (synced_tx, synced) = watch::channel(false);
             let api: Api<DynamicObject> = Api::all_with(self.client.clone(), resource);
-            let task = tokio::spawn(run(
-                api,
-                resource.clone(),
-                self.changes.clone(),
-                synced_tx,
-            ));
+            let task = tokio::spawn(run(api, resource.clone(), self.changes.clone(), synced_tx));
             tracing::debug!(resource = %key, "garbage collector watches");
             self.running.insert(key.clone(), Monitor { task, synced });
         }

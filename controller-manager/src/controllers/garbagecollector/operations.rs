@@ -6,9 +6,11 @@
 use std::sync::{Arc, RwLock};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
-use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, Preconditions, PropagationPolicy};
-use kube::discovery::ApiResource;
 use kube::Client;
+use kube::api::{
+    Api, DeleteParams, DynamicObject, Patch, PatchParams, Preconditions, PropagationPolicy,
+};
+use kube::discovery::ApiResource;
 use serde_json::json;
 
 use super::graph::Identity;
@@ -57,7 +59,12 @@ impl Operations {
     }
 
     /// The API of `kind` objects in `namespace` (ignored when the kind is cluster-scoped).
-    pub fn api_in(&self, api_version: &str, kind: &str, namespace: &str) -> Result<Api<DynamicObject>> {
+    pub fn api_in(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+    ) -> Result<Api<DynamicObject>> {
         let (resource, namespaced) = self.resource(api_version, kind)?;
         Ok(if namespaced {
             Api::namespaced_with(self.client.clone(), namespace, &resource)
@@ -106,7 +113,11 @@ impl Operations {
             Some(live)
                 if live.metadata.uid.as_deref() == Some(identity.uid.as_str())
                     && live.metadata.resource_version.as_deref() != resource_version
-                    && live.metadata.owner_references.as_deref().unwrap_or_default()
+                    && live
+                        .metadata
+                        .owner_references
+                        .as_deref()
+                        .unwrap_or_default()
                         == owners_at_version =>
             {
                 api.delete(&identity.name, &params(None)).await?;
@@ -142,7 +153,11 @@ impl Operations {
                 "ownerReferences": wanted,
             }});
             match api
-                .patch(&identity.name, &PatchParams::default(), &Patch::Merge(&patch))
+                .patch(
+                    &identity.name,
+                    &PatchParams::default(),
+                    &Patch::Merge(&patch),
+                )
                 .await
             {
                 Ok(_) => return Ok(()),
@@ -157,7 +172,11 @@ impl Operations {
     }
 
     /// Removes the references to `owners` (by uid) from the object.
-    pub async fn remove_owner_references(&self, identity: &Identity, owners: &[String]) -> Result<()> {
+    pub async fn remove_owner_references(
+        &self,
+        identity: &Identity,
+        owners: &[String],
+    ) -> Result<()> {
         self.update_owner_references(identity, |current| {
             current
                 .iter()
@@ -202,7 +221,11 @@ impl Operations {
                 "finalizers": remaining,
             }});
             match api
-                .patch(&identity.name, &PatchParams::default(), &Patch::Merge(&patch))
+                .patch(
+                    &identity.name,
+                    &PatchParams::default(),
+                    &Patch::Merge(&patch),
+                )
                 .await
             {
                 Ok(_) => return Ok(()),

@@ -100,7 +100,10 @@ pub async fn discover(client: &Client) -> Result<Discovery, kube::Error> {
             .or_else(|| group.versions.first().map(|v| v.version.clone()));
         for version in &group.versions {
             let is_preferred = preferred.as_deref() == Some(version.version.as_str());
-            versions.push((GroupVersion::gv(&group.name, &version.version), is_preferred));
+            versions.push((
+                GroupVersion::gv(&group.name, &version.version),
+                is_preferred,
+            ));
         }
     }
     let mut found = Discovery::default();

@@ -108,7 +108,9 @@ impl ConditionUpdater {
 
     /// Updates `conditions` in place; whether anything changed.
     pub fn apply(mut self, conditions: &mut Vec<NamespaceCondition>, now: &Time) -> bool {
-        if !self.failures.iter().any(|(t, ..)| *t == CONTENT_FAILURE) && !self.content_errors.is_empty() {
+        if !self.failures.iter().any(|(t, ..)| *t == CONTENT_FAILURE)
+            && !self.content_errors.is_empty()
+        {
             self.content_errors.sort();
             let message = format!(
                 "Failed to delete all resource types, {} remaining: {}",
@@ -184,13 +186,18 @@ mod tests {
         updater.content_totals(&remaining, &finalizers);
         updater.delete_content_failed("b failed".into());
         updater.delete_content_failed("a failed".into());
-        updater.discovery_failed("unable to retrieve the complete list of server APIs: x/v1: boom".into(), 1);
+        updater.discovery_failed(
+            "unable to retrieve the complete list of server APIs: x/v1: boom".into(),
+            1,
+        );
         let mut conditions = Vec::new();
         updater.apply(&mut conditions, &now());
         let find = |t: &str| conditions.iter().find(|c| c.type_ == t).unwrap().clone();
         assert_eq!(
             find(CONTENT_REMAINING).message.as_deref(),
-            Some("Some resources are remaining: pods. has 2 resource instances, widgets.example.com has 1 resource instances")
+            Some(
+                "Some resources are remaining: pods. has 2 resource instances, widgets.example.com has 1 resource instances"
+            )
         );
         assert_eq!(
             find(FINALIZERS_REMAINING).message.as_deref(),
@@ -205,7 +212,9 @@ mod tests {
         );
         assert_eq!(
             find(DISCOVERY_FAILURE).message.as_deref(),
-            Some("Discovery failed for some groups, 1 failing: unable to retrieve the complete list of server APIs: x/v1: boom")
+            Some(
+                "Discovery failed for some groups, 1 failing: unable to retrieve the complete list of server APIs: x/v1: boom"
+            )
         );
         assert_eq!(find(GV_PARSING_FAILURE).status, "False");
     }

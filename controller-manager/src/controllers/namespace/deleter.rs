@@ -75,8 +75,14 @@ impl NamespacedResourcesDeleter {
                 break;
             }
             let mut terminating = namespace.clone();
-            terminating.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
-            match api.replace_status(name, &PostParams::default(), &terminating).await {
+            terminating
+                .status
+                .get_or_insert_with(Default::default)
+                .phase = Some("Terminating".into());
+            match api
+                .replace_status(name, &PostParams::default(), &terminating)
+                .await
+            {
                 Ok(updated) => namespace = updated,
                 Err(error) if controller::is_not_found(&error) => return Ok(Deletion::Done),
                 Err(error) if controller::is_conflict(&error) && attempt + 1 < CONFLICT_RETRIES => {
@@ -84,7 +90,9 @@ impl NamespacedResourcesDeleter {
                         return Ok(Deletion::Done);
                     };
                     if latest.metadata.uid != namespace.metadata.uid {
-                        return Err(Error::Other("namespace uid has changed across retries".into()));
+                        return Err(Error::Other(
+                            "namespace uid has changed across retries".into(),
+                        ));
                     }
                     namespace = latest;
                 }
@@ -94,7 +102,11 @@ impl NamespacedResourcesDeleter {
         if namespace.metadata.deletion_timestamp.is_none() {
             return Ok(Deletion::Done);
         }
-        let finalizers = namespace.spec.as_ref().and_then(|s| s.finalizers.clone()).unwrap_or_default();
+        let finalizers = namespace
+            .spec
+            .as_ref()
+            .and_then(|s| s.finalizers.clone())
+            .unwrap_or_default();
         if finalizers.is_empty() {
             return Ok(Deletion::Done);
         }
@@ -132,18 +144,26 @@ impl NamespacedResourcesDeleter {
                         return Ok(());
                     };
                     if latest.metadata.uid != namespace.metadata.uid {
-                        return Err(Error::Other("namespace uid has changed across retries".into()));
+                        return Err(Error::Other(
+                            "namespace uid has changed across retries".into(),
+                        ));
                     }
                     namespace = latest;
                 }
                 Err(error) => return Err(error.into()),
             }
         }
-        Err(Error::Other(format!("finalizing namespace {name} kept conflicting")))
+        Err(Error::Other(format!(
+            "finalizing namespace {name} kept conflicting"
+        )))
     }
 
     /// Upstream's `deleteAllContent`: the estimate of seconds until the rest is gone.
-    async fn delete_all_content(&self, api: &Api<Namespace>, namespace: &mut Namespace) -> Result<i64> {
+    async fn delete_all_content(
+        &self,
+        api: &Api<Namespace>,
+        namespace: &mut Namespace,
+    ) -> Result<i64> {
         let name = namespace.metadata.name.clone().unwrap_or_default();
         let deleted_at = namespace.metadata.deletion_timestamp.clone();
         let mut errors: Vec<String> = Vec::new();
@@ -170,7 +190,9 @@ impl NamespacedResourcesDeleter {
         let mut remaining_by_resource = BTreeMap::new();
         let mut remaining_by_finalizer: BTreeMap<String, usize> = BTreeMap::new();
         for resource in &discovered {
-            let (remaining, error) = self.delete_resource_content(resource, &name, deleted_at.as_ref()).await;
+            let (remaining, error) = self
+                .delete_resource_content(resource, &name, deleted_at.as_ref())
+                .await;
             if let Some(error) = error {
                 updater.delete_content_failed(error.clone());
                 errors.push(error);
@@ -188,7 +210,10 @@ impl NamespacedResourcesDeleter {
         let status = namespace.status.get_or_insert_with(Default::default);
         let conditions = status.conditions.get_or_insert_with(Vec::new);
         if updater.apply(conditions, &Time(jiff::Timestamp::now())) {
-            match api.replace_status(&name, &PostParams::default(), namespace).await {
+            match api
+                .replace_status(&name, &PostParams::default(), namespace)
+                .await
+            {
                 Ok(updated) => *namespace = updated,
                 Err(error) => {
                     tracing::warn!(namespace = %name, %error, "couldn't update status condition for namespace");
@@ -208,8 +233,14 @@ impl NamespacedResourcesDeleter {
         namespace: &str,
         deleted_at: Option<&Time>,
     ) -> (Remaining, Option<String>) {
-        let gvr = format!("{}/{}", resource.resource.api_version, resource.resource.plural);
-        let estimate = match self.estimate_graceful_termination(resource, namespace, deleted_at).await {
+        let gvr = format!(
+            "{}/{}",
+            resource.resource.api_version, resource.resource.plural
+        );
+        let estimate = match self
+            .estimate_graceful_termination(resource, namespace, deleted_at)
+            .await
+        {
             Ok(estimate) => estimate,
             Err(error) => return (Remaining::default(), Some(error.to_string())),
         };
@@ -222,11 +253,15 @@ impl NamespacedResourcesDeleter {
                 Some(error.to_string()),
             )
         };
-        let api: Api<DynamicObject> = Api::namespaced_with(self.client.clone(), namespace, &resource.resource);
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, &resource.resource);
         let can_list = resource.supports(&["list"]);
         let mut collection_deleted = false;
         if resource.supports(&["deletecollection"]) {
-            match api.delete_collection(&background(), &ListParams::default()).await {
+            match api
+                .delete_collection(&background(), &ListParams::default())
+                .await
+            {
                 Ok(_) => collection_deleted = true,
                 Err(error) if unsupported(&error) => {}
                 Err(error) => return failed(error),
@@ -332,7 +367,11 @@ fn estimate_for_pods(pods: &[Pod]) -> i64 {
             let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
             !matches!(phase, Some("Succeeded" | "Failed"))
         })
-        .filter_map(|p| p.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
+        .filter_map(|p| {
+            p.spec
+                .as_ref()
+                .and_then(|s| s.termination_grace_period_seconds)
+        })
         .max()
         .unwrap_or(0)
         .max(0)
@@ -360,7 +399,12 @@ mod tests {
     #[test]
     fn the_pod_estimate_is_the_longest_grace_period_of_unfinished_pods() {
         assert_eq!(estimate_for_pods(&[]), 0);
-        let pods = [pod(Some(30), "Running"), pod(Some(90), "Succeeded"), pod(None, "Pending"), pod(Some(45), "Pending")];
+        let pods = [
+            pod(Some(30), "Running"),
+            pod(Some(90), "Succeeded"),
+            pod(None, "Pending"),
+            pod(Some(45), "Pending"),
+        ];
         assert_eq!(estimate_for_pods(&pods), 45);
     }
 }

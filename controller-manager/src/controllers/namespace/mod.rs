@@ -78,7 +78,11 @@ impl Reconcile for NamespaceController {
             Deletion::Done => {}
             Deletion::Remaining(estimate) => {
                 let wait = requeue_after(estimate);
-                tracing::debug!(namespace = name, wait_seconds = wait.as_secs(), "content remaining in namespace");
+                tracing::debug!(
+                    namespace = name,
+                    wait_seconds = wait.as_secs(),
+                    "content remaining in namespace"
+                );
                 self.queue.add_after(name.to_owned(), wait);
             }
         }
