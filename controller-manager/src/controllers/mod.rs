@@ -22,7 +22,9 @@ pub mod disruption;
 pub mod endpoint;
 pub mod endpointslice;
 pub mod endpointslicemirroring;
+pub mod garbagecollector;
 pub mod job;
+pub mod namespace;
 pub mod nodeipam;
 pub mod nodelifecycle;
 pub mod podgc;
@@ -158,6 +160,18 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["statefulset"],
             disabled_by_default: false,
             init: statefulset::start,
+        },
+        ControllerDescriptor {
+            name: garbagecollector::NAME,
+            aliases: &["garbagecollector"],
+            disabled_by_default: false,
+            init: garbagecollector::start,
+        },
+        ControllerDescriptor {
+            name: namespace::NAME,
+            aliases: &["namespace"],
+            disabled_by_default: false,
+            init: namespace::start,
         },
     ]
 }
