@@ -25,12 +25,13 @@ pub mod job;
 pub mod nodeipam;
 pub mod nodelifecycle;
 pub mod podgc;
+pub mod replicaset;
+pub mod replication;
 pub mod resourcequota;
 pub mod serviceaccount;
 pub mod tainteviction;
 pub mod ttlafterfinished;
 pub mod daemonset;
-pub mod serviceaccount;
 pub mod statefulset;
 
 /// What a controller is built from.
@@ -105,6 +106,18 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["podgc"],
             disabled_by_default: false,
             init: podgc::start,
+        },
+        ControllerDescriptor {
+            name: replicaset::NAME,
+            aliases: &["replicaset"],
+            disabled_by_default: false,
+            init: replicaset::start,
+        },
+        ControllerDescriptor {
+            name: replication::NAME,
+            aliases: &["replicationcontroller"],
+            disabled_by_default: false,
+            init: replication::start,
         },
         ControllerDescriptor {
             name: "deployment-controller",
