@@ -96,6 +96,8 @@ pub fn calculate_status(
     status.fully_labeled_replicas = fully_labeled;
     status.ready_replicas = ready;
     status.available_replicas = available;
+    // The DeploymentReplicaSetTerminatingReplicas gate is off in 1.34: the field is cleared.
+    status.terminating_replicas = None;
     status
 }
 
