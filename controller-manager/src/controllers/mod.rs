@@ -16,6 +16,7 @@ use crate::options::Options;
 use crate::workqueue::WorkQueueMetrics;
 
 pub mod cronjob;
+pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoint;
@@ -29,10 +30,9 @@ pub mod replicaset;
 pub mod replication;
 pub mod resourcequota;
 pub mod serviceaccount;
+pub mod statefulset;
 pub mod tainteviction;
 pub mod ttlafterfinished;
-pub mod daemonset;
-pub mod statefulset;
 
 /// What a controller is built from.
 #[derive(Clone)]
