@@ -28,6 +28,8 @@ pub mod namespace;
 pub mod nodeipam;
 pub mod nodelifecycle;
 pub mod podgc;
+pub mod replicaset;
+pub mod replication;
 pub mod resourcequota;
 pub mod serviceaccount;
 pub mod statefulset;
@@ -106,6 +108,18 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["podgc"],
             disabled_by_default: false,
             init: podgc::start,
+        },
+        ControllerDescriptor {
+            name: replicaset::NAME,
+            aliases: &["replicaset"],
+            disabled_by_default: false,
+            init: replicaset::start,
+        },
+        ControllerDescriptor {
+            name: replication::NAME,
+            aliases: &["replicationcontroller"],
+            disabled_by_default: false,
+            init: replication::start,
         },
         ControllerDescriptor {
             name: "deployment-controller",
