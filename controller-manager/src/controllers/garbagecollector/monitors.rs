@@ -2,14 +2,15 @@
 //! into graph [`Change`]s. Each watch keeps the last state of its objects, so an update carries
 //! the previous state and a relist reports the objects that disappeared meanwhile.
 //!
-//! Our API server does not serve `as=PartialObjectMetadata` yet, so the watches fetch whole
-//! objects and keep only their metadata.
+//! The watches are metadata-only (`as=PartialObjectMetadata`), as upstream's metadata
+//! informers: the garbage collector never needs a spec.
 
 use std::collections::{BTreeMap, HashMap};
 
 use futures::{StreamExt, TryStreamExt};
 use kube::Client;
 use kube::api::{Api, DynamicObject};
+use kube::core::PartialObjectMeta;
 use kube::discovery::ApiResource;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
@@ -80,7 +81,8 @@ impl Monitors {
             }
             changed = true;
             let (synced_tx, synced) = watch::channel(false);
-            let api: Api<DynamicObject> = Api::all_with(self.client.clone(), resource);
+            let api: Api<PartialObjectMeta<DynamicObject>> =
+                Api::all_with(self.client.clone(), resource);
             let task = tokio::spawn(run(api, resource.clone(), self.changes.clone(), synced_tx));
             tracing::debug!(resource = %key, "garbage collector watches");
             self.running.insert(key.clone(), Monitor { task, synced });
@@ -108,7 +110,7 @@ impl Drop for Monitors {
 }
 
 /// What the garbage collector keeps of an object seen as `resource`.
-fn observe(resource: &ApiResource, object: &DynamicObject) -> Observed {
+fn observe(resource: &ApiResource, object: &PartialObjectMeta<DynamicObject>) -> Observed {
     let meta = &object.metadata;
     Observed {
         identity: Identity {
@@ -134,7 +136,7 @@ fn key_of(observed: &Observed) -> Key {
 }
 
 async fn run(
-    api: Api<DynamicObject>,
+    api: Api<PartialObjectMeta<DynamicObject>>,
     resource: ApiResource,
     changes: mpsc::UnboundedSender<Change>,
     synced: watch::Sender<bool>,
