@@ -160,6 +160,11 @@ fn main() {
     println!("|---|---|");
     println!("| reference: raw pod creates (32 in flight) | {raw:.1} s, {raw_rate:.0} pods/s |");
     println!("| Deployment: create → status.replicas > 0 | {first:.2} s |");
-    println!("| Deployment: create → all {replicas} available | {available:.1} s, {rate:.0} pods/s |");
-    println!("| ratio: rollout pods/s ÷ raw creates/s (goal ≥ 0.8) | {:.2} |", rate / raw_rate);
+    println!(
+        "| Deployment: create → all {replicas} available | {available:.1} s, {rate:.0} pods/s |"
+    );
+    println!(
+        "| ratio: rollout pods/s ÷ raw creates/s (goal ≥ 0.8) | {:.2} |",
+        rate / raw_rate
+    );
 }

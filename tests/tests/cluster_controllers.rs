@@ -195,7 +195,7 @@ async fn deployments_roll_scale_undo_serve_and_are_collected() -> Result<()> {
         Ok((active.len() == 1 && active[0] == first_name).then_some(active))
     })
     .await?;
-    assert_eq!(active, [first_name.clone()]);
+    assert_eq!(active, [first_name]);
 
     // A Service's Endpoints and EndpointSlices list the ready pods.
     cluster

@@ -2,14 +2,12 @@
 //! here: the test marks pods Running and Ready itself through the pods' status subresource,
 //! as a kubelet would, and the pods stay unbound (so deleting one removes it at once).
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 const NS: &str = "default";

@@ -3,11 +3,10 @@
 //! them; 20 s and 40 s would make a slow test). Pod phases are set through the API, as a
 //! kubelet would.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::eventually;
 use anyhow::Result;
 use clap::Parser;
 use common::shutdown::Shutdown;
@@ -18,7 +17,6 @@ use controller_manager::workqueue::WorkQueueMetrics;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
-use support::eventually;
 use tests::apiserver::TestApiServer;
 
 /// Runs the collector with `threshold` until the returned stop is triggered.

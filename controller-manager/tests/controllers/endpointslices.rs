@@ -3,16 +3,13 @@
 //! a service without a selector are mirrored. There is no kubelet: the test writes each pod's
 //! IP, phase and Ready condition through the pods' status subresource.
 
-#[path = "support/endpoints.rs"]
-mod fixtures;
-mod support;
-
+use crate::support::endpoints as fixtures;
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::{Endpoints, Pod};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 /// (pod, address, ready, serving, terminating) of every endpoint of the slices, sorted.

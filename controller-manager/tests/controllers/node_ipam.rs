@@ -1,13 +1,11 @@
 //! node-ipam-controller against a real API server: nodes get distinct pod CIDRs from the
 //! cluster CIDR, never one already held, and inconsistent flags stop the start.
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::Node;
 use kube::api::{Api, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 #[tokio::test]

@@ -1,16 +1,14 @@
 //! cronjob-controller against a real API server. Only the job controller's absence matters
 //! here: the CronJob's Jobs are created but nothing runs them.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{RunningControllers, eventually};
 use anyhow::{Result, bail};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 async fn namespace(client: &kube::Client, name: &str) -> Result<()> {

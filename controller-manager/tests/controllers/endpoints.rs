@@ -2,15 +2,12 @@
 //! readiness, ports and lifetime. There is no kubelet: the test writes each pod's IP, phase
 //! and Ready condition through the pods' status subresource.
 
-#[path = "support/endpoints.rs"]
-mod fixtures;
-mod support;
-
+use crate::support::endpoints as fixtures;
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::{Endpoints, Pod, Service};
 use kube::api::{Api, DeleteParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 /// (ready IPs, not-ready IPs, ports) of an Endpoints, each sorted.

@@ -2,17 +2,15 @@
 //! short monitor periods. There is no kubelet: the test posts node status and renews node
 //! Leases itself, and stops doing so for the node that is to go silent.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use jiff::Timestamp;
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Namespace, Node, Pod};
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 const FLAGS: &[&str] = &[

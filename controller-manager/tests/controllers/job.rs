@@ -4,16 +4,14 @@
 //! where it matters, container exit codes) through the pod status subresource, as a kubelet
 //! would.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{Namespace, Pod};
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 const TRACKING_FINALIZER: &str = "batch.kubernetes.io/job-tracking";

@@ -3,16 +3,14 @@
 //! subresource, as the scheduler would, and marks it Running and Ready through the status
 //! subresource, as a kubelet would.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 const NS: &str = "default";

@@ -4,15 +4,13 @@
 //! (`pods/status`) itself, as the scheduler and a kubelet would. Everything is checked
 //! through what kubectl shows: pods with their ownerReferences, and the owners' status.
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::{Context, Result};
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::{Pod, ReplicationController};
 use k8s_openapi::api::events::v1::Event;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 const CONTROLLERS: &str = "--controllers=replicaset,replicationcontroller";

@@ -1,13 +1,11 @@
 //! resourcequota-controller against a real API server: `status.used` follows the pods,
 //! services and config maps of the namespace, and scoped quotas count only their pods.
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod, ResourceQuota, Service};
 use kube::api::{Api, DeleteParams, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 async fn used_when(quotas: &Api<ResourceQuota>, name: &str, want: &[(&str, &str)]) -> Result<()> {

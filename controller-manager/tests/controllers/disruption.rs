@@ -2,14 +2,12 @@
 //! the readiness of its pods. There is no kubelet: the test sets the pods' Ready condition
 //! through the status subresource itself.
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 async fn set_ready(pods: &Api<Pod>, name: &str, ready: bool) -> Result<()> {

@@ -6,12 +6,11 @@
 //! `observedGeneration`) through the status subresource, as if its pods started at once.
 //! kubectl (`rollout status/history/undo/pause/resume`, `scale`) drives the Deployments.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::support::{RunningControllers, eventually};
 use anyhow::{Context, Result, bail};
 use futures::TryStreamExt;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
@@ -21,7 +20,6 @@ use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::runtime::watcher::{self, Event as WatchEvent};
 use kube::{Client, ResourceExt};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 use tests::kubectl;
 
@@ -189,7 +187,15 @@ impl Fixture {
                     .any(|r| Some(&r.uid) == d.metadata.uid.as_ref())
             })
             .collect();
-        sets.sort_by_key(|rs| rs.creation_timestamp().map(|t| t.0));
+        // Creation times have one-second resolution: the revision orders sets made together.
+        sets.sort_by_key(|rs| {
+            let revision: i64 = rs
+                .annotations()
+                .get("deployment.kubernetes.io/revision")
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0);
+            (rs.creation_timestamp().map(|t| t.0), revision)
+        });
         Ok(sets)
     }
 

@@ -1,13 +1,11 @@
 //! serviceaccount-controller against a real API server: every namespace gets a `default`
 //! ServiceAccount, also when it is deleted.
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
 use kube::api::{Api, DeleteParams, PostParams};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 #[tokio::test]

@@ -3,15 +3,13 @@
 //! away once empty. There is no kubelet: the pod is never scheduled, so the API server
 //! deletes it at once.
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
 use kube::runtime::{conditions, wait::await_condition};
 use serde_json::json;
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 const NS: &str = "doomed";

@@ -1,15 +1,13 @@
 //! garbage-collector-controller against a real API server: background, foreground and orphan
 //! deletion, dangling references by uid, and custom resources.
 
-mod support;
-
+use crate::support::{RunningControllers, eventually};
 use anyhow::Result;
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, PostParams};
 use kube::runtime::{conditions, wait::await_condition};
 use serde_json::{Value, json};
-use support::{RunningControllers, eventually};
 use tests::apiserver::TestApiServer;
 
 const NS: &str = "default";
