@@ -65,7 +65,12 @@ pub async fn run_workers<R: Reconcile>(
                 match result {
                     Ok(()) => queue.forget(&key),
                     Err(error) => {
-                        tracing::warn!(controller = name, object = %key, %error, "sync failed; retrying");
+                        // A conflict only means the cache was behind a write: retried quietly.
+                        if matches!(&error, Error::Api(e) if is_conflict(e)) {
+                            tracing::debug!(controller = name, object = %key, %error, "sync conflicted; retrying");
+                        } else {
+                            tracing::warn!(controller = name, object = %key, %error, "sync failed; retrying");
+                        }
                         queue.add_rate_limited(key.clone());
                     }
                 }
