@@ -11,12 +11,14 @@
 //! - [`tls`]: PEM loading and rustls server/client configurations (ring provider).
 //! - [`pki`]: kubeadm-shaped CA, serving and client certificates on rcgen.
 //! - [`kubeconfig`]: `--kubeconfig` flags, `kube::Client` from a kubeconfig, and writing one.
+//! - [`events`]: Kubernetes events sent asynchronously behind upstream's spam filter.
 //! - [`leader_election`]: leader election on `coordination.k8s.io/v1` Leases.
 //! - [`go_duration`]: parsing of Go-style duration flags (`15s`, `1m30s`).
 //! - [`quantity`]: `resource.Quantity` parsing, comparison and canonical printing.
 //! - [`label_selector`]: `metav1.LabelSelector` parsing with upstream's messages, and matching;
 //!   [`name_validation`]: upstream's name checks (qualified names, label values, DNS-1123).
 
+pub mod events;
 pub mod go_duration;
 pub mod health;
 pub mod kubeconfig;

