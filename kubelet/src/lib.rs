@@ -3,24 +3,34 @@
 //!
 //! # Layout
 //!
-//! - [`options`]: flags and the `KubeletConfiguration` file.
+//! - [`options`]: flags and the `KubeletConfiguration` file; [`app`]: the wiring `main` calls.
 //! - [`cri`]: the CRI v1 gRPC client (runtime and image services) over a unix socket.
+//! - [`node`]: Node registration, status heartbeat, Lease, pod CIDR to the runtime.
+//! - [`pod_sources`]: pods from the API server (this node's), static pods from the manifest
+//!   folder, and their mirror pods; [`pod_manager`]: the pods from every source.
+//! - [`pod_workers`]: one worker per pod: sync, terminate, clean up; [`pleg`]: wakes workers
+//!   when CRI state changes; [`status_manager`]: pod status to the API server, only on change.
 //! - [`runtime`]: sandboxes and containers in CRI for a pod (upstream's `kuberuntime`):
 //!   what to start, restart and kill, back-off, hooks, and the pod status CRI implies.
-//! - [`pod_manager`]: the pods assigned to this node, from every source.
 //! - [`volumes`]: pod volumes on the host; [`object_cache`]: the ConfigMaps and Secrets pods
 //!   reference; [`env`]: container environments.
 //! - [`probes`]: liveness, readiness and startup probes, and lifecycle-hook handlers.
 //! - [`server`]: the HTTPS API on 10250 (logs, exec, attach, port-forward, stats).
 //! - [`images`]: importing image archives without a registry.
 
+pub mod app;
 pub mod cri;
 pub mod env;
 pub mod images;
+pub mod node;
 pub mod object_cache;
 pub mod options;
+pub mod pleg;
 pub mod pod_manager;
+pub mod pod_sources;
+pub mod pod_workers;
 pub mod probes;
 pub mod runtime;
 pub mod server;
+pub mod status_manager;
 pub mod volumes;

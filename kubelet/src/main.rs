@@ -1,3 +1,16 @@
-//! kubelet: parses flags and runs [`kubelet::app::run`].
+//! kubelet: parses flags and the config file, and runs [`kubelet::app::run`].
 
-fn main() {}
+use clap::Parser;
+
+/// mimalloc, as the other daemons.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let options = kubelet::options::Options::parse();
+    common::logging::init(&options.logging)?;
+    let config = options.into_config()?;
+    let shutdown = common::shutdown::Shutdown::on_signals()?;
+    kubelet::app::run(config, shutdown).await
+}

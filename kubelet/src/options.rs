@@ -153,7 +153,7 @@ pub struct KubeletConfiguration {
     pub provider_id: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Authentication {
     pub x509: X509Authentication,
@@ -172,15 +172,6 @@ pub struct X509Authentication {
 pub struct AnonymousAuthentication {
     /// v1beta1 defaults anonymous requests to the kubelet's API off.
     pub enabled: bool,
-}
-
-impl Default for Authentication {
-    fn default() -> Self {
-        Authentication {
-            x509: X509Authentication::default(),
-            anonymous: AnonymousAuthentication::default(),
-        }
-    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
