@@ -417,9 +417,10 @@ pub fn get_phase(pod: &Pod, status: &PodStatus) -> String {
     if failed_init > 0 && policy == "Never" {
         return "Failed".to_owned();
     }
-    let phase = if pending_inits > 0 || (pending_sidecars > 0 && stopped != containers.len()) {
-        "Pending"
-    } else if waiting > 0 {
+    let phase = if pending_inits > 0
+        || (pending_sidecars > 0 && stopped != containers.len())
+        || waiting > 0
+    {
         "Pending"
     } else if running > 0 && unknown == 0 {
         "Running"

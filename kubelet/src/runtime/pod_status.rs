@@ -32,7 +32,7 @@ impl PodRuntimeStatus {
             .iter()
             .filter(|c| container_name(c) == name)
             .collect();
-        found.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        found.sort_by_key(|c| std::cmp::Reverse(c.created_at));
         found
     }
 
@@ -129,7 +129,7 @@ impl KubeRuntime {
         }
         status
             .sandboxes
-            .sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            .sort_by_key(|s| std::cmp::Reverse(s.created_at));
         if let Some(newest) = status.sandboxes.first()
             && newest.state == v1::PodSandboxState::SandboxReady as i32
         {
@@ -151,7 +151,7 @@ impl KubeRuntime {
         }
         status
             .containers
-            .sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            .sort_by_key(|c| std::cmp::Reverse(c.created_at));
         Ok(status)
     }
 
