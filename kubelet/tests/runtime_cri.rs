@@ -45,7 +45,7 @@ async fn harness(endpoint: &str) -> Harness {
         root_dir: dir.path().join("root"),
         pod_logs_dir: dir.path().join("logs"),
         cgroup_root: "/".into(),
-        cluster_dns: vec![],
+        cluster_dns: vec!["10.96.0.10".into()],
         cluster_domain: "cluster.local".into(),
         resolv_conf: "/etc/resolv.conf".into(),
     };
@@ -155,8 +155,9 @@ async fn pod_runs_is_adopted_and_is_killed() {
         "runs",
         serde_json::json!({
             "terminationGracePeriodSeconds": 2,
+            "hostname": "web",
             "containers": [{"name": "main", "image": IMAGE,
-                "command": ["sleep", "3600"], "env": [{"name": "X", "value": "y"}]}],
+                "command": ["sleep", "$(SECONDS)"], "env": [{"name": "SECONDS", "value": "3600"}]}],
         }),
     );
     let _cleanup = Cleanup {
@@ -179,6 +180,40 @@ async fn pod_runs_is_adopted_and_is_killed() {
         Some(format!("containerd://{id}").as_str())
     );
     assert!(!cs.image_id.is_empty());
+
+    // The sandbox config reached the runtime: hostname, cluster DNS, `$(VAR)` expansion.
+    let exec = |cmd: &[&str]| v1::ExecSyncRequest {
+        container_id: id.clone(),
+        cmd: cmd.iter().map(|s| s.to_string()).collect(),
+        timeout: 10,
+    };
+    let out = h
+        .runtime
+        .cri()
+        .exec_sync(exec(&["hostname"]))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "web");
+    let out = h
+        .runtime
+        .cri()
+        .exec_sync(exec(&["cat", "/etc/resolv.conf"]))
+        .await
+        .unwrap();
+    let resolv = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(resolv.contains("nameserver 10.96.0.10"), "{resolv}");
+    assert!(
+        resolv.contains("search default.svc.cluster.local svc.cluster.local cluster.local"),
+        "{resolv}"
+    );
+    assert!(resolv.contains("ndots:5"), "{resolv}");
+    let out = h
+        .runtime
+        .cri()
+        .exec_sync(exec(&["cat", "/proc/1/cmdline"]))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "sleep\03600\0");
 
     // A restarted kubelet (a fresh runtime) finds the pod and leaves its container alone.
     let restarted = harness(&endpoint).await;
@@ -277,4 +312,95 @@ async fn failed_pod_reports_its_termination_message() {
     assert_eq!(t.exit_code, 3);
     assert_eq!(t.reason.as_deref(), Some("Error"));
     assert_eq!(t.message.as_deref(), Some("bye"));
+}
+
+#[tokio::test]
+async fn init_container_runs_first() {
+    let Some(endpoint) = endpoint() else { return };
+    let h = harness(&endpoint).await;
+    let (pod, uid) = pod(
+        "init",
+        serde_json::json!({
+            "terminationGracePeriodSeconds": 1,
+            "initContainers": [{"name": "setup", "image": IMAGE, "command": ["true"]}],
+            "containers": [{"name": "main", "image": IMAGE, "command": ["sleep", "3600"]}],
+        }),
+    );
+    let _cleanup = Cleanup {
+        endpoint: endpoint.clone(),
+        config: h.config.clone(),
+        uid: uid.clone(),
+    };
+    let status = h.sync(&pod).await;
+    let api = h.runtime.api_pod_status(&pod, &status, None);
+    assert_eq!(api.phase.as_deref(), Some("Pending"));
+    let main = &api.container_statuses.as_ref().unwrap()[0];
+    let reason = main
+        .state
+        .as_ref()
+        .unwrap()
+        .waiting
+        .as_ref()
+        .unwrap()
+        .reason
+        .clone();
+    assert_eq!(reason.as_deref(), Some("PodInitializing"));
+    let mut api = None;
+    for _ in 0..30 {
+        let status = h.sync(&pod).await;
+        if running(&status, "main").is_some() {
+            api = Some(h.runtime.api_pod_status(&pod, &status, None));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let api = api.expect("the main container starts after the init container");
+    assert_eq!(api.phase.as_deref(), Some("Running"));
+    let init = &api.init_container_statuses.as_ref().unwrap()[0];
+    let t = init.state.as_ref().unwrap().terminated.as_ref().unwrap();
+    assert_eq!((t.exit_code, t.reason.as_deref()), (0, Some("Completed")));
+    let initialized = api
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "Initialized")
+        .unwrap();
+    assert_eq!(initialized.status, "True");
+}
+
+#[tokio::test]
+async fn missing_image_with_never_policy_waits() {
+    let Some(endpoint) = endpoint() else { return };
+    let h = harness(&endpoint).await;
+    let (pod, uid) = pod(
+        "neverpull",
+        serde_json::json!({
+            "containers": [{"name": "main", "image": "example.invalid/missing:1",
+                "imagePullPolicy": "Never"}],
+        }),
+    );
+    let _cleanup = Cleanup {
+        endpoint: endpoint.clone(),
+        config: h.config.clone(),
+        uid: uid.clone(),
+    };
+    let status = h.status(&pod).await;
+    let result = h.runtime.sync_pod(&pod, &status, h.input()).await;
+    assert!(result.error.is_some());
+    let status = h.status(&pod).await;
+    let api = h.runtime.api_pod_status(&pod, &status, None);
+    assert_eq!(api.phase.as_deref(), Some("Pending"));
+    let waiting = api.container_statuses.unwrap()[0]
+        .state
+        .clone()
+        .unwrap()
+        .waiting
+        .unwrap();
+    assert_eq!(waiting.reason.as_deref(), Some("ErrImageNeverPull"));
+    assert_eq!(
+        waiting.message.as_deref(),
+        Some(
+            "Container image \"example.invalid/missing:1\" is not present with pull policy of Never"
+        )
+    );
 }

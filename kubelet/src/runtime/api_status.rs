@@ -247,18 +247,9 @@ impl KubeRuntime {
             .iter()
             .map(|c| self.container_status(pod, c, runtime, true, "PodInitializing", &runtime_name))
             .collect();
-        // Regular containers wait with PodInitializing until the init containers are done.
-        let init_done = inits.iter().all(|c| {
-            let latest = runtime.latest(&c.name);
-            if is_restartable_init(c) {
-                latest.is_some()
-            } else {
-                latest.is_some_and(|s| {
-                    s.state == v1::ContainerState::ContainerExited as i32 && s.exit_code == 0
-                })
-            }
-        }) || containers.iter().any(|c| runtime.latest(&c.name).is_some());
-        let default_reason = if init_done {
+        // Upstream: containers with no instance yet wait with PodInitializing whenever the
+        // pod has init containers, else ContainerCreating.
+        let default_reason = if inits.is_empty() {
             "ContainerCreating"
         } else {
             "PodInitializing"
@@ -272,8 +263,6 @@ impl KubeRuntime {
                 .collect(),
         );
         if !inits.is_empty() {
-            // Init containers that have not run wait with PodInitializing only when they are
-            // next; the rest too (upstream shows PodInitializing for all of them).
             status.init_container_statuses = Some(init_statuses);
         }
         self.probes.update_pod_status(pod, &mut status);
@@ -293,16 +282,14 @@ impl KubeRuntime {
             host_ip.into_iter().collect()
         } else if !runtime.ips.is_empty() {
             runtime.ips.clone()
-        } else if runtime.is_running() {
-            // Keep the IPs while the sandbox still exists but reported none this time.
+        } else {
+            // A stopped sandbox reports no IPs; the pod keeps the ones it had.
             previous
                 .pod_ips
                 .iter()
                 .flatten()
                 .map(|p| p.ip.clone())
                 .collect()
-        } else {
-            Vec::new()
         };
         if let Some(first) = pod_ips.first() {
             status.pod_ip = Some(first.clone());
