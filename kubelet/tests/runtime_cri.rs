@@ -213,7 +213,7 @@ async fn pod_runs_is_adopted_and_is_killed() {
         .exec_sync(exec(&["cat", "/proc/1/cmdline"]))
         .await
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "sleep\03600\0");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "sleep\x003600\x00");
 
     // A restarted kubelet (a fresh runtime) finds the pod and leaves its container alone.
     let restarted = harness(&endpoint).await;
