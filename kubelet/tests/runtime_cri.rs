@@ -366,6 +366,11 @@ async fn init_container_runs_first() {
         .find(|c| c.type_ == "Initialized")
         .unwrap();
     assert_eq!(initialized.status, "True");
+
+    // A pod only CRI knows (deleted while the kubelet was down) is killed from its labels.
+    let status = h.status(&pod).await;
+    h.runtime.kill_pod(None, &status, None).await.unwrap();
+    assert!(!h.status(&pod).await.is_running());
 }
 
 #[tokio::test]

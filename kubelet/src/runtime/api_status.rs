@@ -265,6 +265,18 @@ impl KubeRuntime {
         if !inits.is_empty() {
             status.init_container_statuses = Some(init_statuses);
         }
+        // Without probes a running container is started and ready; the probe manager
+        // overrides this for containers it probes.
+        for cs in status
+            .container_statuses
+            .iter_mut()
+            .flatten()
+            .chain(status.init_container_statuses.iter_mut().flatten())
+        {
+            let running = cs.state.as_ref().is_some_and(|s| s.running.is_some());
+            cs.started = Some(running);
+            cs.ready = running;
+        }
         self.probes.update_pod_status(pod, &mut status);
 
         let host_network = spec.and_then(|s| s.host_network).unwrap_or(false);
@@ -527,9 +539,15 @@ fn conditions(
         )
     });
     // ContainersReady and Ready.
-    let unready: Vec<&str> = containers
-        .iter()
-        .filter(|c| !find(&status.container_statuses, &c.name).is_some_and(|cs| cs.ready))
+    // Sidecars (restartable init containers) count for readiness too.
+    let sidecars = inits.iter().filter(|c| is_restartable_init(c));
+    let unready: Vec<&str> = sidecars
+        .filter(|c| !find(&status.init_container_statuses, &c.name).is_some_and(|cs| cs.ready))
+        .chain(
+            containers
+                .iter()
+                .filter(|c| !find(&status.container_statuses, &c.name).is_some_and(|cs| cs.ready)),
+        )
         .map(|c| c.name.as_str())
         .collect();
     let (ready, reason, message) = if phase == "Succeeded" {
