@@ -186,7 +186,11 @@ impl KubeRuntime {
                 }),
                 ..Default::default()
             },
-            v1::ContainerState::ContainerCreated => waiting("ContainerCreating", None),
+            // Created but not started: waiting, with no reason (as upstream).
+            v1::ContainerState::ContainerCreated => ContainerState {
+                waiting: Some(ContainerStateWaiting::default()),
+                ..Default::default()
+            },
             v1::ContainerState::ContainerExited => terminated(latest, &id),
             v1::ContainerState::ContainerUnknown => ContainerState {
                 terminated: Some(ContainerStateTerminated {
