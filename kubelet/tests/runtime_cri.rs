@@ -213,7 +213,7 @@ async fn pod_runs_is_adopted_and_is_killed() {
         .exec_sync(exec(&["cat", "/proc/1/cmdline"]))
         .await
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "sleep\03600\0");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "sleep\x003600\x00");
 
     // A restarted kubelet (a fresh runtime) finds the pod and leaves its container alone.
     let restarted = harness(&endpoint).await;
@@ -366,6 +366,11 @@ async fn init_container_runs_first() {
         .find(|c| c.type_ == "Initialized")
         .unwrap();
     assert_eq!(initialized.status, "True");
+
+    // A pod only CRI knows (deleted while the kubelet was down) is killed from its labels.
+    let status = h.status(&pod).await;
+    h.runtime.kill_pod(None, &status, None).await.unwrap();
+    assert!(!h.status(&pod).await.is_running());
 }
 
 #[tokio::test]

@@ -186,7 +186,11 @@ impl KubeRuntime {
                 }),
                 ..Default::default()
             },
-            v1::ContainerState::ContainerCreated => waiting("ContainerCreating", None),
+            // Created but not started: waiting, with no reason (as upstream).
+            v1::ContainerState::ContainerCreated => ContainerState {
+                waiting: Some(ContainerStateWaiting::default()),
+                ..Default::default()
+            },
             v1::ContainerState::ContainerExited => terminated(latest, &id),
             v1::ContainerState::ContainerUnknown => ContainerState {
                 terminated: Some(ContainerStateTerminated {
@@ -264,6 +268,18 @@ impl KubeRuntime {
         );
         if !inits.is_empty() {
             status.init_container_statuses = Some(init_statuses);
+        }
+        // Without probes a running container is started and ready; the probe manager
+        // overrides this for containers it probes.
+        for cs in status
+            .container_statuses
+            .iter_mut()
+            .flatten()
+            .chain(status.init_container_statuses.iter_mut().flatten())
+        {
+            let running = cs.state.as_ref().is_some_and(|s| s.running.is_some());
+            cs.started = Some(running);
+            cs.ready = running;
         }
         self.probes.update_pod_status(pod, &mut status);
 
@@ -527,9 +543,15 @@ fn conditions(
         )
     });
     // ContainersReady and Ready.
-    let unready: Vec<&str> = containers
-        .iter()
-        .filter(|c| !find(&status.container_statuses, &c.name).is_some_and(|cs| cs.ready))
+    // Sidecars (restartable init containers) count for readiness too.
+    let sidecars = inits.iter().filter(|c| is_restartable_init(c));
+    let unready: Vec<&str> = sidecars
+        .filter(|c| !find(&status.init_container_statuses, &c.name).is_some_and(|cs| cs.ready))
+        .chain(
+            containers
+                .iter()
+                .filter(|c| !find(&status.container_statuses, &c.name).is_some_and(|cs| cs.ready)),
+        )
         .map(|c| c.name.as_str())
         .collect();
     let (ready, reason, message) = if phase == "Succeeded" {

@@ -152,3 +152,26 @@ fn log_tail_strips_cri_prefixes() {
         "hello\npartial\n"
     );
 }
+
+#[test]
+fn sidecars_count_for_readiness() {
+    let p = pod(serde_json::json!({
+        "initContainers": [{"name": "side", "restartPolicy": "Always"}],
+        "containers": [{"name": "a"}]}));
+    let side = cs("side", serde_json::json!({"running": {}}), None);
+    let mut a = cs("a", serde_json::json!({"running": {}}), None);
+    a.ready = true;
+    let conds = conditions(
+        &p,
+        &status(vec![side], vec![a]),
+        &PodStatus::default(),
+        true,
+        "Running",
+    );
+    let ready = conds.iter().find(|c| c.type_ == "ContainersReady").unwrap();
+    assert_eq!(ready.status, "False");
+    assert_eq!(
+        ready.message.as_deref(),
+        Some("containers with unready status: [side]")
+    );
+}

@@ -8,7 +8,7 @@ use futures::future::join_all;
 use k8s_openapi::api::core::v1::{Container, Pod};
 
 use super::actions::is_restartable_init;
-use super::{Error, KubeRuntime, PodRuntimeStatus, container_reference, find_container};
+use super::{Error, KubeRuntime, PodRuntimeStatus, container_reference, find_container, labels};
 use crate::cri::v1;
 use crate::probes::ProbeKind;
 
@@ -58,6 +58,8 @@ pub struct KillTarget<'a> {
     /// The Killing event's message; `Stopping container NAME` when empty.
     pub message: String,
     pub probe: Option<ProbeKind>,
+    /// The pod's grace period from the container's annotations, for a pod without spec.
+    pub annotated_grace: Option<i64>,
 }
 
 impl KubeRuntime {
@@ -71,7 +73,8 @@ impl KubeRuntime {
     ) -> Result<(), Error> {
         let mut grace = match pod {
             Some(pod) => grace_period(pod, target.spec, target.probe),
-            None => DEFAULT_GRACE_PERIOD,
+            // A pod only CRI knows: the grace period its containers were created with.
+            None => target.annotated_grace.unwrap_or(MINIMUM_GRACE_PERIOD),
         };
         if let Some(pod) = pod {
             let message = if target.message.is_empty() {
@@ -174,6 +177,10 @@ impl KubeRuntime {
                     spec,
                     message: String::new(),
                     probe: None,
+                    annotated_grace: c
+                        .annotations
+                        .get(labels::POD_TERMINATION_GRACE_PERIOD)
+                        .and_then(|g| g.parse().ok()),
                 };
                 self.kill_container(pod, target, pod_ip, grace_period_override)
             });

@@ -247,3 +247,15 @@ impl KubeRuntime {
         state.image_backoff.forget_prefix(&format!("{uid}_"));
     }
 }
+
+/// The pod workers spawn these futures: they must stay `Send` (no lock held across an await).
+#[cfg(test)]
+#[allow(dead_code)]
+fn futures_are_send(rt: &KubeRuntime, pod: &Pod, st: &PodRuntimeStatus, input: SyncInput<'_>) {
+    fn send<T: Send>(_: &T) {}
+    send(&rt.sync_pod(pod, st, input));
+    send(&rt.kill_pod(Some(pod), st, None));
+    send(&rt.pod_status("", "", ""));
+    send(&rt.all_pods());
+    send(&rt.remove_pod(""));
+}

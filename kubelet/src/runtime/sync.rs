@@ -124,6 +124,7 @@ impl KubeRuntime {
                     spec: super::find_container(pod, &kill.name),
                     message: kill.message.clone(),
                     probe: kill.probe,
+                    annotated_grace: None,
                 };
                 self.kill_container(Some(pod), target, pod_ip, None)
                     .await
@@ -458,6 +459,7 @@ impl KubeRuntime {
                     spec: Some(c),
                     message: "FailedPostStartHook".to_owned(),
                     probe: None,
+                    annotated_grace: None,
                 };
                 if let Err(error) = self.kill_container(Some(pod), target, pod_ip, None).await {
                     tracing::warn!(container = %c.name, %error, "could not kill a container whose postStart hook failed");
