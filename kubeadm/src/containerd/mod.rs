@@ -24,6 +24,8 @@
 //! iptables rules are only removed when their sandboxes are stopped through CRI before, which
 //! callers that created pods should do (the tests' `TestContainerd` does).
 
+pub mod command;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,6 +34,8 @@ use crate::images::PAUSE_IMAGE;
 
 /// Debian's `containernetworking-plugins` folder.
 pub const DEFAULT_CNI_BIN_DIR: &str = "/usr/lib/cni";
+/// The host-local `ranges` of the CNI template: one range set per pod CIDR.
+pub const CNI_RANGES_TEMPLATE: &str = r#"[{{range $i, $range := .PodCIDRRanges}}{{if $i}}, {{end}}[{"subnet": "{{$range}}"}]{{end}}]"#;
 /// The CRI plugin's containerd namespace.
 pub const NAMESPACE: &str = "k8s.io";
 
@@ -47,6 +51,8 @@ pub enum Error {
         binary: String,
         source: std::io::Error,
     },
+    #[error("importing {archive}: {message}")]
+    Import { archive: PathBuf, message: String },
     #[error("containerd exited during start ({status}); its log ends with:\n{log}")]
     Exited { status: String, log: String },
     #[error("containerd's socket {socket} did not come up within {timeout:?}; its log ends with:\n{log}")]
@@ -76,6 +82,9 @@ pub struct ContainerdConfig {
     pub netns: Option<String>,
     /// How long to wait for the socket.
     pub start_timeout: Duration,
+    /// Pod CIDRs to write a CNI config for at start, for use without a kubelet (CI, benches).
+    /// Empty: the kubelet's `UpdateRuntimeConfig` renders the template.
+    pub static_pod_cidrs: Vec<String>,
 }
 
 impl ContainerdConfig {
@@ -89,6 +98,7 @@ impl ContainerdConfig {
             binary: PathBuf::from("containerd"),
             netns: None,
             start_timeout: Duration::from_secs(30),
+            static_pod_cidrs: Vec::new(),
         }
     }
 
@@ -170,12 +180,22 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
             ]
         });
         // The ranges are a Go template, which is not JSON until containerd renders it.
-        let ranges = r#"[{{range $i, $range := .PodCIDRRanges}}{{if $i}}, {{end}}[{"subnet": "{{$range}}"}]{{end}}]"#;
         let json = serde_json::to_string_pretty(&network).unwrap_or_default();
-        json.replace(r#""@RANGES@""#, ranges) + "\n"
+        json.replace(r#""@RANGES@""#, CNI_RANGES_TEMPLATE) + "\n"
     }
 
-    /// Creates the folders and writes `config.toml` and the CNI template.
+    /// The template rendered for `pod_cidrs`, as containerd would render it.
+    pub fn render_cni_conflist(&self, pod_cidrs: &[String]) -> String {
+        let ranges: Vec<String> = pod_cidrs
+            .iter()
+            .map(|cidr| serde_json::json!([{ "subnet": cidr }]).to_string())
+            .collect();
+        self.render_cni_template()
+            .replace(CNI_RANGES_TEMPLATE, &format!("[{}]", ranges.join(", ")))
+    }
+
+    /// Creates the folders and writes `config.toml` and the CNI template (and the CNI config
+    /// for [`ContainerdConfig::static_pod_cidrs`], if any).
     pub fn write(&self) -> Result<ContainerdPaths> {
         let p = self.paths();
         for dir in [&p.data_dir, &p.root, &p.state, &p.cni_conf_dir, &p.cni_ipam_dir] {
@@ -183,6 +203,12 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
         }
         std::fs::write(&p.config, self.render_config()).map_err(io(&p.config))?;
         std::fs::write(&p.cni_template, self.render_cni_template()).map_err(io(&p.cni_template))?;
+        if !self.static_pod_cidrs.is_empty() {
+            // containerd's own file name, so a later UpdateRuntimeConfig replaces it.
+            let conflist = p.cni_conf_dir.join("10-containerd-net.conflist");
+            std::fs::write(&conflist, self.render_cni_conflist(&self.static_pod_cidrs))
+                .map_err(io(&conflist))?;
+        }
         Ok(p)
     }
 }
@@ -271,6 +297,30 @@ impl Containerd {
     /// The CRI endpoint, `unix://SOCKET`.
     pub fn endpoint(&self) -> String {
         format!("unix://{}", self.socket.display())
+    }
+
+    /// Imports an OCI archive with `ctr images import` into the CRI namespace.
+    pub async fn import(&self, archive: &Path) -> Result<()> {
+        let output = tokio::process::Command::new("ctr")
+            .arg("--address")
+            .arg(&self.socket)
+            .args(["-n", NAMESPACE, "images", "import", "--all-platforms"])
+            .arg(archive)
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .map_err(|source| Error::Spawn {
+                binary: "ctr".to_owned(),
+                source,
+            })?;
+        if !output.status.success() {
+            return Err(Error::Import {
+                archive: archive.to_owned(),
+                message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+            });
+        }
+        tracing::info!(archive = %archive.display(), socket = %self.socket.display(), "imported image archive");
+        Ok(())
     }
 
     /// The containerd process id, while it runs.
@@ -571,12 +621,13 @@ mod tests {
         assert!(template.contains(&format!("\"bridge\": \"{}\"", config.bridge_name)));
         assert!(template.contains("\"dataDir\": \"/data/node-1/cni/ipam\""));
         // Rendered with one range, it is JSON.
-        let rendered = template.replace(
-            r#"[{{range $i, $range := .PodCIDRRanges}}{{if $i}}, {{end}}[{"subnet": "{{$range}}"}]{{end}}]"#,
-            r#"[[{"subnet": "10.244.1.0/24"}]]"#,
-        );
+        let rendered = config.render_cni_conflist(&["10.244.1.0/24".to_owned()]);
         let value: serde_json::Value = serde_json::from_str(&rendered).unwrap();
         assert_eq!(value["plugins"][0]["type"], "bridge");
+        assert_eq!(
+            value["plugins"][0]["ipam"]["ranges"][0][0]["subnet"],
+            "10.244.1.0/24"
+        );
     }
 
     #[test]
