@@ -6,6 +6,12 @@
 //!   of the admin and the daemons, written under the data dir like kubeadm's `/etc/kubernetes/pki`.
 //! - [`up`]: `kubeadm up`: every daemon as a local child process on this machine, stopped
 //!   together on Ctrl-C or SIGTERM.
+//! - [`images`]: the images the project builds (pause, busybox) as OCI archives, for
+//!   machines without a registry (`kubeadm images build`).
+//! - [`containerd`]: a private containerd (config, CNI template, child process) for a node's
+//!   data dir, used by `kubeadm up`'s nodes, the tests and the benchmarks.
 
+pub mod containerd;
+pub mod images;
 pub mod pki;
 pub mod up;

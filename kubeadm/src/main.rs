@@ -15,6 +15,17 @@ struct Cli {
 enum Commands {
     /// Start every daemon as a local process on this machine, until Ctrl-C.
     Up(kubeadm::up::UpOptions),
+    /// A private containerd with the project's images, until Ctrl-C (for CI and development).
+    Containerd(kubeadm::containerd::command::ContainerdArgs),
+    /// The container images this project builds (no registry needed).
+    #[command(subcommand)]
+    Images(ImagesCommand),
+}
+
+#[derive(Subcommand)]
+enum ImagesCommand {
+    /// Write `pause.tar` and `busybox.tar` (OCI archives) into `--output`.
+    Build(kubeadm::images::BuildArgs),
 }
 
 #[tokio::main]
@@ -24,5 +35,20 @@ async fn main() -> anyhow::Result<()> {
     let shutdown = common::shutdown::Shutdown::on_signals()?;
     match cli.command {
         Commands::Up(options) => kubeadm::up::run(options, shutdown).await,
+        Commands::Containerd(args) => kubeadm::containerd::command::run(args, shutdown).await,
+        Commands::Images(ImagesCommand::Build(args)) => {
+            let options = kubeadm::images::BuildOptions {
+                busybox: args.busybox,
+                ..Default::default()
+            };
+            let built = tokio::task::spawn_blocking(move || {
+                kubeadm::images::build_all_with(&args.output, &options)
+            })
+            .await??;
+            for image in built {
+                println!("{}\t{}\t{}", image.name, image.path.display(), image.id);
+            }
+            Ok(())
+        }
     }
 }

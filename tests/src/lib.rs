@@ -6,6 +6,8 @@
 //!
 //! - [`apiserver`]: a real kube-apiserver in-process over TLS, with an admin kubeconfig.
 //! - [`kubectl`]: run the installed kubectl binaries (default and versioned).
+//! - [`containerd`]: a private containerd with the project's images imported and a pod
+//!   network, torn down completely on drop.
 //! - [`etcd`]: start, SIGKILL and restart a private etcd server on loopback ports.
 //! - [`storage`]: open either storage backend for a test, on a fresh store or a shared etcd.
 //! - [`daemons`]: the real kube-scheduler and kube-controller-manager binaries as child
@@ -13,6 +15,7 @@
 //! - [`hollow_nodes`]: simulated nodes (kubemark's hollow nodes, kwok's fake nodes): Node
 //!   objects, Lease heartbeats and pod status as kubelets would write them, without
 //!   containers; also the `hollow-nodes` binary (`src/bin/hollow-nodes.rs`).
+//! - `tests/containerd.rs`: the test containerd starts, imports, runs a pod and cleans up.
 //! - `tests/storage_conformance.rs`: the storage contract suite on both backends.
 //! - `tests/storage_durability.rs`: acknowledged writes survive SIGKILL, on both backends.
 //! - `tests/apiserver_kube_rs.rs`: the API server driven by kube-rs.
@@ -23,6 +26,7 @@
 //!   the API server's raw create rate.
 
 pub mod apiserver;
+pub mod containerd;
 pub mod daemons;
 pub mod etcd;
 pub mod hollow_nodes;
