@@ -35,4 +35,19 @@ impl PodManager {
     pub fn pod_by_uid(&self, uid: &str) -> Option<Arc<Pod>> {
         self.pods.read().ok()?.get(uid).cloned()
     }
+
+    /// Adds or replaces a pod (keyed by UID).
+    pub fn upsert(&self, pod: Pod) {
+        let Some(uid) = pod.metadata.uid.clone() else {
+            return;
+        };
+        if let Ok(mut pods) = self.pods.write() {
+            pods.insert(uid, Arc::new(pod));
+        }
+    }
+
+    /// Forgets the pod with this UID.
+    pub fn remove(&self, uid: &str) -> Option<Arc<Pod>> {
+        self.pods.write().ok()?.remove(uid)
+    }
 }
