@@ -282,13 +282,13 @@ async fn logs_and_exec_through_the_kubelet_server() {
 
     assert_eq!(
         anonymous.get_text("/healthz").await,
-        (StatusCode::UNAUTHORIZED, "Unauthorized\n".to_owned())
+        (StatusCode::UNAUTHORIZED, "Unauthorized".to_owned())
     );
     assert_eq!(
         node.get_text("/healthz").await,
         (
             StatusCode::FORBIDDEN,
-            "Forbidden (user=system:node:other, verb=get, resource=nodes, subresource=proxy)\n"
+            "Forbidden (user=system:node:other, verb=get, resource=nodes, subresource=proxy)"
                 .to_owned()
         )
     );
@@ -327,7 +327,7 @@ async fn logs_and_exec_through_the_kubelet_server() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         previous,
-        format!("previous terminated container \"main\" in pod \"{pod_name}\" not found\n")
+        format!("previous terminated container \"main\" in pod \"{pod_name}\" not found")
     );
     let (status, missing) = admin
         .get_text(&format!("/containerLogs/{namespace}/{pod_name}/nope"))

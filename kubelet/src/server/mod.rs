@@ -95,7 +95,7 @@ impl HttpError {
     }
 
     fn response(&self) -> Response<ResponseBody> {
-        text(self.status, format!("{}\n", self.message))
+        text(self.status, self.message.clone())
     }
 }
 
@@ -145,7 +145,7 @@ impl Handler for ServerState {
             .first()
             .and_then(auth::user_from_certificate)
         else {
-            return text(StatusCode::UNAUTHORIZED, "Unauthorized\n");
+            return text(StatusCode::UNAUTHORIZED, "Unauthorized");
         };
         let attributes = Attributes::of(request.method(), request.uri().path(), &self.node_name);
         if self.authorizer.authorize(&user, &attributes) != Decision::Allow {
@@ -157,7 +157,7 @@ impl Handler for ServerState {
             );
             return text(
                 StatusCode::FORBIDDEN,
-                format!("{}\n", auth::forbidden_message(&user, &attributes)),
+                auth::forbidden_message(&user, &attributes),
             );
         }
         match self.route(request).await {
