@@ -115,6 +115,35 @@ impl Client {
     }
 }
 
+/// Sends an upgrade request with `headers` and returns the status line of the answer.
+async fn upgrade_status(client: &Client, path: &str, headers: &str) -> String {
+    let mut stream = client.connect().await;
+    // WebSocket upgrades are GETs; SPDY ones POSTs, as kubectl sends them.
+    let method = if headers.contains("websocket") {
+        "GET"
+    } else {
+        "POST"
+    };
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n{headers}\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !received.windows(2).any(|w| w == b"\r\n") {
+        let read = tokio::time::timeout(Duration::from_secs(20), stream.read(&mut buffer))
+            .await
+            .expect("answer in time")
+            .expect("read");
+        if read == 0 {
+            break;
+        }
+        received.extend_from_slice(&buffer[..read]);
+    }
+    let text = String::from_utf8_lossy(&received).into_owned();
+    text.lines().next().unwrap_or("").to_owned()
+}
+
 fn client_config(
     ca: &CertificateAuthority,
     user: Option<(&str, &[&str])>,
@@ -408,11 +437,42 @@ Sec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n"
     assert!(text.contains("hello-exec"), "{text}");
     drop(stream);
 
-    // Port forwarding answers 101 too (SPDY), and a plain request is refused.
+    // What the runtime answers to WebSocket v5 (kubectl 1.30+ offers it first): passed back
+    // as is, whatever it is.
+    let v5 = upgrade_status(
+        &admin,
+        &format!("{exec_path}"),
+        "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n",
+    )
+    .await;
+    eprintln!("the runtime answers a v5.channel.k8s.io exec with: {v5}");
+
+    // SPDY upgrades: exec and port forwarding switch protocols.
+    let spdy = "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n";
+    let status = upgrade_status(&admin, &exec_path, spdy).await;
+    assert!(status.starts_with("HTTP/1.1 101"), "{status}");
+    let spdy = "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n";
+    let status = upgrade_status(
+        &admin,
+        &format!("/portForward/{namespace}/{pod_name}"),
+        spdy,
+    )
+    .await;
+    assert!(status.starts_with("HTTP/1.1 101"), "{status}");
+    let status = upgrade_status(
+        &admin,
+        &format!("/portForward/{namespace}/{pod_name}/{uid}"),
+        spdy,
+    )
+    .await;
+    assert!(status.starts_with("HTTP/1.1 101"), "{status}");
+    // A plain request is refused.
     let (status, refused) = admin
         .get_text(&format!("/portForward/{namespace}/{pod_name}"))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused, "Upgrade request required");
 
     shutdown.trigger();
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
