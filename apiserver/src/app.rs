@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::authn::Authenticator;
 use crate::auth::authz::AlwaysAllow;
+use crate::endpoints::kubelet_proxy::KubeletClient;
 use crate::endpoints::limits::RequestLimits;
 use crate::endpoints::metrics::RequestMetrics;
 use crate::endpoints::server::ApiServer;
@@ -99,6 +100,7 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
             options.max_mutating_requests_inflight,
             options.request_timeout,
         ),
+        kubelet: kubelet_client(&options)?,
     };
     // The OpenAPI documents take a moment to build: do it now, off the request path.
     openapi::install(openapi_catalog::catalog);
@@ -119,6 +121,29 @@ pub async fn run(options: Options, listener: TcpListener, shutdown: Shutdown) ->
     compaction.abort();
     definitions.abort();
     Ok(())
+}
+
+/// The client of kubelets: `--kubelet-client-certificate`/`--kubelet-client-key` and
+/// `--kubelet-certificate-authority`.
+fn kubelet_client(options: &Options) -> Result<KubeletClient> {
+    let identity = match (
+        &options.kubelet_client_certificate,
+        &options.kubelet_client_key,
+    ) {
+        (Some(cert), Some(key)) => Some((
+            tls::read_certificates(cert).context("--kubelet-client-certificate")?,
+            tls::read_private_key(key).context("--kubelet-client-key")?,
+        )),
+        (None, None) => None,
+        _ => bail!("--kubelet-client-certificate and --kubelet-client-key must be given together"),
+    };
+    let ca = match &options.kubelet_certificate_authority {
+        Some(path) => {
+            Some(tls::read_certificates(path).context("--kubelet-certificate-authority")?)
+        }
+        None => None,
+    };
+    Ok(KubeletClient::new(identity, ca.as_deref())?)
 }
 
 /// The serving certificate: the given files, or a self-signed one under --cert-dir.

@@ -80,6 +80,19 @@ pub struct Options {
     #[arg(long = "service-node-port-range", default_value = "30000-32767")]
     pub service_node_port_range: String,
 
+    /// Path to a client cert file for TLS (presented to kubelets).
+    #[arg(long = "kubelet-client-certificate")]
+    pub kubelet_client_certificate: Option<PathBuf>,
+
+    /// Path to a client key file for TLS (presented to kubelets).
+    #[arg(long = "kubelet-client-key")]
+    pub kubelet_client_key: Option<PathBuf>,
+
+    /// Path to a cert file for the certificate authority (verifies kubelets' serving
+    /// certificates; without it they are not verified).
+    #[arg(long = "kubelet-certificate-authority")]
+    pub kubelet_certificate_authority: Option<PathBuf>,
+
     #[command(flatten)]
     pub storage: StorageOptions,
 

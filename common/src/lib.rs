@@ -7,6 +7,8 @@
 //! - [`health`]: named `/healthz`, `/livez` and `/readyz` checks, rendered like upstream.
 //! - [`serving`]: the HTTPS server for `/metrics` and the health endpoints;
 //!   [`write_coalescing`]: its HTTP/2 frames joined into large TLS records.
+//! - [`proxy`]: the upgrade-aware HTTP/1.1 reverse proxy (kubelet streaming, API server to
+//!   kubelet), as upstream's `upgradeaware.go`.
 //! - [`shutdown`]: the clonable graceful-shutdown handle (SIGTERM/SIGINT or manual).
 //! - [`tls`]: PEM loading and rustls server/client configurations (ring provider).
 //! - [`pki`]: kubeadm-shaped CA, serving and client certificates on rcgen.
@@ -28,6 +30,7 @@ pub mod logging;
 pub mod metrics;
 pub mod name_validation;
 pub mod pki;
+pub mod proxy;
 pub mod quantity;
 pub mod serving;
 pub mod shutdown;

@@ -239,7 +239,8 @@ async fn serve_connection<H: Handler>(
     // HTTP/2 frames are joined into large TLS records; HTTP/1.1 buffers by itself.
     let http2 = tls_stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
     let io = TokioIo::new(CoalescingIo::new(tls_stream, http2));
-    let connection = builder.serve_connection(io, service);
+    // Upgrades (exec, attach, port-forward over SPDY or WebSocket) are HTTP/1.1 only.
+    let connection = builder.serve_connection_with_upgrades(io, service);
     tokio::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,

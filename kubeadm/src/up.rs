@@ -74,6 +74,7 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
         addresses.push(options.bind_address);
     }
     pki::apiserver_certificate(&files, &ca, &addresses)?;
+    pki::apiserver_kubelet_client_certificate(&files, &ca)?;
     let host = if options.bind_address.is_unspecified() {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
     } else {
@@ -108,6 +109,14 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
         .arg(format!(
             "--client-ca-file={}",
             files.pki("ca.crt").display()
+        ))
+        .arg(format!(
+            "--kubelet-client-certificate={}",
+            files.pki("apiserver-kubelet-client.crt").display()
+        ))
+        .arg(format!(
+            "--kubelet-client-key={}",
+            files.pki("apiserver-kubelet-client.key").display()
         ))
         .arg(format!("--cert-dir={}", files.pki("generated").display()))
         .arg(format!(

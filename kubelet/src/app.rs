@@ -71,7 +71,9 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
         "connected to the container runtime"
     );
     if let Some(dir) = &config.image_import_dir {
-        crate::images::import_dir(dir, &cri, &config.kubelet.container_runtime_endpoint).await;
+        if let Err(error) = crate::images::import_now(dir, &cri, &config.kubelet.container_runtime_endpoint).await {
+            tracing::warn!(%error, dir = %dir.display(), "importing images at start");
+        }
         tokio::spawn(crate::images::run_importer(
             dir.clone(),
             cri.clone(),
@@ -218,10 +220,80 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
             .with_context(|| format!("binding the healthz endpoint {address}"))?;
         tokio::spawn(serve_healthz(listener, shutdown.clone()));
     }
-    crate::server::start(&config, cri, pods, registry, shutdown.clone()).await?;
+    start_server(&config, cri, pods, registry, node_view, &shutdown).await?;
 
     shutdown.wait().await;
     tracing::info!("kubelet stopping; containers keep running");
+    Ok(())
+}
+
+/// The serving certificate: `tlsCertFile`/`tlsPrivateKeyFile`, else (as upstream) a
+/// self-signed one for the hostname and node IP, kept in `<root-dir>/pki/kubelet.{crt,key}`.
+fn serving_certificate(config: &Config, host_ip: Option<&str>) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+    if let (Some(cert), Some(key)) = (&config.kubelet.tls_cert_file, &config.kubelet.tls_private_key_file) {
+        let read = |path: &std::path::Path| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+        return Ok((read(cert)?, read(key)?));
+    }
+    let dir = config.root_dir.join("pki");
+    let (cert_path, key_path) = (dir.join("kubelet.crt"), dir.join("kubelet.key"));
+    if let (Ok(cert), Ok(key)) = (std::fs::read(&cert_path), std::fs::read(&key_path)) {
+        return Ok((cert, key));
+    }
+    let authority = common::pki::CertificateAuthority::generate_named(&format!(
+        "{}-ca@{}",
+        config.node_name,
+        jiff::Timestamp::now().as_second()
+    ))?;
+    let mut ips = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+    ips.extend(host_ip.and_then(|ip| ip.parse::<std::net::IpAddr>().ok()));
+    let issued = authority.issue_serving(
+        &common::pki::ServingCertSpec::new(format!("{}@{}", config.node_name, jiff::Timestamp::now().as_second()))
+            .with_dns_names([config.node_name.clone()])
+            .with_ip_addresses(ips),
+    )?;
+    let chain = format!("{}{}", issued.cert_pem, authority.cert_pem());
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(&cert_path, &chain)?;
+    std::fs::write(&key_path, &issued.key_pem)?;
+    Ok((chain.into_bytes(), issued.key_pem.into_bytes()))
+}
+
+/// The kubelet server on `address:port` (10250): TLS, client certificates verified against
+/// `authentication.x509.clientCAFile` (without one, every request is refused as unauthenticated).
+async fn start_server(
+    config: &Config,
+    cri: RuntimeClient,
+    pods: PodManager,
+    registry: prometheus::Registry,
+    node: watch::Receiver<crate::node::NodeView>,
+    shutdown: &Shutdown,
+) -> anyhow::Result<()> {
+    use common::tls;
+    let host_ip = node.borrow().host_ip.clone();
+    let (cert, key) = serving_certificate(config, host_ip.as_deref())?;
+    let client_ca = match &config.kubelet.authentication.x509.client_ca_file {
+        Some(path) => Some(tls::read_certificates(path).with_context(|| format!("reading the client CA {}", path.display()))?),
+        None => {
+            tracing::warn!("no clientCAFile: the kubelet server refuses every request");
+            None
+        }
+    };
+    let tls_config = tls::server_config(
+        tls::parse_certificates(&cert)?,
+        tls::parse_private_key(&key)?,
+        Some(client_ca.as_deref().unwrap_or(&[])),
+    )?;
+    let address = SocketAddr::new(config.kubelet.address, config.kubelet.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("binding the kubelet server {address}"))?;
+    let state = crate::server::ServerState::new(cri, pods, registry, config.node_name.clone());
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        if let Err(error) = crate::server::serve(listener, Arc::new(tls_config), state, shutdown).await {
+            tracing::error!(%error, "the kubelet server stopped");
+        }
+    });
     Ok(())
 }
 

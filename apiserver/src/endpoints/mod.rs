@@ -11,6 +11,8 @@
 //! - [`resource`]: the verbs on resources over the generic store; [`watch`]: watch streaming.
 //! - [`subresource`]: `scale` and `pods/binding`, served from the parent object;
 //!   [`eviction`]: `pods/eviction`, which honours PodDisruptionBudgets.
+//! - [`kubelet_proxy`]: `pods/log`, `pods/exec`, `pods/attach`, `pods/portforward` and
+//!   `nodes/proxy`, proxied to the node's kubelet.
 //! - [`query`] and [`body`]: query parameters, JSON answers; [`duplicate_fields`]: duplicate
 //!   keys in JSON bodies, for `fieldValidation`.
 //! - [`status`]: API errors as `metav1.Status`, with upstream's reasons, codes and messages, in
@@ -24,6 +26,7 @@ pub mod body;
 pub mod discovery;
 pub mod duplicate_fields;
 pub mod eviction;
+pub mod kubelet_proxy;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;

@@ -10,6 +10,7 @@ use hyper::body::Incoming;
 
 use super::body::{json_response, status_response};
 use super::discovery;
+use super::kubelet_proxy::{self, KubeletClient};
 use super::limits::{self, RequestLimits};
 use super::metrics::RequestMetrics;
 use super::openapi;
@@ -37,6 +38,8 @@ pub struct ApiServer {
     pub advertise_address: String,
     /// In-flight limits and request deadlines.
     pub limits: RequestLimits,
+    /// How to reach kubelets (logs, exec, attach, port-forward, node proxy).
+    pub kubelet: KubeletClient,
 }
 
 /// Paths anonymous clients may read when `--anonymous-auth` allows it.
@@ -126,6 +129,9 @@ impl ApiServer {
 
         if !info.is_resource_request {
             return self.non_resource(&request, &path).await;
+        }
+        if kubelet_proxy::handles(&info) {
+            return kubelet_proxy::handle(&self.kubelet, &self.registry, &info, request).await;
         }
         let store = self
             .registry
