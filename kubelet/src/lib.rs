@@ -9,12 +9,14 @@
 //!   what to start, restart and kill, back-off, hooks, and the pod status CRI implies.
 //! - [`pod_manager`]: the pods assigned to this node, from every source.
 //! - [`volumes`]: pod volumes on the host; [`object_cache`]: the ConfigMaps and Secrets pods
-//!   reference; [`env`]: container environments.
+//!   reference; [`env`]: container environments; [`downward_api`]: pod fields and container
+//!   resources as strings, for both.
 //! - [`probes`]: liveness, readiness and startup probes, and lifecycle-hook handlers.
 //! - [`server`]: the HTTPS API on 10250 (logs, exec, attach, port-forward, stats).
 //! - [`images`]: importing image archives without a registry.
 
 pub mod cri;
+pub mod downward_api;
 pub mod env;
 pub mod images;
 pub mod object_cache;
