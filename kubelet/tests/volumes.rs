@@ -48,6 +48,7 @@ fn pod(namespace: &str, uid: &str, config_map: &str, secret: &str) -> Pod {
                      "labels": {"app": "web", "tier": "front"}},
         "spec": {
             "nodeName": "node-a",
+            "securityContext": {"fsGroup": 2345},
             "volumes": [
                 {"name": "cfg", "configMap": {"name": config_map}},
                 {"name": "cfg-items", "configMap": {"name": config_map, "defaultMode": 0o400,
@@ -210,6 +211,15 @@ async fn volumes_env_and_config_map_updates() {
     );
     assert!(vol(volumes::EMPTY_DIR, "disk").is_dir());
     assert!(mounted.read_only.contains("cfg"));
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::metadata(cfg.join("a")).expect("cfg/a");
+        assert_eq!(meta.gid(), 2345, "fsGroup owns configMap files");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o644 | 0o440);
+        let disk = std::fs::metadata(vol(volumes::EMPTY_DIR, "disk")).expect("disk");
+        assert_eq!(disk.gid(), 2345);
+        assert_eq!(disk.permissions().mode() & 0o7777, 0o2777);
+    }
 
     // A second sync with nothing changed leaves the files alone.
     let data_before = std::fs::read_link(cfg.join("..data")).expect("..data");

@@ -127,6 +127,16 @@ fn holds(ts_dir: &Path, payload: &Payload, current: &BTreeSet<String>) -> bool {
 
 /// Writes `payload` into `target` atomically (see the module doc). `target` must exist.
 pub fn write(target: &Path, payload: &Payload) -> Result<Outcome, Error> {
+    write_with(target, payload, |_| Ok(()))
+}
+
+/// [`write`], with `set_perms` applied to the new timestamped folder before it becomes
+/// visible (upstream's `setPerms`, for `fsGroup` ownership).
+pub fn write_with(
+    target: &Path,
+    payload: &Payload,
+    set_perms: impl FnOnce(&Path) -> io::Result<()>,
+) -> Result<Outcome, Error> {
     let mut clean_payload = Payload::new();
     for (path, file) in payload {
         validate_path(path)?;
@@ -158,6 +168,8 @@ pub fn write(target: &Path, payload: &Payload) -> Result<Outcome, Error> {
         std::fs::set_permissions(&full, std::fs::Permissions::from_mode(file.mode & 0o7777))
             .map_err(io_err("chmod", &full))?;
     }
+
+    set_perms(&new_ts).map_err(io_err("set permissions of", &new_ts))?;
 
     // Swap `..data` to the new folder with a rename.
     let tmp_link = target.join(NEW_DATA_DIR);

@@ -5,6 +5,7 @@
 //!   projected volumes are written with.
 //! - [`projections`]: what those volumes hold.
 //! - [`host_path`]: `hostPath` type checks, and claims bound to hostPath/local volumes.
+//! - [`ownership`]: `fsGroup` group ownership and permission bits.
 //! - [`tmpfs`]: memory-backed folders (`emptyDir.medium: Memory`, secrets, projected).
 //! - [`container_mounts`]: a container's CRI mounts (subPath, propagation) and the
 //!   kubelet-managed `/etc/hosts`.
@@ -15,6 +16,7 @@
 pub mod atomic_writer;
 mod container_mounts;
 pub mod host_path;
+pub mod ownership;
 pub mod projections;
 pub mod tmpfs;
 
@@ -160,10 +162,22 @@ impl VolumeManager {
             pod_ips: &pod_ips,
             host_ips: &host_ips,
         };
+        let fs_group = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.security_context.as_ref())
+            .and_then(|c| c.fs_group)
+            .and_then(|g| u32::try_from(g).ok());
 
         if let Some(empty_dir) = &volume.empty_dir {
             let dir = self.volume_dir(uid, EMPTY_DIR, name);
             self.setup_empty_dir(pod, &dir, empty_dir)?;
+            if let Some(gid) = fs_group
+                && !ownership::root_matches(&dir, gid)
+            {
+                ownership::set_volume_ownership(&dir, gid, false)
+                    .map_err(|e| format!("set fsGroup ownership of {}: {e}", dir.display()))?;
+            }
             return Ok((dir, false));
         }
         if let Some(host) = &volume.host_path {
@@ -180,7 +194,7 @@ impl VolumeManager {
                 source.default_mode,
                 source.optional == Some(true),
             )?;
-            write_payload(&dir, &payload)?;
+            write_payload(&dir, &payload, fs_group)?;
             return Ok((dir, true));
         }
         if let Some(source) = &volume.secret {
@@ -194,7 +208,7 @@ impl VolumeManager {
                 source.optional == Some(true),
             )?;
             tmpfs::ensure_tmpfs(&dir, None)?;
-            write_payload(&dir, &payload)?;
+            write_payload(&dir, &payload, fs_group)?;
             return Ok((dir, true));
         }
         if let Some(source) = &volume.downward_api {
@@ -206,7 +220,7 @@ impl VolumeManager {
                 source.default_mode,
                 addresses,
             )?;
-            write_payload(&dir, &payload)?;
+            write_payload(&dir, &payload, fs_group)?;
             return Ok((dir, true));
         }
         if let Some(source) = &volume.projected {
@@ -215,7 +229,7 @@ impl VolumeManager {
             let payload =
                 projections::projected_payload(source, pod, &self.objects, addresses).await?;
             tmpfs::ensure_tmpfs(&dir, None)?;
-            write_payload(&dir, &payload)?;
+            write_payload(&dir, &payload, fs_group)?;
             return Ok((dir, true));
         }
         if let Some(claim) = &volume.persistent_volume_claim {
@@ -295,14 +309,28 @@ fn create_dir(dir: &Path, mode: u32) -> Result<(), String> {
         .map_err(|e| format!("chmod {}: {e}", dir.display()))
 }
 
-fn write_payload(dir: &Path, payload: &atomic_writer::Payload) -> Result<(), String> {
-    atomic_writer::write(dir, payload)
-        .map(|outcome| {
-            if outcome == atomic_writer::Outcome::Written {
-                tracing::debug!(dir = %dir.display(), files = payload.len(), "volume files written");
-            }
-        })
-        .map_err(|e| e.to_string())
+/// Writes a projected-file volume; with an `fsGroup`, the files get its group (read-only).
+fn write_payload(
+    dir: &Path,
+    payload: &atomic_writer::Payload,
+    fs_group: Option<u32>,
+) -> Result<(), String> {
+    if let Some(gid) = fs_group
+        && !ownership::root_matches(dir, gid)
+    {
+        ownership::set_volume_ownership(dir, gid, true)
+            .map_err(|e| format!("set fsGroup ownership of {}: {e}", dir.display()))?;
+    }
+    atomic_writer::write_with(dir, payload, |ts| match fs_group {
+        Some(gid) => ownership::set_volume_ownership(ts, gid, true),
+        None => Ok(()),
+    })
+    .map(|outcome| {
+        if outcome == atomic_writer::Outcome::Written {
+            tracing::debug!(dir = %dir.display(), files = payload.len(), "volume files written");
+        }
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// The tmpfs size of a memory-backed emptyDir: `sizeLimit`, capped by the pod's memory limit
