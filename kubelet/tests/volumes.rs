@@ -340,3 +340,262 @@ async fn volumes_env_and_config_map_updates() {
     drop(root);
     server.stop().await.expect("stop");
 }
+
+/// Stops and removes the test's sandbox (and so its container) even when the test fails.
+struct SandboxGuard {
+    cri: kubelet::cri::RuntimeClient,
+    id: String,
+}
+
+impl Drop for SandboxGuard {
+    fn drop(&mut self) {
+        let cri = self.cri.clone();
+        let id = self.id.clone();
+        tokio::task::block_in_place(|| {
+            tokio::runtime::Handle::current().block_on(async move {
+                let _ = cri
+                    .stop_pod_sandbox(v1::StopPodSandboxRequest {
+                        pod_sandbox_id: id.clone(),
+                    })
+                    .await;
+                if let Err(e) = cri
+                    .remove_pod_sandbox(v1::RemovePodSandboxRequest { pod_sandbox_id: id })
+                    .await
+                {
+                    eprintln!("cleanup: remove sandbox: {e}");
+                }
+            })
+        });
+    }
+}
+
+use kubelet::cri::v1;
+
+async fn exec(cri: &kubelet::cri::RuntimeClient, container: &str, script: &str) -> String {
+    let out = cri
+        .exec_sync(v1::ExecSyncRequest {
+            container_id: container.to_owned(),
+            cmd: vec!["sh".into(), "-c".into(), script.into()],
+            timeout: 10,
+        })
+        .await
+        .expect("exec");
+    assert_eq!(
+        out.exit_code,
+        0,
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The mounts and environment in a real container (containerd through CRI): the configMap
+/// folder, the secret on tmpfs, /etc/hosts and env; a ConfigMap update reaches the running
+/// container's file through the `..data` swap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mounts_and_env_in_a_real_container() {
+    let Ok(endpoint) = std::env::var("KUBELET_TEST_CRI_ENDPOINT") else {
+        eprintln!("skipping: KUBELET_TEST_CRI_ENDPOINT is not set");
+        return;
+    };
+    if !is_root() {
+        eprintln!("skipping: tmpfs volumes need root");
+        return;
+    }
+    let cri = kubelet::cri::RuntimeClient::connect(&endpoint, Duration::from_secs(30))
+        .await
+        .expect("CRI");
+    let server = TestApiServer::start().await.expect("API server");
+    let client = server.client().await.expect("client");
+    let suffix: u32 = rand::random();
+    let namespace = "default";
+    let maps: Api<ConfigMap> = Api::namespaced(client.clone(), namespace);
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    let mut cm = maps
+        .create(
+            &PostParams::default(),
+            &ConfigMap {
+                metadata: ObjectMeta {
+                    name: Some("cri-config".into()),
+                    ..Default::default()
+                },
+                data: Some(BTreeMap::from([
+                    ("a".into(), "one".into()),
+                    ("b".into(), "two".into()),
+                ])),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("configmap");
+    secrets
+        .create(
+            &PostParams::default(),
+            &Secret {
+                metadata: ObjectMeta {
+                    name: Some("cri-secret".into()),
+                    ..Default::default()
+                },
+                data: Some(BTreeMap::from([(
+                    "password".into(),
+                    ByteString(b"s3cret".to_vec()),
+                )])),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("secret");
+
+    let root = RootGuard {
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    let (trigger, mut resyncs) = tokio::sync::mpsc::unbounded_channel();
+    let objects = ObjectCache::new(client.clone(), trigger);
+    let manager = VolumeManager::new(root.path().to_owned(), objects.clone(), client.clone())
+        .with_cluster_domain("cluster.local");
+    let uid = format!("volumes-cri-{suffix}");
+    let pod = pod(namespace, &uid, "cri-config", "cri-secret");
+    objects.register_pod(&pod);
+    let mounted = manager.setup_pod(&pod).await.expect("setup_pod");
+
+    let logs = root.path().join("logs");
+    std::fs::create_dir_all(&logs).expect("logs");
+    let sandbox_name = format!("volumes-test-{suffix}");
+    let sandbox_config = v1::PodSandboxConfig {
+        metadata: Some(v1::PodSandboxMetadata {
+            name: sandbox_name.clone(),
+            uid: uid.clone(),
+            namespace: namespace.into(),
+            attempt: 0,
+        }),
+        hostname: "vol-pod".into(),
+        log_directory: logs.to_string_lossy().into_owned(),
+        ..Default::default()
+    };
+    let sandbox = cri
+        .run_pod_sandbox(v1::RunPodSandboxRequest {
+            config: Some(sandbox_config.clone()),
+            runtime_handler: String::new(),
+        })
+        .await
+        .expect("sandbox")
+        .pod_sandbox_id;
+    let _sandbox_guard = SandboxGuard {
+        cri: cri.clone(),
+        id: sandbox.clone(),
+    };
+    let status = cri
+        .pod_sandbox_status(v1::PodSandboxStatusRequest {
+            pod_sandbox_id: sandbox.clone(),
+            verbose: false,
+        })
+        .await
+        .expect("sandbox status");
+    let pod_ips: Vec<String> = status
+        .status
+        .and_then(|s| s.network)
+        .map(|n| {
+            std::iter::once(n.ip)
+                .chain(n.additional_ips.into_iter().map(|ip| ip.ip))
+                .filter(|ip| !ip.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!pod_ips.is_empty(), "the sandbox has an IP");
+
+    let container = &pod.spec.as_ref().expect("spec").containers[0];
+    let env = kubelet::env::container_env(&pod, container, &pod_ips, None, &objects)
+        .await
+        .expect("env");
+    let mut mounts = volumes::container_mounts_with_env(&pod, container, &mounted, &pod_ips, &env)
+        .expect("mounts");
+    mounts.push(v1::Mount {
+        container_path: "/sec".into(),
+        host_path: mounted.paths["sec"].to_string_lossy().into_owned(),
+        readonly: true,
+        ..Default::default()
+    });
+    let created = cri
+        .create_container(v1::CreateContainerRequest {
+            pod_sandbox_id: sandbox.clone(),
+            config: Some(v1::ContainerConfig {
+                metadata: Some(v1::ContainerMetadata {
+                    name: "c".into(),
+                    attempt: 0,
+                }),
+                image: Some(v1::ImageSpec {
+                    image: "docker.io/library/busybox:1.36".into(),
+                    ..Default::default()
+                }),
+                command: vec!["sleep".into(), "3600".into()],
+                envs: env,
+                mounts,
+                log_path: "c/0.log".into(),
+                ..Default::default()
+            }),
+            sandbox_config: Some(sandbox_config),
+        })
+        .await
+        .expect("create container")
+        .container_id;
+    cri.start_container(v1::StartContainerRequest {
+        container_id: created.clone(),
+    })
+    .await
+    .expect("start container");
+
+    assert_eq!(
+        exec(&cri, &created, "cat /cfg/a; echo; cat /cfg/b").await,
+        "one\ntwo"
+    );
+    assert_eq!(exec(&cri, &created, "cat /sec/password").await, "s3cret");
+    assert_eq!(
+        exec(&cri, &created, "echo \"$GREETING|$PASSWORD|$POD_IP\"").await,
+        format!(
+            "hello vol-pod a=one $(POD_NAME) $(UNKNOWN)|s3cret|{}\n",
+            pod_ips[0]
+        )
+    );
+    let hosts = exec(&cri, &created, "cat /etc/hosts").await;
+    assert!(
+        hosts.starts_with("# Kubernetes-managed hosts file.\n"),
+        "{hosts}"
+    );
+    assert!(
+        hosts.contains(&format!("{}\tvol-pod\n", pod_ips[0])),
+        "{hosts}"
+    );
+    // The configMap mount is read-only; the subPathExpr folder is writable.
+    exec(
+        &cri,
+        &created,
+        "! touch /cfg/new 2>/dev/null && touch /logs/x",
+    )
+    .await;
+    assert!(
+        manager
+            .volume_dir(&uid, volumes::EMPTY_DIR, "disk")
+            .join("vol-pod/x")
+            .exists()
+    );
+
+    // The update reaches the running container after the resync's setup_pod.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    cm.data = Some(BTreeMap::from([("a".into(), "uno".into())]));
+    cm.metadata.managed_fields = None;
+    maps.replace("cri-config", &PostParams::default(), &cm)
+        .await
+        .expect("update");
+    assert!(recv_uid(&mut resyncs, &uid, Duration::from_secs(10)).await);
+    manager.setup_pod(&pod).await.expect("resync");
+    assert_eq!(
+        exec(&cri, &created, "cat /cfg/a; ls /cfg | tr '\\n' ' '").await,
+        "unoa "
+    );
+
+    drop(_sandbox_guard);
+    objects.unregister_pod(&uid);
+    manager.teardown_pod(&uid).await.expect("teardown");
+    assert!(tmpfs::mount_points_under(root.path()).is_empty());
+    server.stop().await.expect("stop");
+}
