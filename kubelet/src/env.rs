@@ -1,5 +1,6 @@
 //! Container environment: `envFrom` (configMapRef, secretRef, prefix) then `env` (`value` with
-//! `$(VAR)` expansion, `valueFrom`), as upstream's `makeEnvironmentVariables`; and the
+//! `$(VAR)` expansion, `valueFrom`) and the service variables, as upstream's
+//! `makeEnvironmentVariables`; and the
 //! `$(VAR)` expansion itself (upstream's forked `expansion` package), which `subPathExpr` and
 //! container commands share.
 
@@ -156,7 +157,8 @@ fn secret_value(secret: &Secret, key: &str) -> Option<String> {
         })
 }
 
-/// The environment of `container` (`makeEnvironmentVariables`), without the service links.
+/// The environment of `container` (`makeEnvironmentVariables`): envFrom, env, then the
+/// service variables the pod's own entries do not set.
 pub async fn container_env(
     pod: &Pod,
     container: &Container,
@@ -185,6 +187,17 @@ pub async fn container_env_with_allocatable(
         secrets: HashMap::new(),
     };
     let mut env = OrderedEnv::default();
+    let enable_links = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.enable_service_links)
+        .unwrap_or(true);
+    let service_env: HashMap<String, String> = objects
+        .service_env(namespace, enable_links)
+        .await
+        .map_err(EnvError)?
+        .into_iter()
+        .collect();
 
     for source in container.env_from.iter().flatten() {
         let prefix = source.prefix.as_deref().unwrap_or("");
@@ -260,7 +273,13 @@ pub async fn container_env_with_allocatable(
     for var in container.env.iter().flatten() {
         let literal = var.value.as_deref().unwrap_or("");
         let value = if !literal.is_empty() {
-            expand(literal, env_mapping(&env.values))
+            expand(literal, |name| {
+                env.values
+                    .get(name)
+                    .or_else(|| service_env.get(name))
+                    .cloned()
+                    .unwrap_or_else(|| format!("$({name})"))
+            })
         } else if let Some(from) = &var.value_from {
             if let Some(field) = &from.field_ref {
                 downward_api::pod_field(pod, field, addresses).map_err(|e| EnvError(e.0))?
@@ -316,6 +335,14 @@ pub async fn container_env_with_allocatable(
             String::new()
         };
         env.set(var.name.clone(), value);
+    }
+    let mut services: Vec<(String, String)> = service_env
+        .into_iter()
+        .filter(|(name, _)| !env.values.contains_key(name))
+        .collect();
+    services.sort();
+    for (name, value) in services {
+        env.set(name, value);
     }
     Ok(env.into_key_values())
 }

@@ -10,7 +10,7 @@
 //! - [`pod_manager`]: the pods assigned to this node, from every source.
 //! - [`volumes`]: pod volumes on the host; [`object_cache`]: the ConfigMaps and Secrets pods
 //!   reference; [`env`]: container environments; [`downward_api`]: pod fields and container
-//!   resources as strings, for both.
+//!   resources as strings, for both; [`service_env`]: the service variables.
 //! - [`probes`]: liveness, readiness and startup probes, and lifecycle-hook handlers.
 //! - [`server`]: the HTTPS API on 10250 (logs, exec, attach, port-forward, stats).
 //! - [`images`]: importing image archives without a registry.
@@ -25,4 +25,5 @@ pub mod pod_manager;
 pub mod probes;
 pub mod runtime;
 pub mod server;
+pub mod service_env;
 pub mod volumes;

@@ -17,6 +17,7 @@ use kube::runtime::watcher::{self, Event};
 use serde::de::DeserializeOwned;
 
 use crate::pod_manager::PodSyncTrigger;
+use crate::service_env::{self, ServiceStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -100,6 +101,7 @@ struct Inner {
     client: kube::Client,
     resync: PodSyncTrigger,
     state: Mutex<State>,
+    services: ServiceStore,
 }
 
 #[derive(Clone)]
@@ -114,6 +116,7 @@ impl ObjectCache {
                 client,
                 resync,
                 state: Mutex::new(State::default()),
+                services: ServiceStore::default(),
             }),
         }
     }
@@ -301,6 +304,22 @@ impl ObjectCache {
 
     pub async fn secret(&self, namespace: &str, name: &str) -> Result<Option<Secret>, Error> {
         self.get(namespace, name).await
+    }
+
+    /// The service environment variables of a pod in `namespace` (the `kubernetes` Service
+    /// always, the namespace's Services with `enableServiceLinks`), from a cluster-wide
+    /// Service watch started on first use.
+    pub async fn service_env(
+        &self,
+        namespace: &str,
+        enable_service_links: bool,
+    ) -> Result<Vec<(String, String)>, String> {
+        let services = self
+            .inner
+            .services
+            .for_pod(&self.inner.client, namespace, enable_service_links)
+            .await?;
+        Ok(service_env::from_services(&services))
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use k8s_openapi::ByteString;
-use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret, Service};
 use kube::api::{Api, ObjectMeta, PostParams};
 use kubelet::object_cache::ObjectCache;
 use kubelet::volumes::{self, VolumeManager, tmpfs};
@@ -76,6 +76,7 @@ fn pod(namespace: &str, uid: &str, config_map: &str, secret: &str) -> Pod {
                     {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
                     {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
                     {"name": "GREETING", "value": "hello $(POD_NAME) a=$(CM_a) $$(POD_NAME) $(UNKNOWN)"},
+                    {"name": "API_PORT", "value": "$(KUBERNETES_SERVICE_PORT)"},
                     {"name": "MISSING_OK", "valueFrom": {"configMapKeyRef": {"name": "nope", "key": "x", "optional": true}}}
                 ],
                 "volumeMounts": [
@@ -168,6 +169,21 @@ async fn volumes_env_and_config_map_updates() {
         .await
         .expect("secret");
 
+    let services: Api<Service> = Api::namespaced(client.clone(), &namespace);
+    let service: Service = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "my-svc"},
+        "spec": {"ports": [{"name": "http", "port": 80}]}
+    }))
+    .expect("service");
+    let service = services
+        .create(&PostParams::default(), &service)
+        .await
+        .expect("create service");
+    let service_ip = service
+        .spec
+        .and_then(|s| s.cluster_ip)
+        .expect("a cluster IP");
+
     let root = RootGuard {
         dir: tempfile::tempdir().expect("tempdir"),
     };
@@ -246,6 +262,12 @@ async fn volumes_env_and_config_map_updates() {
         "hello vol-pod a=one $(POD_NAME) $(UNKNOWN)"
     );
     assert!(!env.contains_key("MISSING_OK"));
+    assert_eq!(env["API_PORT"], "443");
+    assert_eq!(env["KUBERNETES_SERVICE_PORT_HTTPS"], "443");
+    assert!(env.contains_key("KUBERNETES_SERVICE_HOST"));
+    assert_eq!(env["MY_SVC_SERVICE_HOST"], service_ip);
+    assert_eq!(env["MY_SVC_SERVICE_PORT_HTTP"], "80");
+    assert_eq!(env["MY_SVC_PORT_80_TCP"], format!("tcp://{service_ip}:80"));
     let mounts = volumes::container_mounts(&pod, container, &mounted, &pod_ips).expect("mounts");
     assert_eq!(mounts.len(), 3);
     assert!(mounts[0].readonly);
