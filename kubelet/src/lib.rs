@@ -13,13 +13,15 @@
 //! - [`runtime`]: sandboxes and containers in CRI for a pod (upstream's `kuberuntime`):
 //!   what to start, restart and kill, back-off, hooks, and the pod status CRI implies.
 //! - [`volumes`]: pod volumes on the host; [`object_cache`]: the ConfigMaps and Secrets pods
-//!   reference; [`env`]: container environments.
+//!   reference; [`env`]: container environments; [`downward_api`]: pod fields and container
+//!   resources as strings, for both; [`service_env`]: the service variables.
 //! - [`probes`]: liveness, readiness and startup probes, and lifecycle-hook handlers.
 //! - [`server`]: the HTTPS API on 10250 (logs, exec, attach, port-forward, stats).
 //! - [`images`]: importing image archives without a registry.
 
 pub mod app;
 pub mod cri;
+pub mod downward_api;
 pub mod env;
 pub mod images;
 pub mod node;
@@ -32,5 +34,6 @@ pub mod pod_workers;
 pub mod probes;
 pub mod runtime;
 pub mod server;
+pub mod service_env;
 pub mod status_manager;
 pub mod volumes;
