@@ -255,7 +255,7 @@ fn parse_absolute(location: &str) -> Option<Url> {
 
 struct Reply {
     response: Response,
-    /// Set for a redirect status with a `Location` (the body is not read then).
+    /// Set for a redirect status with a `Location`.
     location: Option<String>,
 }
 
@@ -322,15 +322,7 @@ where
         .get(http::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    if matches!(status, 301 | 302 | 303 | 307 | 308) && location.is_some() {
-        return Ok(Reply {
-            response: Response {
-                status,
-                body: String::new(),
-            },
-            location,
-        });
-    }
+    let location = location.filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308));
     let mut body = response.into_body();
     let mut data = Vec::new();
     while data.len() < MAX_BODY {
@@ -350,7 +342,7 @@ where
             status,
             body: String::from_utf8_lossy(&data).into_owned(),
         },
-        location: None,
+        location,
     })
 }
 
