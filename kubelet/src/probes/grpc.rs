@@ -112,6 +112,13 @@ pub(crate) async fn probe(
     };
     match tokio::time::timeout_at(deadline, call).await {
         Err(_) => rpc_timeout(),
+        // The client's own deadline (grpc-timeout) ends the call as `Cancelled`.
+        Ok(Err(status))
+            if status.code() == tonic::Code::DeadlineExceeded
+                || tokio::time::Instant::now() + Duration::from_millis(50) >= deadline =>
+        {
+            rpc_timeout()
+        }
         Ok(Err(status)) => match status.code() {
             tonic::Code::Unimplemented => (
                 Outcome::Failure,
@@ -120,7 +127,6 @@ pub(crate) async fn probe(
                     status.message()
                 ),
             ),
-            tonic::Code::DeadlineExceeded => rpc_timeout(),
             code => (
                 Outcome::Failure,
                 format!(
