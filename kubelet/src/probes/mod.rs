@@ -388,10 +388,11 @@ impl ProbeManager {
     }
 
     fn is_started(&self, uid: &str, container: &ContainerStatus) -> bool {
-        if !container
+        if container
             .state
             .as_ref()
-            .is_some_and(|s| s.running.is_some())
+            .and_then(|s| s.running.as_ref())
+            .is_none()
         {
             return false;
         }

@@ -181,7 +181,7 @@ async fn readiness_follows_thresholds() {
     assert_eq!(h.prober.calls(ProbeKind::Readiness), 3);
     assert_eq!(result(&h), Some(ProbeResult::Success));
     assert_eq!(h.drain_resyncs(), 1, "readiness flipped: resync");
-    assert_eq!(h.update(&mut status).0, true);
+    assert!(h.update(&mut status).0);
 
     h.prober.set(ProbeKind::Readiness, ProbeResult::Failure);
     sleep(Duration::from_secs(20)).await;
@@ -194,7 +194,7 @@ async fn readiness_follows_thresholds() {
     sleep(Duration::from_secs(10)).await;
     assert_eq!(result(&h), Some(ProbeResult::Failure), "third failure");
     assert_eq!(h.drain_resyncs(), 1);
-    assert_eq!(h.update(&mut status).0, false);
+    assert!(!h.update(&mut status).0);
     assert_eq!(
         h.manager.restart_reason("c1"),
         None,
