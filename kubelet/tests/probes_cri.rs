@@ -1,14 +1,16 @@
-//! Exec probes and exec hooks against a real CRI runtime: a busybox container whose
-//! `cat /tmp/healthy` readiness probe follows the file, and whose liveness probe fails when
-//! `/tmp/dead` appears. Needs `KUBELET_TEST_CRI_ENDPOINT` (skipped with a note when unset).
+//! Probes and exec hooks against a real CRI runtime: a busybox container serving HTTP on
+//! the pod IP (its httpGet startup probe gates the others), whose `cat /tmp/healthy`
+//! readiness probe follows the file, and whose liveness probe fails when `/tmp/dead`
+//! appears. Needs `KUBELET_TEST_CRI_ENDPOINT` (skipped with a note when unset).
 
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStateRunning, ContainerStatus, ExecAction,
+    Container, ContainerState, ContainerStateRunning, ContainerStatus, ExecAction, HTTPGetAction,
     LifecycleHandler, Pod, PodSpec, PodStatus, Probe,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubelet::cri::{RuntimeClient, v1};
 use kubelet::probes::{ProbeKind, ProbeManager, handlers::run_lifecycle_handler};
 
@@ -140,7 +142,12 @@ async fn exec_probes_and_hooks_in_containerd() {
                     image: BUSYBOX.into(),
                     ..Default::default()
                 }),
-                command: vec!["sh".into(), "-c".into(), "sleep 3600".into()],
+                command: vec![
+                    "sh".into(),
+                    "-c".into(),
+                    "mkdir -p /www && echo hello > /www/index.html && httpd -p 8080 -h /www; sleep 3600"
+                        .into(),
+                ],
                 log_path: "app/0.log".into(),
                 linux: Some(v1::LinuxContainerConfig::default()),
                 ..Default::default()
@@ -172,6 +179,16 @@ async fn exec_probes_and_hooks_in_containerd() {
         image: Some(BUSYBOX.into()),
         readiness_probe: Some(exec_probe(&["cat", "/tmp/healthy"])),
         liveness_probe: Some(exec_probe(&["sh", "-c", "! test -e /tmp/dead"])),
+        startup_probe: Some(Probe {
+            http_get: Some(HTTPGetAction {
+                path: Some("/index.html".into()),
+                port: IntOrString::Int(8080),
+                ..Default::default()
+            }),
+            period_seconds: Some(1),
+            failure_threshold: Some(30),
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let pod = Pod {
@@ -282,6 +299,22 @@ async fn exec_probes_and_hooks_in_containerd() {
         "Exec lifecycle hook ([sh -c echo oops >&2; exit 3]) for Container \"app\" in Pod \"{name}_default({uid})\" failed - error: command 'sh -c echo oops >&2; exit 3' exited with 3: oops\n, message: \"oops\\n\""
     );
     assert_eq!(error, expected);
+
+    // A command that outlives its timeout: containerd answers DeadlineExceeded, which the
+    // exec prober reads as upstream's "command … timed out" failure.
+    let timed_out = cri
+        .exec_sync(v1::ExecSyncRequest {
+            container_id: container_id.clone(),
+            cmd: vec!["sleep".into(), "10".into()],
+            timeout: 1,
+        })
+        .await
+        .expect_err("the command times out");
+    assert_eq!(
+        timed_out.code(),
+        Some(tonic::Code::DeadlineExceeded),
+        "{timed_out}"
+    );
 
     manager.remove_pod(&uid);
     drop(guard);

@@ -410,7 +410,8 @@ impl ProbeManager {
     }
 
     /// `Some` when the liveness or startup probe of this container failed, so it must restart.
-    /// `container_id` may carry the runtime scheme (`containerd://…`) or not.
+    /// `container_id` may carry the runtime scheme (`containerd://…`) or not. Ask only about
+    /// running containers: as upstream, a stopped container's results read as failures.
     pub fn restart_reason(&self, container_id: &str) -> Option<ProbeKind> {
         let id = bare_id(container_id);
         [ProbeKind::Liveness, ProbeKind::Startup]

@@ -153,42 +153,35 @@ impl Probe for Prober {
                 break;
             }
         }
-        let (outcome, output, error) = attempt;
         let pod_name = pod.metadata.name.as_deref().unwrap_or_default();
-        if let Some(error) = error {
-            tracing::debug!(pod = pod_name, container = %container.name, %kind, %error, "probe errored");
-            self.event(
-                pod,
-                container,
-                "Unhealthy",
-                format!(
-                    "{kind} probe errored and resulted in {} state: {error}",
-                    outcome.as_str()
-                ),
-            );
-            return Err(error);
+        if let Some((reason, note)) = event_for(kind, &attempt) {
+            tracing::debug!(pod = pod_name, container = %container.name, %kind, reason, %note, "probe did not succeed");
+            self.event(pod, container, reason, note);
         }
-        match outcome {
-            Outcome::Success => Ok(ProbeResult::Success),
-            Outcome::Warning => {
-                self.event(
-                    pod,
-                    container,
-                    "ProbeWarning",
-                    format!("{kind} probe warning: {output}"),
-                );
-                Ok(ProbeResult::Success)
-            }
-            Outcome::Failure | Outcome::Unknown => {
-                tracing::debug!(pod = pod_name, container = %container.name, %kind, %output, "probe failed");
-                self.event(
-                    pod,
-                    container,
-                    "Unhealthy",
-                    format!("{kind} probe failed: {output}"),
-                );
-                Ok(ProbeResult::Failure)
-            }
+        match attempt {
+            (_, _, Some(error)) => Err(error),
+            (Outcome::Success | Outcome::Warning, _, None) => Ok(ProbeResult::Success),
+            (Outcome::Failure | Outcome::Unknown, _, None) => Ok(ProbeResult::Failure),
+        }
+    }
+}
+
+/// The event (reason, message) a probe attempt records on its container, if any.
+pub(crate) fn event_for(kind: ProbeKind, attempt: &Attempt) -> Option<(&'static str, String)> {
+    match attempt {
+        (outcome, _, Some(error)) => Some((
+            "Unhealthy",
+            format!(
+                "{kind} probe errored and resulted in {} state: {error}",
+                outcome.as_str()
+            ),
+        )),
+        (Outcome::Success, _, None) => None,
+        (Outcome::Warning, output, None) => {
+            Some(("ProbeWarning", format!("{kind} probe warning: {output}")))
+        }
+        (Outcome::Failure | Outcome::Unknown, output, None) => {
+            Some(("Unhealthy", format!("{kind} probe failed: {output}")))
         }
     }
 }
@@ -258,5 +251,101 @@ pub(crate) fn go_duration(duration: Duration) -> String {
         (0, 0, s) => format!("{s}s"),
         (0, m, s) => format!("{m}m{s}s"),
         (h, m, s) => format!("{h}h{m}m{s}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{ContainerPort, PodSpec};
+
+    #[test]
+    fn events() {
+        let failed = (
+            Outcome::Failure,
+            "HTTP probe failed with statuscode: 500".into(),
+            None,
+        );
+        assert_eq!(
+            event_for(ProbeKind::Liveness, &failed),
+            Some((
+                "Unhealthy",
+                "Liveness probe failed: HTTP probe failed with statuscode: 500".into()
+            ))
+        );
+        let errored = (
+            Outcome::Unknown,
+            String::new(),
+            Some("strconv.Atoi: parsing \"http\": invalid syntax".to_owned()),
+        );
+        assert_eq!(
+            event_for(ProbeKind::Readiness, &errored).unwrap().1,
+            "Readiness probe errored and resulted in unknown state: strconv.Atoi: parsing \"http\": invalid syntax"
+        );
+        let warned = (
+            Outcome::Warning,
+            "Probe terminated redirects, Response body: x".into(),
+            None,
+        );
+        assert_eq!(
+            event_for(ProbeKind::Startup, &warned),
+            Some((
+                "ProbeWarning",
+                "Startup probe warning: Probe terminated redirects, Response body: x".into()
+            ))
+        );
+        assert_eq!(
+            event_for(ProbeKind::Startup, &(Outcome::Success, "ok".into(), None)),
+            None
+        );
+    }
+
+    #[test]
+    fn references_and_ports() {
+        let app = Container {
+            name: "app".into(),
+            ports: Some(vec![ContainerPort {
+                name: Some("web".into()),
+                container_port: 80,
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        let pod = Pod {
+            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                name: Some("p".into()),
+                namespace: Some("ns".into()),
+                uid: Some("u".into()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                containers: vec![app.clone()],
+                init_containers: Some(vec![Container {
+                    name: "sidecar".into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let reference = container_reference(&pod, "app");
+        assert_eq!(reference.kind.as_deref(), Some("Pod"));
+        assert_eq!(
+            reference.field_path.as_deref(),
+            Some("spec.containers{app}")
+        );
+        assert_eq!(
+            container_reference(&pod, "sidecar").field_path.as_deref(),
+            Some("spec.initContainers{sidecar}")
+        );
+        assert_eq!(pod_desc(&pod), "p_ns(u)");
+        assert_eq!(
+            resolve_port(&IntOrString::String("web".into()), &app),
+            Ok(80)
+        );
+        assert_eq!(
+            resolve_port(&IntOrString::Int(0), &app),
+            Err("invalid port number: 0".into())
+        );
     }
 }
