@@ -27,7 +27,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod, PodStatus};
-use prometheus::{IntCounterVec, Opts, Registry};
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
 use tokio::sync::{mpsc, watch};
 
 use crate::cri::RuntimeClient;
@@ -115,10 +115,13 @@ pub(crate) struct PodSnapshot {
     pub status: Arc<PodStatus>,
 }
 
-/// `prober_probe_total{probe_type, result, container, pod, namespace, pod_uid}`.
+/// `prober_probe_total{probe_type, result, container, pod, namespace, pod_uid}` and
+/// `prober_probe_duration_seconds{probe_type, container, pod, namespace}` (observed for
+/// successful and unknown results, as upstream).
 #[derive(Clone)]
 pub(crate) struct ProbeMetrics {
     pub probe_total: IntCounterVec,
+    pub probe_duration: HistogramVec,
 }
 
 pub(crate) struct Shared {
@@ -216,8 +219,8 @@ impl ProbeManager {
         }
     }
 
-    /// Registers `prober_probe_total` (upstream's name and labels) on `registry`; probes
-    /// count from then on. A second call is an error.
+    /// Registers `prober_probe_total` and `prober_probe_duration_seconds` (upstream's names
+    /// and labels) on `registry`; probes count from then on. A second call is an error.
     pub fn register_metrics(&self, registry: &Registry) -> prometheus::Result<()> {
         let probe_total = IntCounterVec::new(
             Opts::new(
@@ -227,10 +230,22 @@ impl ProbeManager {
             .subsystem("prober"),
             &["probe_type", "result", "container", "pod", "namespace", "pod_uid"],
         )?;
+        let probe_duration = HistogramVec::new(
+            HistogramOpts::new(
+                "probe_duration_seconds",
+                "Duration in seconds for a probe response.",
+            )
+            .subsystem("prober"),
+            &["probe_type", "container", "pod", "namespace"],
+        )?;
         registry.register(Box::new(probe_total.clone()))?;
+        registry.register(Box::new(probe_duration.clone()))?;
         self.shared
             .metrics
-            .set(ProbeMetrics { probe_total })
+            .set(ProbeMetrics {
+                probe_total,
+                probe_duration,
+            })
             .map_err(|_| prometheus::Error::AlreadyReg)
     }
 

@@ -373,6 +373,32 @@ async fn counts_probes_in_the_registry() {
     let calls = h.prober.calls(ProbeKind::Readiness);
     assert!(calls >= 2);
     assert_eq!(metric.get_counter().get_value(), calls as f64);
+    let duration = families
+        .iter()
+        .find(|f| f.name() == "prober_probe_duration_seconds");
+    assert!(
+        duration.is_none_or(|f| f.get_metric().is_empty()),
+        "failures are not timed"
+    );
+
+    h.prober.set(ProbeKind::Readiness, ProbeResult::Success);
+    sleep(Duration::from_secs(10)).await;
+    let families = registry.gather();
+    let duration = families
+        .iter()
+        .find(|f| f.name() == "prober_probe_duration_seconds")
+        .unwrap();
+    assert_eq!(
+        duration.get_metric()[0].get_histogram().get_sample_count(),
+        1
+    );
+
+    h.manager.remove_pod("uid-1");
+    sleep(Duration::from_secs(1)).await;
+    assert!(
+        registry.gather().iter().all(|f| f.get_metric().is_empty()),
+        "a stopped worker's series are gone"
+    );
 }
 
 #[test]

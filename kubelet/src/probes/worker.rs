@@ -105,6 +105,9 @@ impl Worker {
                     .probe_total
                     .remove_label_values(&self.metric_labels(result));
             }
+            let _ = metrics
+                .probe_duration
+                .remove_label_values(&self.duration_labels());
         }
         tracing::debug!(pod_uid = self.uid(), container = %self.container.name, kind = %self.kind, "probe worker stopped");
     }
@@ -117,6 +120,15 @@ impl Worker {
             self.pod.metadata.name.as_deref().unwrap_or_default(),
             self.pod.metadata.namespace.as_deref().unwrap_or_default(),
             self.uid(),
+        ]
+    }
+
+    fn duration_labels(&self) -> [&str; 4] {
+        [
+            self.kind.as_str(),
+            &self.container.name,
+            self.pod.metadata.name.as_deref().unwrap_or_default(),
+            self.pod.metadata.namespace.as_deref().unwrap_or_default(),
         ]
     }
 
@@ -209,6 +221,7 @@ impl Worker {
             return true;
         }
 
+        let probe_start = Instant::now();
         let result = match self
             .shared
             .prober
@@ -235,6 +248,12 @@ impl Worker {
                 .probe_total
                 .with_label_values(&self.metric_labels(label))
                 .inc();
+            if result != ProbeResult::Failure {
+                metrics
+                    .probe_duration
+                    .with_label_values(&self.duration_labels())
+                    .observe(probe_start.elapsed().as_secs_f64());
+            }
         }
 
         if self.last_result == Some(result) {
