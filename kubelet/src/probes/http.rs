@@ -292,7 +292,10 @@ where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     let request_error = |e: &dyn fmt::Display| HttpError::Request(e.to_string());
-    let (mut sender, connection) = hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(io)
+    // Header names go out in canonical case (`User-Agent`), as Go writes them.
+    let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
+        .title_case_headers(true)
+        .handshake::<_, Empty<Bytes>>(io)
         .await
         .map_err(|e| request_error(&e))?;
     let _driver = AbortOnDrop(tokio::spawn(async move {
