@@ -10,8 +10,11 @@
 //!   machines without a registry (`kubeadm images build`).
 //! - [`containerd`]: a private containerd (config, CNI template, child process) for a node's
 //!   data dir, used by `kubeadm up`'s nodes, the tests and the benchmarks.
+//! - [`node`]: `kubeadm up`'s node: containerd, the images, and a kubelet with its identity,
+//!   serving certificate and `KubeletConfiguration`.
 
 pub mod containerd;
 pub mod images;
+pub mod node;
 pub mod pki;
 pub mod up;

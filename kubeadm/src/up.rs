@@ -50,10 +50,13 @@ pub struct UpOptions {
     /// `--service-cluster-ip-range`).
     #[arg(long = "service-cidr", default_value = "10.96.0.0/12")]
     pub service_cidr: String,
+
+    #[command(flatten)]
+    pub node: crate::node::NodeOptions,
 }
 
 /// A daemon binary next to this one (cargo puts the workspace's binaries together).
-fn sibling_binary(name: &str) -> Result<PathBuf> {
+pub(crate) fn sibling_binary(name: &str) -> Result<PathBuf> {
     let me = std::env::current_exe().context("locating kubeadm")?;
     let path = me.with_file_name(name);
     if !path.exists() {
@@ -202,6 +205,22 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
             .context("starting kube-controller-manager")?,
     ));
 
+    // The node: containerd (unless given) and the kubelet, last, so it stops first.
+    let mut containerd = None;
+    let mut kubelet_command = None;
+    if !options.node.no_kubelet {
+        let node =
+            crate::node::start(&files, &ca, &server, &data_dir, &logs, &options.node).await?;
+        println!(
+            "Node {} runs static pods from {}.",
+            node.name,
+            node.manifests.display()
+        );
+        containerd = node.containerd;
+        kubelet_command = Some(node.kubelet_command);
+        children.push(("kubelet", node.kubelet));
+    }
+
     println!("The cluster is up. The API server listens on {server}.");
     println!();
     println!("  export KUBECONFIG={}", files.admin_conf().display());
@@ -209,16 +228,38 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
     println!();
     println!("Logs: {}. Stop with Ctrl-C.", logs.display());
 
-    tokio::select! {
-        () = shutdown.wait() => {}
-        exited = wait_any(&mut children) => {
-            let (name, status) = exited;
-            stop(&mut children).await;
-            bail!("{name} exited: {status}; see {}", logs.join(format!("{name}.log")).display());
+    loop {
+        tokio::select! {
+            () = shutdown.wait() => break,
+            exited = wait_any(&mut children) => {
+                let (name, status) = exited;
+                // The kubelet is restarted, as its systemd unit does (`Restart=always`); its
+                // pods keep running meanwhile.
+                if let (Some(command), "kubelet") = (&kubelet_command, name.as_str()) {
+                    eprintln!("kubelet exited ({status}); restarting it");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    if let Some(entry) = children.iter_mut().find(|(n, _)| *n == "kubelet") {
+                        entry.1 = command.spawn()?;
+                    }
+                    continue;
+                }
+                stop(&mut children).await;
+                stop_runtime(containerd).await;
+                bail!("{name} exited: {status}; see {}", logs.join(format!("{name}.log")).display());
+            }
         }
     }
     stop(&mut children).await;
+    stop_runtime(containerd).await;
     Ok(())
+}
+
+/// Stops the private containerd, with every container it ran (the kubelet leaves them running,
+/// as upstream's does; a local cluster's pods end with it).
+async fn stop_runtime(containerd: Option<crate::containerd::Containerd>) {
+    if let Some(containerd) = containerd {
+        let _ = tokio::task::spawn_blocking(move || drop(containerd)).await;
+    }
 }
 
 /// Waits until the API server accepts TLS connections on its port, failing early if a child

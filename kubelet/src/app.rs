@@ -71,7 +71,9 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
         "connected to the container runtime"
     );
     if let Some(dir) = &config.image_import_dir {
-        if let Err(error) = crate::images::import_now(dir, &cri, &config.kubelet.container_runtime_endpoint).await {
+        if let Err(error) =
+            crate::images::import_now(dir, &cri, &config.kubelet.container_runtime_endpoint).await
+        {
             tracing::warn!(%error, dir = %dir.display(), "importing images at start");
         }
         tokio::spawn(crate::images::run_importer(
@@ -229,9 +231,17 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
 
 /// The serving certificate: `tlsCertFile`/`tlsPrivateKeyFile`, else (as upstream) a
 /// self-signed one for the hostname and node IP, kept in `<root-dir>/pki/kubelet.{crt,key}`.
-fn serving_certificate(config: &Config, host_ip: Option<&str>) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
-    if let (Some(cert), Some(key)) = (&config.kubelet.tls_cert_file, &config.kubelet.tls_private_key_file) {
-        let read = |path: &std::path::Path| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+fn serving_certificate(
+    config: &Config,
+    host_ip: Option<&str>,
+) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+    if let (Some(cert), Some(key)) = (
+        &config.kubelet.tls_cert_file,
+        &config.kubelet.tls_private_key_file,
+    ) {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        };
         return Ok((read(cert)?, read(key)?));
     }
     let dir = config.root_dir.join("pki");
@@ -247,9 +257,13 @@ fn serving_certificate(config: &Config, host_ip: Option<&str>) -> anyhow::Result
     let mut ips = vec![std::net::IpAddr::from([127, 0, 0, 1])];
     ips.extend(host_ip.and_then(|ip| ip.parse::<std::net::IpAddr>().ok()));
     let issued = authority.issue_serving(
-        &common::pki::ServingCertSpec::new(format!("{}@{}", config.node_name, jiff::Timestamp::now().as_second()))
-            .with_dns_names([config.node_name.clone()])
-            .with_ip_addresses(ips),
+        &common::pki::ServingCertSpec::new(format!(
+            "{}@{}",
+            config.node_name,
+            jiff::Timestamp::now().as_second()
+        ))
+        .with_dns_names([config.node_name.clone()])
+        .with_ip_addresses(ips),
     )?;
     let chain = format!("{}{}", issued.cert_pem, authority.cert_pem());
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -272,7 +286,10 @@ async fn start_server(
     let host_ip = node.borrow().host_ip.clone();
     let (cert, key) = serving_certificate(config, host_ip.as_deref())?;
     let client_ca = match &config.kubelet.authentication.x509.client_ca_file {
-        Some(path) => Some(tls::read_certificates(path).with_context(|| format!("reading the client CA {}", path.display()))?),
+        Some(path) => Some(
+            tls::read_certificates(path)
+                .with_context(|| format!("reading the client CA {}", path.display()))?,
+        ),
         None => {
             tracing::warn!("no clientCAFile: the kubelet server refuses every request");
             None
@@ -290,7 +307,9 @@ async fn start_server(
     let state = crate::server::ServerState::new(cri, pods, registry, config.node_name.clone());
     let shutdown = shutdown.clone();
     tokio::spawn(async move {
-        if let Err(error) = crate::server::serve(listener, Arc::new(tls_config), state, shutdown).await {
+        if let Err(error) =
+            crate::server::serve(listener, Arc::new(tls_config), state, shutdown).await
+        {
             tracing::error!(%error, "the kubelet server stopped");
         }
     });

@@ -21,6 +21,10 @@ use crate::apiserver::TestApiServer;
 pub enum Daemon {
     Scheduler,
     ControllerManager,
+    /// Only its binary is looked up here; `kubeadm up` runs it (see `local_cluster`).
+    Kubelet,
+    /// `kubeadm`, for `kubeadm up` clusters.
+    Kubeadm,
 }
 
 impl Daemon {
@@ -29,6 +33,8 @@ impl Daemon {
         match self {
             Daemon::Scheduler => "kube-scheduler",
             Daemon::ControllerManager => "kube-controller-manager",
+            Daemon::Kubelet => "kubelet",
+            Daemon::Kubeadm => "kubeadm",
         }
     }
 

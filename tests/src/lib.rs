@@ -8,6 +8,8 @@
 //! - [`kubectl`]: run the installed kubectl binaries (default and versioned).
 //! - [`containerd`]: a private containerd with the project's images imported and a pod
 //!   network, torn down completely on drop.
+//! - [`local_cluster`]: `kubeadm up` in a temp dir: a whole cluster with containerd and a
+//!   kubelet running real pods.
 //! - [`etcd`]: start, SIGKILL and restart a private etcd server on loopback ports.
 //! - [`storage`]: open either storage backend for a test, on a fresh store or a shared etcd.
 //! - [`daemons`]: the real kube-scheduler and kube-controller-manager binaries as child
@@ -31,4 +33,5 @@ pub mod daemons;
 pub mod etcd;
 pub mod hollow_nodes;
 pub mod kubectl;
+pub mod local_cluster;
 pub mod storage;
