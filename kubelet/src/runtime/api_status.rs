@@ -312,7 +312,17 @@ impl KubeRuntime {
             status.pod_ips = Some(pod_ips.iter().map(|ip| PodIP { ip: ip.clone() }).collect());
         }
 
-        let mut phase = get_phase(pod, &status);
+        // A deleted pod whose containers and sandbox all stopped is terminal (static pods
+        // excepted, as upstream).
+        let is_static = pod
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get("kubernetes.io/config.source"))
+            .is_some_and(|source| source != "api");
+        let terminal =
+            pod.metadata.deletion_timestamp.is_some() && !runtime.is_running() && !is_static;
+        let mut phase = get_phase(pod, &status, terminal);
         if matches!(previous.phase.as_deref(), Some("Succeeded" | "Failed")) {
             phase = previous.phase.clone().unwrap_or_default();
         }
@@ -333,9 +343,10 @@ impl KubeRuntime {
     }
 }
 
-/// Upstream `getPhase` (without the pod-is-terminal shortcut; a terminal previous phase is
-/// kept by the caller).
-pub fn get_phase(pod: &Pod, status: &PodStatus) -> String {
+/// Upstream `getPhase`; `terminal` when the pod will not run again (deleted and stopped), so
+/// stopped containers make it Succeeded or Failed whatever the restart policy. A terminal
+/// previous phase is kept by the caller.
+pub fn get_phase(pod: &Pod, status: &PodStatus, terminal: bool) -> String {
     let empty = Vec::new();
     let spec = pod.spec.as_ref();
     let find = |list: &Option<Vec<ContainerStatus>>, name: &str| {
@@ -428,7 +439,13 @@ pub fn get_phase(pod: &Pod, status: &PodStatus) -> String {
     } else if running > 0 && unknown == 0 {
         "Running"
     } else if running == 0 && stopped > 0 && unknown == 0 {
-        if policy == "Always" {
+        if terminal {
+            if stopped == succeeded {
+                "Succeeded"
+            } else {
+                "Failed"
+            }
+        } else if policy == "Always" {
             "Running"
         } else if stopped == succeeded {
             "Succeeded"

@@ -35,27 +35,44 @@ fn phases() {
 
     let p = pod(serde_json::json!({"containers": [{"name": "a"}]}));
     assert_eq!(
-        get_phase(&p, &status(vec![], vec![cs("a", creating.clone(), None)])),
+        get_phase(
+            &p,
+            &status(vec![], vec![cs("a", creating.clone(), None)]),
+            false
+        ),
         "Pending"
     );
     assert_eq!(
-        get_phase(&p, &status(vec![], vec![cs("a", running.clone(), None)])),
+        get_phase(
+            &p,
+            &status(vec![], vec![cs("a", running.clone(), None)]),
+            false
+        ),
         "Running"
     );
     assert_eq!(
         get_phase(
             &p,
-            &status(vec![], vec![cs("a", backoff, Some(failed.clone()))])
+            &status(vec![], vec![cs("a", backoff, Some(failed.clone()))]),
+            false
         ),
         "Running"
     );
     let never = pod(serde_json::json!({"restartPolicy": "Never", "containers": [{"name": "a"}]}));
     assert_eq!(
-        get_phase(&never, &status(vec![], vec![cs("a", ok.clone(), None)])),
+        get_phase(
+            &never,
+            &status(vec![], vec![cs("a", ok.clone(), None)]),
+            false
+        ),
         "Succeeded"
     );
     assert_eq!(
-        get_phase(&never, &status(vec![], vec![cs("a", failed.clone(), None)])),
+        get_phase(
+            &never,
+            &status(vec![], vec![cs("a", failed.clone(), None)]),
+            false
+        ),
         "Failed"
     );
 
@@ -67,17 +84,34 @@ fn phases() {
             &status(
                 vec![cs("i", running, None)],
                 vec![cs("a", creating.clone(), None)]
-            )
+            ),
+            false
         ),
         "Pending"
     );
     assert_eq!(
         get_phase(
             &with_init,
-            &status(vec![cs("i", failed, None)], vec![cs("a", creating, None)])
+            &status(vec![cs("i", failed, None)], vec![cs("a", creating, None)]),
+            false
         ),
         "Failed"
     );
+}
+
+#[test]
+fn deleted_pods_become_terminal() {
+    let p = pod(serde_json::json!({"containers": [{"name": "a"}, {"name": "b"}]}));
+    let ok = serde_json::json!({"terminated": {"exitCode": 0}});
+    let killed = serde_json::json!({"terminated": {"exitCode": 137}});
+    let st = status(
+        vec![],
+        vec![cs("a", ok.clone(), None), cs("b", ok.clone(), None)],
+    );
+    assert_eq!(get_phase(&p, &st, false), "Running");
+    assert_eq!(get_phase(&p, &st, true), "Succeeded");
+    let st = status(vec![], vec![cs("a", ok, None), cs("b", killed, None)]);
+    assert_eq!(get_phase(&p, &st, true), "Failed");
 }
 
 #[test]
