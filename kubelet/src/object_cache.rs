@@ -81,6 +81,7 @@ trait Cached:
 {
     const KIND: &'static str;
     fn entries(state: &mut State) -> &mut HashMap<ObjectKey, Entry<Self>>;
+    fn immutable(&self) -> bool;
 }
 
 impl Cached for ConfigMap {
@@ -88,12 +89,18 @@ impl Cached for ConfigMap {
     fn entries(state: &mut State) -> &mut HashMap<ObjectKey, Entry<Self>> {
         &mut state.config_maps
     }
+    fn immutable(&self) -> bool {
+        self.immutable == Some(true)
+    }
 }
 
 impl Cached for Secret {
     const KIND: &'static str = "secret";
     fn entries(state: &mut State) -> &mut HashMap<ObjectKey, Entry<Self>> {
         &mut state.secrets
+    }
+    fn immutable(&self) -> bool {
+        self.immutable == Some(true)
     }
 }
 
@@ -217,17 +224,32 @@ impl ObjectCache {
         let mut stream = watcher::watcher(api, config).default_backoff().boxed();
         let mut listed: Option<T> = None;
         loop {
-            match stream.try_next().await {
-                Ok(Some(Event::Init)) => listed = None,
-                Ok(Some(Event::InitApply(object))) => listed = Some(object),
-                Ok(Some(Event::InitDone)) => self.update(&key, listed.take()),
-                Ok(Some(Event::Apply(object))) => self.update(&key, Some(object)),
-                Ok(Some(Event::Delete(_))) => self.update::<T>(&key, None),
+            let seen = match stream.try_next().await {
+                Ok(Some(Event::Init)) => {
+                    listed = None;
+                    continue;
+                }
+                Ok(Some(Event::InitApply(object))) => {
+                    listed = Some(object);
+                    continue;
+                }
+                Ok(Some(Event::InitDone)) => listed.take(),
+                Ok(Some(Event::Apply(object))) => Some(object),
+                Ok(Some(Event::Delete(_))) => None,
                 Ok(None) => return,
                 Err(e) => {
                     tracing::warn!(kind = T::KIND, namespace = %key.namespace, name = %key.name,
                         error = %e, "watch failed; retrying");
+                    continue;
                 }
+            };
+            let immutable = seen.as_ref().is_some_and(T::immutable);
+            self.update(&key, seen);
+            if immutable {
+                // An immutable object never changes: stop watching it, as upstream does.
+                tracing::debug!(kind = T::KIND, namespace = %key.namespace, name = %key.name,
+                    "immutable; watch stopped");
+                return;
             }
         }
     }

@@ -621,3 +621,105 @@ async fn mounts_and_env_in_a_real_container() {
     assert!(tmpfs::mount_points_under(root.path()).is_empty());
     server.stop().await.expect("stop");
 }
+
+/// Claims: one bound to a hostPath PersistentVolume resolves to its path (read-only when the
+/// claim says so); an unbound one fails as upstream's populator says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_bound_to_host_path_volumes() {
+    use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim};
+    use kube::api::{Patch, PatchParams};
+
+    let server = TestApiServer::start().await.expect("API server");
+    let client = server.client().await.expect("client");
+    let suffix: u32 = rand::random();
+    let namespace = "default";
+    let data = tempfile::tempdir().expect("tempdir");
+    let root = RootGuard {
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    let claims: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), namespace);
+    let claim_spec = |name: &str, volume: Option<&str>| -> PersistentVolumeClaim {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name},
+            "spec": {"accessModes": ["ReadWriteOnce"], "volumeName": volume,
+                     "resources": {"requests": {"storage": "1Gi"}}}
+        }))
+        .expect("claim")
+    };
+    let pv_name = format!("pv-{suffix}");
+    let bound = claims
+        .create(&PostParams::default(), &claim_spec("bound", Some(&pv_name)))
+        .await
+        .expect("claim");
+    claims
+        .create(&PostParams::default(), &claim_spec("pending", None))
+        .await
+        .expect("pending claim");
+    claims
+        .patch_status(
+            "bound",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"status": {"phase": "Bound"}})),
+        )
+        .await
+        .expect("bind claim");
+    let volumes_api: Api<PersistentVolume> = Api::all(client.clone());
+    let pv: PersistentVolume = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": pv_name},
+        "spec": {
+            "capacity": {"storage": "1Gi"},
+            "accessModes": ["ReadWriteOnce"],
+            "hostPath": {"path": data.path().join("vol"), "type": "DirectoryOrCreate"},
+            "claimRef": {"namespace": namespace, "name": "bound", "uid": bound.metadata.uid}
+        }
+    }))
+    .expect("pv");
+    volumes_api
+        .create(&PostParams::default(), &pv)
+        .await
+        .expect("create pv");
+
+    let (trigger, _resyncs) = tokio::sync::mpsc::unbounded_channel();
+    let objects = ObjectCache::new(client.clone(), trigger);
+    let manager = VolumeManager::new(root.path().to_owned(), objects, client.clone());
+    let pod_with = |uid: &str, claim: &str, read_only: bool| -> Pod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "claimer", "namespace": namespace, "uid": uid},
+            "spec": {
+                "volumes": [{"name": "data", "persistentVolumeClaim":
+                    {"claimName": claim, "readOnly": read_only}}],
+                "containers": [{"name": "c", "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]
+            }
+        }))
+        .expect("pod")
+    };
+    let uid = format!("claims-{suffix}");
+    let mounted = manager
+        .setup_pod(&pod_with(&uid, "bound", true))
+        .await
+        .expect("setup_pod");
+    assert_eq!(mounted.paths["data"], data.path().join("vol"));
+    assert!(
+        data.path().join("vol").is_dir(),
+        "DirectoryOrCreate made it"
+    );
+    assert!(mounted.read_only.contains("data"));
+
+    let pending_uid = format!("pending-{suffix}");
+    let err = manager
+        .setup_pod(&pod_with(&pending_uid, "pending", false))
+        .await
+        .expect_err("unbound claim");
+    assert_eq!(
+        err.to_string(),
+        "MountVolume.SetUp failed for volume \"data\" : error processing PVC default/pending: PVC is not bound"
+    );
+    for uid in [uid, pending_uid] {
+        manager.teardown_pod(&uid).await.expect("teardown");
+    }
+    assert!(
+        data.path().join("vol").is_dir(),
+        "teardown leaves the volume's data"
+    );
+    server.stop().await.expect("stop");
+}
