@@ -342,14 +342,13 @@ impl ProbeManager {
                 continue;
             };
             if spec.restart_policy.as_deref() != Some("Always") {
-                if container
+                // A regular init container is ready once it completed (the runtime may have
+                // defaulted `ready` to "running", which upstream never reports for these).
+                container.ready = container
                     .state
                     .as_ref()
                     .and_then(|s| s.terminated.as_ref())
-                    .is_some_and(|t| t.exit_code == 0)
-                {
-                    container.ready = true;
-                }
+                    .is_some_and(|t| t.exit_code == 0);
                 continue;
             }
             self.set_started_and_ready(uid, container);
