@@ -133,9 +133,14 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
 
     let pods = PodManager::default();
     let (trigger, mut triggered) = mpsc::unbounded_channel::<String>();
-    let objects = ObjectCache::new(api_client.clone(), trigger.clone());
+    let objects = match &client {
+        Some(_) => ObjectCache::new(api_client.clone(), trigger.clone()),
+        None => ObjectCache::offline(api_client.clone(), trigger.clone()),
+    };
     let probes = ProbeManager::new(cri.clone(), events.clone(), trigger.clone());
-    let volumes = VolumeManager::new(config.root_dir.clone(), objects.clone(), api_client.clone());
+    probes.register_metrics(&registry)?;
+    let volumes = VolumeManager::new(config.root_dir.clone(), objects.clone(), api_client.clone())
+        .with_cluster_domain(config.kubelet.cluster_domain.clone());
     let runtime_config = RuntimeConfig {
         node_name: config.node_name.clone(),
         root_dir: config.root_dir.clone(),

@@ -109,6 +109,9 @@ struct Inner {
     resync: PodSyncTrigger,
     state: Mutex<State>,
     services: ServiceStore,
+    /// No API server (a standalone kubelet): pods get no service variables, as upstream's
+    /// kubelet without a client.
+    offline: bool,
 }
 
 #[derive(Clone)]
@@ -118,12 +121,23 @@ pub struct ObjectCache {
 
 impl ObjectCache {
     pub fn new(client: kube::Client, resync: PodSyncTrigger) -> Self {
+        Self::build(client, resync, false)
+    }
+
+    /// A cache for a kubelet without an API server: `client` is never reached for service
+    /// variables (there are none), and ConfigMap or Secret references fail.
+    pub fn offline(client: kube::Client, resync: PodSyncTrigger) -> Self {
+        Self::build(client, resync, true)
+    }
+
+    fn build(client: kube::Client, resync: PodSyncTrigger, offline: bool) -> Self {
         ObjectCache {
             inner: Arc::new(Inner {
                 client,
                 resync,
                 state: Mutex::new(State::default()),
                 services: ServiceStore::default(),
+                offline,
             }),
         }
     }
@@ -336,6 +350,9 @@ impl ObjectCache {
         namespace: &str,
         enable_service_links: bool,
     ) -> Result<Vec<(String, String)>, String> {
+        if self.inner.offline {
+            return Ok(Vec::new());
+        }
         let services = self
             .inner
             .services

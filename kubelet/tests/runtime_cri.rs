@@ -53,7 +53,7 @@ async fn harness(endpoint: &str) -> Harness {
     // A client that points nowhere: these pods reference no ConfigMaps or Secrets.
     let client =
         kube::Client::try_from(kube::Config::new("http://127.0.0.1:9".parse().unwrap())).unwrap();
-    let objects = ObjectCache::new(client, resync.clone());
+    let objects = ObjectCache::offline(client, resync.clone());
     let events = common::events::EventRecorder::discard();
     let probes = ProbeManager::new(cri.clone(), events.clone(), resync);
     let runtime = KubeRuntime::new(cri.clone(), config.clone(), events, probes);

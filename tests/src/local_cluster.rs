@@ -128,7 +128,7 @@ impl LocalCluster {
                 let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
                 let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
                 let is_kubelet = args.first().is_some_and(|a| a.ends_with(b"/kubelet"));
-                (is_kubelet && args.iter().any(|a| *a == root.as_bytes())).then_some(pid)
+                (is_kubelet && args.contains(&root.as_bytes())).then_some(pid)
             })
     }
 

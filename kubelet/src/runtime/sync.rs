@@ -366,8 +366,14 @@ impl KubeRuntime {
             crate::env::container_env(pod, c, ctx.pod_ips, ctx.input.host_ip, ctx.input.objects)
                 .await
                 .map_err(|e| fail(CREATE_CONTAINER_CONFIG_ERROR, e.to_string()))?;
-        let mounts = crate::volumes::container_mounts(pod, c, ctx.input.volumes, ctx.pod_ips)
-            .map_err(|e| fail(CREATE_CONTAINER_CONFIG_ERROR, e.to_string()))?;
+        let mounts = crate::volumes::container_mounts_with_env(
+            pod,
+            c,
+            ctx.input.volumes,
+            ctx.pod_ips,
+            &envs,
+        )
+        .map_err(|e| fail(CREATE_CONTAINER_CONFIG_ERROR, e.to_string()))?;
         let wants_message_file = c
             .termination_message_path
             .as_deref()
