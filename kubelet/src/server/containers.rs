@@ -63,8 +63,7 @@ pub async fn container_instances(
         .await
         .map_err(HttpError::cri)?
         .containers;
-    containers
-        .sort_by(|a, b| (restart_count(b), b.created_at).cmp(&(restart_count(a), a.created_at)));
+    containers.sort_by_key(|c| std::cmp::Reverse((restart_count(c), c.created_at)));
     Ok(containers)
 }
 
