@@ -441,7 +441,7 @@ Sec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n"
     // as is, whatever it is.
     let v5 = upgrade_status(
         &admin,
-        &format!("{exec_path}"),
+        &exec_path,
         "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n",
     )

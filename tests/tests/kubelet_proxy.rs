@@ -204,7 +204,7 @@ async fn logs_exec_and_node_proxy_through_the_apiserver() {
             key_pem: admin.key_pem.clone(),
         },
     };
-    common::kubeconfig::write(&path("admin.conf"), &spec.build().expect("kubeconfig"))
+    common::kubeconfig::write(path("admin.conf"), &spec.build().expect("kubeconfig"))
         .expect("write kubeconfig");
     let client = KubeconfigOptions::from_path(path("admin.conf"))
         .client()
