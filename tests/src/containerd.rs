@@ -31,9 +31,8 @@ pub struct TestContainerd {
 /// root). Tests skip with a note otherwise.
 pub fn available() -> bool {
     let installed = |name: &str| {
-        std::env::var_os("PATH").is_some_and(|path| {
-            std::env::split_paths(&path).any(|dir| dir.join(name).is_file())
-        })
+        std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
     };
     let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
         status

@@ -96,11 +96,12 @@ async fn starts_imports_and_runs_a_pod_then_cleans_up() {
         .status
         .expect("sandbox status");
     let ip = status.network.map(|n| n.ip).unwrap_or_default();
-    let prefix = containerd
-        .pod_cidr()
-        .trim_end_matches("0/24")
-        .to_owned();
-    assert!(ip.starts_with(&prefix), "pod IP {ip} outside {}", containerd.pod_cidr());
+    let prefix = containerd.pod_cidr().trim_end_matches("0/24").to_owned();
+    assert!(
+        ip.starts_with(&prefix),
+        "pod IP {ip} outside {}",
+        containerd.pod_cidr()
+    );
 
     let container = cri
         .create_container(v1::CreateContainerRequest {
@@ -130,33 +131,56 @@ async fn starts_imports_and_runs_a_pod_then_cleans_up() {
     let out = cri
         .exec_sync(v1::ExecSyncRequest {
             container_id: container.clone(),
-            cmd: vec!["sh".to_owned(), "-c".to_owned(), "echo hello from $(hostname)".to_owned()],
+            cmd: vec![
+                "sh".to_owned(),
+                "-c".to_owned(),
+                "echo hello from $(hostname)".to_owned(),
+            ],
             timeout: 10,
         })
         .await
         .expect("ExecSync");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("hello from {name}"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("hello from {name}")
+    );
 
     // The host reaches the pod over the bridge: busybox httpd in the pod, a TCP client here.
     cri.exec_sync(v1::ExecSyncRequest {
         container_id: container.clone(),
-        cmd: ["sh", "-c", "echo ok > /tmp/index.html && httpd -p 8080 -h /tmp"]
-            .map(str::to_owned)
-            .to_vec(),
+        cmd: [
+            "sh",
+            "-c",
+            "echo ok > /tmp/index.html && httpd -p 8080 -h /tmp",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
         timeout: 10,
     })
     .await
     .expect("httpd starts");
     let body = http_get(&ip, 8080).await;
-    assert!(body.ends_with("ok\n"), "GET http://{ip}:8080/ answered {body:?}");
+    assert!(
+        body.ends_with("ok\n"),
+        "GET http://{ip}:8080/ answered {body:?}"
+    );
 
     let bridge = kubeadm::containerd::bridge_name_for(&dir.join("containerd"));
-    assert!(run_ip(&["-br", "link"]).contains(&bridge), "bridge {bridge} exists");
+    assert!(
+        run_ip(&["-br", "link"]).contains(&bridge),
+        "bridge {bridge} exists"
+    );
     drop(cri);
     drop(containerd);
 
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(!dir.exists(), "data dir removed");
-    assert!(kubeadm::containerd::mounts_under(&dir).is_empty(), "no mounts left");
-    assert!(!run_ip(&["-br", "link"]).contains(&bridge), "bridge removed");
+    assert!(
+        kubeadm::containerd::mounts_under(&dir).is_empty(),
+        "no mounts left"
+    );
+    assert!(
+        !run_ip(&["-br", "link"]).contains(&bridge),
+        "bridge removed"
+    );
 }

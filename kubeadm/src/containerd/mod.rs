@@ -55,7 +55,9 @@ pub enum Error {
     Import { archive: PathBuf, message: String },
     #[error("containerd exited during start ({status}); its log ends with:\n{log}")]
     Exited { status: String, log: String },
-    #[error("containerd's socket {socket} did not come up within {timeout:?}; its log ends with:\n{log}")]
+    #[error(
+        "containerd's socket {socket} did not come up within {timeout:?}; its log ends with:\n{log}"
+    )]
     Timeout {
         socket: PathBuf,
         timeout: Duration,
@@ -198,7 +200,13 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     /// for [`ContainerdConfig::static_pod_cidrs`], if any).
     pub fn write(&self) -> Result<ContainerdPaths> {
         let p = self.paths();
-        for dir in [&p.data_dir, &p.root, &p.state, &p.cni_conf_dir, &p.cni_ipam_dir] {
+        for dir in [
+            &p.data_dir,
+            &p.root,
+            &p.state,
+            &p.cni_conf_dir,
+            &p.cni_ipam_dir,
+        ] {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
         std::fs::write(&p.config, self.render_config()).map_err(io(&p.config))?;

@@ -256,7 +256,10 @@ mod tests {
             busybox_version("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary."),
             Some("1.35".to_owned())
         );
-        assert_eq!(busybox_version("BusyBox v1.36.1 ()"), Some("1.36".to_owned()));
+        assert_eq!(
+            busybox_version("BusyBox v1.36.1 ()"),
+            Some("1.36".to_owned())
+        );
         assert_eq!(busybox_version("toybox 0.8"), None);
     }
 

@@ -197,7 +197,10 @@ async fn imports_into_the_runtime_at_start_and_on_change() {
         {
             break id;
         }
-        assert!(Instant::now() < deadline, "the changed archive was not imported");
+        assert!(
+            Instant::now() < deadline,
+            "the changed archive was not imported"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_ne!(first, second);
