@@ -97,7 +97,6 @@ impl TestContainerd {
                 network_config: Some(v1::NetworkConfig {
                     pod_cidr: test.pod_cidr.clone(),
                 }),
-                ..Default::default()
             }),
         })
         .await
