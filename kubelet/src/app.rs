@@ -196,6 +196,7 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
             pods.clone(),
             node_view.clone(),
             api_synced_rx.clone(),
+            trigger.clone(),
             shutdown.clone(),
         ));
     }

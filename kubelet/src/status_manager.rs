@@ -21,6 +21,9 @@ struct State {
     written: HashMap<String, PodStatus>,
     dirty: HashSet<String>,
     deletions: HashSet<String>,
+    /// For static pods: the mirror pod (UID) the status was last written to; a new mirror pod
+    /// gets the status again.
+    written_to: HashMap<String, String>,
 }
 
 #[derive(Clone)]
@@ -55,11 +58,20 @@ impl StatusManager {
     /// Records `status` for `pod`; it is written if it differs from the last one written.
     pub fn set(&self, pod: &Arc<Pod>, status: PodStatus) {
         let uid = pod_manager::uid(pod).to_owned();
+        let mirror = pod_manager::is_static_pod(pod)
+            .then(|| {
+                self.pods
+                    .mirror_of(pod)
+                    .and_then(|m| m.metadata.uid.clone())
+            })
+            .flatten();
         let Ok(mut state) = self.state.lock() else {
             return;
         };
-        let unchanged = state.written.get(&uid) == Some(&status)
-            || (!state.written.contains_key(&uid) && pod.status.as_ref() == Some(&status));
+        let mirror_current = mirror.is_none() || state.written_to.get(&uid) == mirror.as_ref();
+        let unchanged = mirror_current
+            && (state.written.get(&uid) == Some(&status)
+                || (!state.written.contains_key(&uid) && pod.status.as_ref() == Some(&status)));
         state.statuses.insert(uid.clone(), (pod.clone(), status));
         if !unchanged {
             state.dirty.insert(uid);
@@ -87,6 +99,7 @@ impl StatusManager {
             state.written.remove(uid);
             state.dirty.remove(uid);
             state.deletions.remove(uid);
+            state.written_to.remove(uid);
         }
     }
 
@@ -132,8 +145,11 @@ impl StatusManager {
             };
             for (uid, pod, status) in writes {
                 match self.write(client, &pod, &status).await {
-                    Ok(()) => {
+                    Ok(target) => {
                         if let Ok(mut state) = self.state.lock() {
+                            if let Some(target) = target {
+                                state.written_to.insert(uid.clone(), target);
+                            }
                             state.written.insert(uid, status);
                         }
                     }
@@ -158,17 +174,18 @@ impl StatusManager {
         }
     }
 
+    /// Writes `status`; returns the UID of the mirror pod it went to, for a static pod.
     async fn write(
         &self,
         client: &kube::Client,
         pod: &Pod,
         status: &PodStatus,
-    ) -> Result<(), kube::Error> {
+    ) -> Result<Option<String>, kube::Error> {
         // A static pod's status is shown on its mirror pod.
         let target = if pod_manager::is_static_pod(pod) {
             match self.pods.mirror_of(pod) {
                 Some(mirror) => mirror,
-                None => return Ok(()),
+                None => return Ok(None),
             }
         } else {
             Arc::new(pod.clone())
@@ -184,9 +201,11 @@ impl StatusManager {
             .patch_status(name, &PatchParams::default(), &Patch::Merge(&patch))
             .await
         {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(pod_manager::is_static_pod(pod)
+                .then(|| target.metadata.uid.clone())
+                .flatten()),
             // The pod is gone: nothing left to report.
-            Err(kube::Error::Api(response)) if response.code == 404 => Ok(()),
+            Err(kube::Error::Api(response)) if response.code == 404 => Ok(None),
             Err(error) => Err(error),
         }
     }

@@ -14,7 +14,7 @@ use kube::api::{DeleteParams, PostParams, Preconditions};
 use tokio::sync::watch;
 
 use crate::node::NodeView;
-use crate::pod_manager::{self, CONFIG_HASH, CONFIG_MIRROR, PodManager};
+use crate::pod_manager::{self, CONFIG_HASH, CONFIG_MIRROR, PodManager, PodSyncTrigger};
 use common::shutdown::Shutdown;
 
 const PERIOD: Duration = Duration::from_secs(1);
@@ -74,6 +74,7 @@ async fn reconcile(
     pods: &PodManager,
     node_name: &str,
     node_uid: &str,
+    resync: &PodSyncTrigger,
 ) -> Result<(), kube::Error> {
     let statics: Vec<_> = pods
         .pods()
@@ -89,10 +90,9 @@ async fn reconcile(
             if current {
                 continue;
             }
-            if mirror.metadata.deletion_timestamp.is_none() {
-                delete(client, mirror).await?;
-            }
-            // A mirror being deleted is recreated once it is gone.
+            // A stale mirror, or one a user deleted gracefully, is deleted at once (grace 0, as
+            // upstream's mirror client); it is recreated once the API reports it gone.
+            delete(client, mirror).await?;
             continue;
         }
         let api: Api<Pod> = Api::namespaced(
@@ -109,6 +109,8 @@ async fn reconcile(
             Ok(created) => {
                 tracing::info!(pod = %pod_manager::full_name(pod), "created a mirror pod");
                 pods.upsert(created);
+                // The new mirror pod gets the static pod's status.
+                let _ = resync.send(pod_manager::uid(pod).to_owned());
             }
             Err(kube::Error::Api(status)) if status.code == 409 => {}
             Err(error) => return Err(error),
@@ -119,7 +121,7 @@ async fn reconcile(
             pod.metadata.name == mirror.metadata.name
                 && pod.metadata.namespace == mirror.metadata.namespace
         });
-        if !owned && mirror.metadata.deletion_timestamp.is_none() {
+        if !owned {
             tracing::info!(pod = %pod_manager::full_name(&mirror), "deleting an orphaned mirror pod");
             delete(client, &mirror).await?;
         }
@@ -135,13 +137,14 @@ pub async fn run(
     pods: PodManager,
     mut node: watch::Receiver<NodeView>,
     mut api_synced: watch::Receiver<bool>,
+    resync: PodSyncTrigger,
     shutdown: Shutdown,
 ) {
     loop {
         let node_uid = node.borrow_and_update().uid.clone();
         let synced = *api_synced.borrow_and_update();
         if let (Some(node_uid), true) = (node_uid, synced)
-            && let Err(error) = reconcile(&client, &pods, &node_name, &node_uid).await
+            && let Err(error) = reconcile(&client, &pods, &node_name, &node_uid, &resync).await
         {
             tracing::warn!(%error, "failed to reconcile mirror pods");
         }
