@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubelet::cri::{RuntimeClient, v1};
 use kubelet::probes::{ProbeKind, ProbeManager, handlers::run_lifecycle_handler};
 
-const BUSYBOX: &str = "docker.io/library/busybox:1.36";
+const BUSYBOX: &str = kubeadm::images::BUSYBOX_IMAGE;
 
 /// Stops and removes the sandbox (and with it the container) however the test ends.
 struct SandboxGuard {

@@ -3,7 +3,7 @@
 //! reaches CrashLoopBackOff, termination messages reach the status, and kill/remove clean up.
 //!
 //! Needs `KUBELET_TEST_CRI_ENDPOINT` (for example
-//! `unix:///work/dev/containerd/containerd.sock`) with `busybox:1.36` and the pause image
+//! `unix:///work/dev/containerd/containerd.sock`) with the project's busybox and pause images
 //! imported; skipped with a note when unset.
 
 use std::time::Duration;
@@ -15,7 +15,7 @@ use kubelet::probes::ProbeManager;
 use kubelet::runtime::{KubeRuntime, PodRuntimeStatus, RuntimeConfig, SyncInput};
 use kubelet::volumes::MountedVolumes;
 
-const IMAGE: &str = "docker.io/library/busybox:1.36";
+const IMAGE: &str = kubeadm::images::BUSYBOX_IMAGE;
 
 fn endpoint() -> Option<String> {
     match std::env::var("KUBELET_TEST_CRI_ENDPOINT") {

@@ -25,7 +25,7 @@ use kubelet::runtime::labels;
 use kubelet::server::{self, ServerState};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const BUSYBOX: &str = "docker.io/library/busybox:1.36";
+const BUSYBOX: &str = kubeadm::images::BUSYBOX_IMAGE;
 
 fn endpoint() -> Option<String> {
     let endpoint = std::env::var("KUBELET_TEST_CRI_ENDPOINT").ok();

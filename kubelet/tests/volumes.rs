@@ -546,7 +546,7 @@ async fn mounts_and_env_in_a_real_container() {
                     attempt: 0,
                 }),
                 image: Some(v1::ImageSpec {
-                    image: "docker.io/library/busybox:1.36".into(),
+                    image: kubeadm::images::BUSYBOX_IMAGE.into(),
                     ..Default::default()
                 }),
                 command: vec!["sleep".into(), "3600".into()],

@@ -24,7 +24,7 @@ use kubelet::runtime::labels;
 use kubelet::server::{self, ServerState};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const BUSYBOX: &str = "docker.io/library/busybox:1.36";
+const BUSYBOX: &str = kubeadm::images::BUSYBOX_IMAGE;
 
 /// Stops and removes the sandbox (and so its containers) on drop.
 struct SandboxGuard {
