@@ -1,0 +1,36 @@
+//! The `kubeadm` binary itself (which also makes `cargo test --workspace` build it, for the
+//! end-to-end tests that run `kubeadm up`): `kubeadm images build` writes both OCI archives,
+//! and an unknown subcommand is a clear error.
+
+use std::process::Command;
+
+#[test]
+fn images_build_writes_both_archives() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeadm"))
+        .args(["images", "build", "--output"])
+        .arg(dir.path())
+        .output()
+        .expect("kubeadm runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for archive in ["pause.tar", "busybox.tar"] {
+        let size = std::fs::metadata(dir.path().join(archive))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 0, "{archive} written");
+    }
+}
+
+#[test]
+fn unknown_subcommands_are_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeadm"))
+        .arg("frobnicate")
+        .output()
+        .expect("kubeadm runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("frobnicate"));
+}
