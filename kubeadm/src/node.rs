@@ -108,6 +108,15 @@ fn kubelet_configuration(
         "fileCheckFrequency": "5s",
         "clusterDomain": "cluster.local",
         "failSwapOn": false,
+        // As kind does: a development node shares its disk with everything else on the machine,
+        // so disk-space thresholds would taint it NoSchedule whenever the disk is nearly full.
+        // Memory keeps upstream's default.
+        "evictionHard": {
+            "memory.available": "100Mi",
+            "nodefs.available": "0%",
+            "nodefs.inodesFree": "0%",
+            "imagefs.available": "0%",
+        },
     });
     serde_json::to_string_pretty(&config).unwrap_or_default()
 }

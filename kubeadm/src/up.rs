@@ -7,7 +7,7 @@
 //! Ctrl-C or SIGTERM.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -244,21 +244,27 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
                     continue;
                 }
                 stop(&mut children).await;
-                stop_runtime(containerd).await;
+                stop_runtime(containerd, &data_dir.join("kubelet")).await;
                 bail!("{name} exited: {status}; see {}", logs.join(format!("{name}.log")).display());
             }
         }
     }
     stop(&mut children).await;
-    stop_runtime(containerd).await;
+    stop_runtime(containerd, &data_dir.join("kubelet")).await;
     Ok(())
 }
 
 /// Stops the private containerd, with every container it ran (the kubelet leaves them running,
-/// as upstream's does; a local cluster's pods end with it).
-async fn stop_runtime(containerd: Option<crate::containerd::Containerd>) {
+/// as upstream's does; a local cluster's pods end with it), then unmounts the pods' volumes
+/// under the kubelet's root.
+async fn stop_runtime(containerd: Option<crate::containerd::Containerd>, kubelet_root: &Path) {
     if let Some(containerd) = containerd {
-        let _ = tokio::task::spawn_blocking(move || drop(containerd)).await;
+        let kubelet_root = kubelet_root.to_owned();
+        let _ = tokio::task::spawn_blocking(move || {
+            drop(containerd);
+            crate::containerd::unmount_under(&kubelet_root);
+        })
+        .await;
     }
 }
 

@@ -115,6 +115,7 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
         status_update_frequency: config.kubelet.node_status_update_frequency,
         status_report_frequency: config.kubelet.node_status_report_frequency,
         lease_duration_seconds: config.kubelet.node_lease_duration_seconds,
+        eviction_hard: config.eviction_hard.clone(),
     };
     let offline_client = || {
         kube::Client::try_from(kube::Config::new(http::Uri::from_static(

@@ -3,6 +3,7 @@
 //! (`pkg/kubelet/apis/config/v1beta1/defaults.go`). Flags given on the command line override
 //! the file, as upstream.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -104,6 +105,9 @@ pub struct Options {
     /// Makes the Kubelet fail to start if swap is enabled on the node.
     #[arg(long = "fail-swap-on", action = clap::ArgAction::Set)]
     pub fail_swap_on: Option<bool>,
+    /// Hard eviction thresholds, e.g. `memory.available<1Gi,nodefs.available<10%`.
+    #[arg(long = "eviction-hard")]
+    pub eviction_hard: Option<String>,
     #[command(flatten)]
     pub logging: LoggingOptions,
 }
@@ -147,6 +151,9 @@ pub struct KubeletConfiguration {
     pub pod_logs_dir: PathBuf,
     pub register_node: bool,
     pub fail_swap_on: bool,
+    /// `None` when the file does not set it: upstream's defaults apply.
+    pub eviction_hard: Option<BTreeMap<String, String>>,
+    pub merge_default_eviction_settings: bool,
     pub container_log_max_size: String,
     pub container_log_max_files: i32,
     pub event_record_qps: i32,
@@ -220,6 +227,8 @@ impl Default for KubeletConfiguration {
             pod_logs_dir: PathBuf::from("/var/log/pods"),
             register_node: true,
             fail_swap_on: true,
+            eviction_hard: None,
+            merge_default_eviction_settings: false,
             container_log_max_size: "10Mi".to_owned(),
             container_log_max_files: 5,
             event_record_qps: 50,
@@ -252,6 +261,7 @@ pub struct Config {
     pub node_labels: Vec<(String, String)>,
     pub register_with_taints: Vec<String>,
     pub image_import_dir: Option<PathBuf>,
+    pub eviction_hard: crate::node::eviction::Thresholds,
 }
 
 impl Options {
@@ -306,6 +316,15 @@ impl Options {
         if let Some(fail) = self.fail_swap_on {
             kubelet.fail_swap_on = fail;
         }
+        if let Some(text) = &self.eviction_hard {
+            kubelet.eviction_hard =
+                Some(crate::node::eviction::parse_flag(text).map_err(Error::Invalid)?);
+        }
+        let eviction_hard = crate::node::eviction::Thresholds::resolve(
+            kubelet.eviction_hard.as_ref(),
+            kubelet.merge_default_eviction_settings,
+        )
+        .map_err(Error::Invalid)?;
         if kubelet.cgroup_driver != "cgroupfs" {
             return Err(Error::Invalid(format!(
                 "cgroupDriver {:?} is not supported; only \"cgroupfs\" is",
@@ -338,6 +357,7 @@ impl Options {
             node_labels,
             register_with_taints: self.register_with_taints,
             image_import_dir: self.image_import_dir,
+            eviction_hard,
         })
     }
 }
@@ -442,6 +462,42 @@ mod tests {
             config.node_labels,
             vec![("a".into(), "b".into()), ("c".into(), "d".into())]
         );
+    }
+
+    #[test]
+    fn eviction_thresholds_come_from_the_file_and_the_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yaml");
+        std::fs::write(
+            &path,
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n\
+             evictionHard:\n  nodefs.available: \"0%\"\n",
+        )
+        .unwrap();
+        let from_file = Options::parse_from(["kubelet", "--config", path.to_str().unwrap()])
+            .into_config()
+            .unwrap();
+        assert!(!from_file.eviction_hard.crossed("nodefs.available", 0, 100));
+        assert!(!from_file.eviction_hard.crossed("memory.available", 0, 100));
+
+        let flag = Options::parse_from([
+            "kubelet",
+            "--config",
+            path.to_str().unwrap(),
+            "--eviction-hard=memory.available<1Gi",
+        ])
+        .into_config()
+        .unwrap();
+        assert!(
+            flag.eviction_hard
+                .crossed("memory.available", 1 << 29, 1 << 40)
+        );
+        assert!(!flag.eviction_hard.crossed("nodefs.available", 0, 100));
+
+        let bad = Options::parse_from(["kubelet", "--eviction-hard=memory.available<lots"])
+            .into_config()
+            .unwrap_err();
+        assert!(bad.to_string().contains("memory.available"), "{bad}");
     }
 
     #[test]

@@ -136,9 +136,26 @@ impl LocalCluster {
     pub fn logs(&self) -> String {
         let mut text = String::new();
         let logs = self.data_dir.join("logs");
-        for name in ["kubelet.log", "kube-apiserver.log"] {
+        for name in [
+            "kubelet.log",
+            "kube-apiserver.log",
+            "kube-scheduler.log",
+            "kube-controller-manager.log",
+        ] {
             text.push_str(&format!("--- {name}\n{}\n", tail(&logs.join(name), 30)));
         }
+        let conditions = self.kubectl(&[
+            "get",
+            "nodes",
+            "-o",
+            "jsonpath={range .items[*]}{.metadata.name} {.spec.taints} {range .status.conditions[*]}{.type}={.status} {end}{\"\\n\"}{end}",
+        ]);
+        text.push_str(&format!(
+            "--- nodes\n{}{}\n",
+            conditions.stdout, conditions.stderr
+        ));
+        let pods = self.kubectl(&["get", "pods", "-A", "-o", "wide"]);
+        text.push_str(&format!("--- pods\n{}{}\n", pods.stdout, pods.stderr));
         text.push_str(&format!(
             "--- kubeadm up\n{}\n",
             tail(&self.data_dir.with_file_name("kubeadm-up.log"), 30)

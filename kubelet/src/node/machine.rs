@@ -9,6 +9,8 @@ use std::path::Path;
 use k8s_openapi::api::core::v1::{NodeAddress, NodeSystemInfo};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
+use super::status::Filesystem;
+
 /// The kubelet version this build reports (the API version it implements).
 pub const KUBELET_VERSION: &str = "v1.34.0";
 
@@ -35,12 +37,15 @@ pub fn memory() -> (u64, u64) {
     (total, available)
 }
 
-/// Capacity and available bytes of the filesystem holding `path`.
-pub fn filesystem(path: &Path) -> Option<(u64, u64)> {
+/// Space and inodes of the filesystem holding `path`.
+pub fn filesystem(path: &Path) -> Option<Filesystem> {
     let stat = rustix::fs::statvfs(path).ok()?;
-    let capacity = stat.f_blocks.saturating_mul(stat.f_frsize);
-    let available = stat.f_bavail.saturating_mul(stat.f_frsize);
-    Some((capacity, available))
+    Some(Filesystem {
+        capacity: stat.f_blocks.saturating_mul(stat.f_frsize),
+        available: stat.f_bavail.saturating_mul(stat.f_frsize),
+        inodes: stat.f_files,
+        inodes_free: stat.f_favail,
+    })
 }
 
 /// The process count and the kernel's limit (`kernel.pid_max`), for PIDPressure.
@@ -78,7 +83,10 @@ pub fn capacity(root_dir: &Path, max_pods: i32) -> BTreeMap<String, Quantity> {
         "memory".to_owned(),
         Quantity(format!("{}Ki", memory / 1024)),
     );
-    if let Some((bytes, _)) = filesystem(root_dir) {
+    if let Some(Filesystem {
+        capacity: bytes, ..
+    }) = filesystem(root_dir)
+    {
         capacity.insert(
             "ephemeral-storage".to_owned(),
             Quantity(format!("{}Ki", bytes / 1024)),

@@ -2,6 +2,7 @@
 //! the pod CIDR handed to the runtime (CRI `UpdateRuntimeConfig`, from which the runtime writes
 //! its CNI configuration), as upstream's `kubelet_node_status.go` and `nodelease`.
 
+pub mod eviction;
 pub mod machine;
 pub mod status;
 
@@ -49,6 +50,8 @@ pub struct NodeConfig {
     pub status_update_frequency: Duration,
     pub status_report_frequency: Duration,
     pub lease_duration_seconds: i32,
+    /// The hard eviction thresholds the pressure conditions follow.
+    pub eviction_hard: eviction::Thresholds,
 }
 
 /// What the rest of the kubelet learns from the Node.
@@ -192,8 +195,10 @@ impl NodeAgent {
             ..Default::default()
         };
         let mut signals = status::Signals {
-            memory_available: machine::memory().1,
+            thresholds: self.config.eviction_hard.clone(),
+            memory: machine::memory(),
             nodefs: machine::filesystem(&self.config.root_dir),
+            imagefs: self.image_filesystem().await,
             runtime_errors: Vec::new(),
         };
         match self.cri.version(v1::VersionRequest::default()).await {
@@ -223,6 +228,23 @@ impl NodeAgent {
             &Time(jiff::Timestamp::now()),
         );
         status::node_status(&facts, conditions)
+    }
+
+    /// The filesystem the runtime keeps images on (CRI `ImageFsInfo`), if it names one.
+    async fn image_filesystem(&self) -> Option<status::Filesystem> {
+        let info = self
+            .cri
+            .image_fs_info(v1::ImageFsInfoRequest::default())
+            .await
+            .ok()?;
+        let mountpoint = info
+            .image_filesystems
+            .first()?
+            .fs_id
+            .as_ref()?
+            .mountpoint
+            .clone();
+        machine::filesystem(std::path::Path::new(&mountpoint))
     }
 
     /// Upstream's runtime checks: the CRI `RuntimeReady` and `NetworkReady` conditions.

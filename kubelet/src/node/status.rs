@@ -12,30 +12,54 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-/// Upstream's default hard eviction thresholds, which the pressure conditions follow.
-pub const MEMORY_AVAILABLE_MIN: u64 = 100 * 1024 * 1024;
-pub const NODEFS_AVAILABLE_MIN_PERCENT: u64 = 10;
+use super::eviction::Thresholds;
+
 /// Upstream reports at most this many images in `status.images`.
 pub const MAX_IMAGES_IN_STATUS: usize = 50;
 
-/// The signals the conditions are computed from.
+/// The signals the conditions are computed from, and the thresholds they are held to.
 #[derive(Clone, Debug, Default)]
 pub struct Signals {
-    pub memory_available: u64,
-    pub nodefs: Option<(u64, u64)>,
+    pub thresholds: Thresholds,
+    /// Total and available memory, in bytes.
+    pub memory: (u64, u64),
+    /// The kubelet root's filesystem: capacity and available bytes, total and free inodes.
+    pub nodefs: Option<Filesystem>,
+    /// The runtime's image filesystem (`ImageFsInfo`), when the runtime names one.
+    pub imagefs: Option<Filesystem>,
     /// Why the runtime is not ready (`RuntimeReady`/`NetworkReady` false in CRI Status), if so.
     pub runtime_errors: Vec<String>,
 }
 
+/// A filesystem's space and inodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Filesystem {
+    pub capacity: u64,
+    pub available: u64,
+    pub inodes: u64,
+    pub inodes_free: u64,
+}
+
 impl Signals {
     fn memory_pressure(&self) -> bool {
-        self.memory_available < MEMORY_AVAILABLE_MIN
+        let (total, available) = self.memory;
+        self.thresholds
+            .crossed("memory.available", available, total)
     }
 
     fn disk_pressure(&self) -> bool {
-        self.nodefs.is_some_and(|(capacity, available)| {
-            capacity > 0 && available.saturating_mul(100) < capacity * NODEFS_AVAILABLE_MIN_PERCENT
-        })
+        let crossed = |prefix: &str, fs: &Option<Filesystem>| {
+            fs.is_some_and(|fs| {
+                self.thresholds
+                    .crossed(&format!("{prefix}.available"), fs.available, fs.capacity)
+                    || self.thresholds.crossed(
+                        &format!("{prefix}.inodesFree"),
+                        fs.inodes_free,
+                        fs.inodes,
+                    )
+            })
+        };
+        crossed("nodefs", &self.nodefs) || crossed("imagefs", &self.imagefs)
     }
 }
 
@@ -192,6 +216,15 @@ pub fn is_ready(status: Option<&NodeStatus>) -> bool {
 mod tests {
     use super::*;
 
+    fn fs(capacity: u64, available: u64) -> Filesystem {
+        Filesystem {
+            capacity,
+            available,
+            inodes: 1000,
+            inodes_free: 500,
+        }
+    }
+
     fn now(seconds: i64) -> Time {
         Time(jiff::Timestamp::from_second(seconds).unwrap())
     }
@@ -199,9 +232,10 @@ mod tests {
     #[test]
     fn healthy_node_conditions_use_the_kubelet_reasons() {
         let signals = Signals {
-            memory_available: 1 << 30,
-            nodefs: Some((100, 50)),
+            memory: (1 << 40, 1 << 30),
+            nodefs: Some(fs(100, 50)),
             runtime_errors: vec![],
+            ..Default::default()
         };
         let list = conditions(&signals, &[], &now(10));
         let by_type: BTreeMap<_, _> = list.iter().map(|c| (c.type_.as_str(), c)).collect();
@@ -221,15 +255,17 @@ mod tests {
     #[test]
     fn pressure_and_runtime_errors_flip_conditions_and_transition_times() {
         let healthy = Signals {
-            memory_available: 1 << 30,
-            nodefs: Some((100, 50)),
+            memory: (1 << 40, 1 << 30),
+            nodefs: Some(fs(100, 50)),
             runtime_errors: vec![],
+            ..Default::default()
         };
         let first = conditions(&healthy, &[], &now(10));
         let sick = Signals {
-            memory_available: 1 << 20,
-            nodefs: Some((100, 5)),
+            memory: (1 << 40, 1 << 20),
+            nodefs: Some(fs(100, 5)),
             runtime_errors: vec!["container runtime network not ready: NetworkReady=false".into()],
+            ..Default::default()
         };
         let second = conditions(&sick, &first, &now(20));
         let ready = second.iter().find(|c| c.type_ == "Ready").unwrap();
@@ -262,15 +298,45 @@ mod tests {
     }
 
     #[test]
+    fn image_filesystem_and_inodes_count_as_disk_pressure() {
+        let disk_pressure = |signals: &Signals| {
+            conditions(signals, &[], &now(10))
+                .iter()
+                .any(|c| c.type_ == "DiskPressure" && c.status == "True")
+        };
+        let mut signals = Signals {
+            memory: (1 << 40, 1 << 30),
+            nodefs: Some(fs(100, 50)),
+            imagefs: Some(fs(100, 14)),
+            ..Default::default()
+        };
+        assert!(disk_pressure(&signals), "imagefs.available below 15%");
+        signals.imagefs = Some(fs(100, 50));
+        assert!(!disk_pressure(&signals));
+        signals.nodefs = Some(Filesystem {
+            inodes_free: 10,
+            ..fs(100, 50)
+        });
+        assert!(disk_pressure(&signals), "nodefs.inodesFree below 5%");
+        signals.thresholds = super::super::eviction::Thresholds::resolve(
+            Some(&[("nodefs.available".to_owned(), "0%".to_owned())].into()),
+            false,
+        )
+        .unwrap();
+        assert!(!disk_pressure(&signals), "signals not configured are off");
+    }
+
+    #[test]
     fn heartbeats_alone_are_not_changes() {
         let facts = Facts {
             kubelet_port: 10250,
             ..Default::default()
         };
         let healthy = Signals {
-            memory_available: 1 << 30,
+            memory: (1 << 40, 1 << 30),
             nodefs: None,
             runtime_errors: vec![],
+            ..Default::default()
         };
         let a = node_status(&facts, conditions(&healthy, &[], &now(10)));
         let b = node_status(
