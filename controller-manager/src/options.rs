@@ -83,6 +83,10 @@ pub struct Options {
     /// The maximum number of endpoints that will be added to an EndpointSlice.
     #[arg(long = "max-endpoints-per-slice", default_value_t = 100)]
     pub max_endpoints_per_slice: usize,
+    /// The number of services that are allowed to sync concurrently. Larger number = more
+    /// responsive service management, but more CPU (and network) load.
+    #[arg(long = "concurrent-service-syncs", default_value_t = 1)]
+    pub concurrent_service_syncs: usize,
     /// The number of namespace objects that are allowed to sync concurrently.
     #[arg(long = "concurrent-namespace-syncs", default_value_t = 10)]
     pub concurrent_namespace_syncs: usize,

@@ -32,6 +32,7 @@ pub mod replicaset;
 pub mod replication;
 pub mod resourcequota;
 pub mod serviceaccount;
+pub mod servicelb;
 pub mod statefulset;
 pub mod tainteviction;
 pub mod ttlafterfinished;
@@ -102,6 +103,12 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &[],
             disabled_by_default: false,
             init: tainteviction::start,
+        },
+        ControllerDescriptor {
+            name: servicelb::NAME,
+            aliases: &["service"],
+            disabled_by_default: false,
+            init: servicelb::start,
         },
         ControllerDescriptor {
             name: "pod-garbage-collector-controller",

@@ -17,5 +17,6 @@ mod node_lifecycle;
 mod podgc;
 mod replicaset;
 mod resourcequota;
+mod service_lb;
 mod serviceaccount;
 mod statefulset;
