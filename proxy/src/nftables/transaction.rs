@@ -3,6 +3,7 @@
 //! every set and map on each sync; sending only changed elements is what keeps a one-Service
 //! change in the milliseconds with tens of thousands of elements loaded).
 
+use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -87,25 +88,20 @@ impl Ruleset {
                 Some(_) => {}
             }
         }
-        for set in new.sets() {
-            let Some(old) = self.set(&set.name) else {
-                continue;
-            };
-            let gone = old
-                .elements
-                .iter()
-                .filter(|(key, value)| set.elements.get(*key) != Some(value))
-                .map(|(key, _)| (key.as_str(), None));
-            elements(&mut out, "delete", set, gone);
+        // Sets in both: one merged walk over the two sorted element lists.
+        let changes: Vec<(&Set, ElementChanges)> = new
+            .sets()
+            .iter()
+            .map(|set| match self.set(&set.name) {
+                Some(old) => (set, element_changes(old, set)),
+                None => (set, ElementChanges::all(set)),
+            })
+            .collect();
+        for (set, change) in &changes {
+            elements(&mut out, "delete", set, change.gone.iter().copied());
         }
-        for set in new.sets() {
-            let old = self.set(&set.name);
-            let added = set
-                .elements
-                .iter()
-                .filter(|(key, value)| old.is_none_or(|old| old.elements.get(*key) != Some(value)))
-                .map(|(key, value)| (key.as_str(), value.as_deref()));
-            elements(&mut out, "add", set, added);
+        for (set, change) in &changes {
+            elements(&mut out, "add", set, change.added.iter().copied());
         }
         let removed: Vec<&Chain> = self
             .chains()
@@ -131,6 +127,63 @@ impl Ruleset {
         }
         out
     }
+}
+
+/// What changes in one set: keys to delete (gone or with a changed value) and elements to
+/// add (new or with a changed value).
+struct ElementChanges<'a> {
+    gone: Vec<(&'a str, Option<&'a str>)>,
+    added: Vec<(&'a str, Option<&'a str>)>,
+}
+
+impl<'a> ElementChanges<'a> {
+    fn all(set: &'a Set) -> Self {
+        ElementChanges {
+            gone: Vec::new(),
+            added: set
+                .elements
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_deref()))
+                .collect(),
+        }
+    }
+}
+
+/// Merges the two sorted element maps in one pass.
+fn element_changes<'a>(old: &'a Set, new: &'a Set) -> ElementChanges<'a> {
+    let mut changes = ElementChanges {
+        gone: Vec::new(),
+        added: Vec::new(),
+    };
+    let mut old_items = old.elements.iter().peekable();
+    let mut new_items = new.elements.iter().peekable();
+    loop {
+        let order = match (old_items.peek(), new_items.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        match order {
+            Ordering::Less => {
+                let (key, _) = old_items.next().expect("peeked");
+                changes.gone.push((key, None));
+            }
+            Ordering::Greater => {
+                let (key, value) = new_items.next().expect("peeked");
+                changes.added.push((key, value.as_deref()));
+            }
+            Ordering::Equal => {
+                let (key, old_value) = old_items.next().expect("peeked");
+                let (_, new_value) = new_items.next().expect("peeked");
+                if old_value != new_value {
+                    changes.gone.push((key, None));
+                    changes.added.push((key, new_value.as_deref()));
+                }
+            }
+        }
+    }
+    changes
 }
 
 fn add_chain(out: &mut String, chain: &Chain) {
