@@ -5,6 +5,8 @@
 //!
 //! - [`model`]: service ports, endpoints, node settings, and which endpoints each kind of
 //!   traffic uses; [`state`]: Services and EndpointSlices into that model.
+//! - [`nftables`]: the nftables backend (ruleset, incremental transactions, `nft` runner).
 
 pub mod model;
+pub mod nftables;
 pub mod state;

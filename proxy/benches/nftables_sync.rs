@@ -1,0 +1,262 @@
+//! nftables backend timings (root and `nft` required, else skipped), in a scratch network
+//! namespace: 10,000 Services x 2 endpoints with the flat layout (ruleset build, full sync,
+//! one-Service-changed incremental sync) and, for reference, upstream's layout (a chain per
+//! Service and per endpoint with an anonymous `numgen` verdict map) loaded with `nft -f` for
+//! 1,000 and 3,000 Services. Prints a markdown table.
+//!
+//! Run: `cargo bench -p kube-proxy --bench nftables_sync`.
+
+use std::fmt::Write;
+use std::net::Ipv4Addr;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use proxy::model::{Endpoint, NodeSettings, Protocol, ProxyState, ServicePort, ServicePortName};
+use proxy::nftables::{Nft, NftProxier, build, hashed};
+
+const SERVICES: usize = 10_000;
+const CHANGES: usize = 20;
+
+struct Netns(String);
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+fn cluster_ip(i: usize) -> Ipv4Addr {
+    Ipv4Addr::new(10, 96 + (i >> 16) as u8, (i >> 8) as u8, i as u8)
+}
+
+fn endpoint(i: usize, j: usize) -> Ipv4Addr {
+    let n = 2 * i + j;
+    Ipv4Addr::new(10, 244 + (n >> 16) as u8, (n >> 8) as u8, n as u8)
+}
+
+fn name(i: usize) -> ServicePortName {
+    ServicePortName {
+        namespace: "bench".into(),
+        name: format!("svc-{i}"),
+        port: "http".into(),
+        protocol: Protocol::Tcp,
+    }
+}
+
+fn endpoints(i: usize, generation: usize) -> Vec<Endpoint> {
+    (0..2)
+        .map(|j| Endpoint {
+            ip: endpoint(i, j),
+            port: 8080 + generation as u16,
+            is_local: false,
+            ready: true,
+            serving: true,
+            terminating: false,
+        })
+        .collect()
+}
+
+fn state(services: usize) -> ProxyState {
+    let mut state = ProxyState::default();
+    for i in 0..services {
+        let svc = ServicePort {
+            name: name(i),
+            cluster_ip: cluster_ip(i),
+            port: 80,
+            node_port: 0,
+            external_ips: vec![],
+            load_balancer_ips: vec![],
+            load_balancer_source_ranges: vec![],
+            session_affinity_seconds: None,
+            external_policy_local: false,
+            internal_policy_local: false,
+            health_check_node_port: 0,
+        };
+        state.endpoints.insert(svc.name.clone(), endpoints(i, 0));
+        state.services.insert(svc.name.clone(), svc);
+    }
+    state
+}
+
+/// Upstream's layout for `services` Services x 2 endpoints (the parts that cost: a chain
+/// per Service with an anonymous `numgen` verdict map, a chain per endpoint, the dispatch
+/// map).
+fn upstream_layout(services: usize) -> String {
+    let mut out = String::from(
+        "add table ip kube-proxy\ndelete table ip kube-proxy\nadd table ip kube-proxy\n\
+         add chain ip kube-proxy nat-output { type nat hook output priority -100 ; }\n\
+         add chain ip kube-proxy services\nadd chain ip kube-proxy mark-for-masquerade\n\
+         add rule ip kube-proxy mark-for-masquerade meta mark set meta mark or 0x4000\n\
+         add map ip kube-proxy service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }\n\
+         add rule ip kube-proxy nat-output jump services\n\
+         add rule ip kube-proxy services ip daddr . meta l4proto . th dport vmap @service-ips\n",
+    );
+    let mut elements = Vec::new();
+    for i in 0..services {
+        let base = hashed(&format!("bench/svc-{i}/tcp/http"));
+        let service = format!("service-{base}");
+        let _ = writeln!(out, "add chain ip kube-proxy {service}");
+        let mut vmap = Vec::new();
+        for j in 0..2 {
+            let ip = endpoint(i, j);
+            let chain = format!(
+                "endpoint-{}",
+                hashed(&format!("bench/svc-{i}/tcp/http__{ip}/8080"))
+            );
+            let _ = writeln!(out, "add chain ip kube-proxy {chain}");
+            let _ = writeln!(
+                out,
+                "add rule ip kube-proxy {chain} ip saddr {ip} jump mark-for-masquerade"
+            );
+            let _ = writeln!(
+                out,
+                "add rule ip kube-proxy {chain} meta l4proto tcp dnat to {ip}:8080"
+            );
+            vmap.push(format!("{j} : goto {chain}"));
+        }
+        let _ = writeln!(
+            out,
+            "add rule ip kube-proxy {service} numgen random mod 2 vmap {{ {} }}",
+            vmap.join(", ")
+        );
+        elements.push(format!("{} . tcp . 80 : goto {service}", cluster_ip(i)));
+    }
+    for chunk in elements.chunks(5000) {
+        let _ = writeln!(
+            out,
+            "add element ip kube-proxy service-ips {{ {} }}",
+            chunk.join(", ")
+        );
+    }
+    out
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !root || Command::new("nft").arg("--version").output().is_err() {
+        eprintln!("skipping nftables_sync: needs root and nft");
+        return;
+    }
+    let netns = Netns(format!("kp-nft-bench-{}", std::process::id()));
+    let created = Command::new("ip")
+        .args(["netns", "add", &netns.0])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(created, "ip netns add {}", netns.0);
+    let nft = Nft::new(Some(netns.0.clone()));
+    let node = NodeSettings {
+        node_name: "bench".into(),
+        node_ips: vec![Ipv4Addr::new(192, 168, 1, 10)],
+        cluster_cidr: Some("10.244.0.0/16".parse().unwrap()),
+        ..Default::default()
+    };
+
+    let mut state = state(SERVICES);
+    let builds: Vec<Duration> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(build(&state, &node));
+            started.elapsed()
+        })
+        .collect();
+    let full_text = build(&state, &node).full_transaction();
+
+    let mut proxier = NftProxier::new(node.clone(), nft.clone());
+    let mut fulls = Vec::new();
+    for _ in 0..3 {
+        proxier.full_sync_next();
+        let started = Instant::now();
+        let result = proxier.sync(&state).expect("full sync");
+        fulls.push(started.elapsed());
+        assert!(result.full && result.changed);
+    }
+
+    // One Service's endpoints change: the whole sync (build, diff, nft), and its parts.
+    let mut changes = Vec::new();
+    let mut diffs = Vec::new();
+    let mut applies = Vec::new();
+    let mut diff_bytes = 0;
+    for round in 0..CHANGES {
+        let i = (round * 499) % SERVICES;
+        state.endpoints.insert(name(i), endpoints(i, 2 * round + 1));
+        let started = Instant::now();
+        let result = proxier.sync(&state).expect("diff sync");
+        changes.push(started.elapsed());
+        assert!(!result.full && result.changed);
+
+        // The same kind of change by hand, timing its parts, then undone.
+        let applied = build(&state, &node);
+        let mut changed = state.clone();
+        changed
+            .endpoints
+            .insert(name(i), endpoints(i, 2 * round + 2));
+        let next = build(&changed, &node);
+        let started = Instant::now();
+        let diff = applied.diff_transaction(&next);
+        diffs.push(started.elapsed());
+        diff_bytes = diff.len();
+        let started = Instant::now();
+        nft.apply(&diff).expect("diff apply");
+        applies.push(started.elapsed());
+        nft.apply(&next.diff_transaction(&applied)).expect("undo");
+    }
+
+    let mut rows = vec![
+        (
+            format!("flat: build ruleset, {SERVICES} Services x 2 endpoints (median of 5)"),
+            ms(median(builds)),
+        ),
+        (
+            format!(
+                "flat: full sync, {SERVICES} Services (median of 3, {} KiB)",
+                full_text.len() / 1024
+            ),
+            ms(median(fulls)),
+        ),
+        (
+            format!(
+                "flat: one Service's endpoints changed, whole incremental sync: build + diff + nft (median of {CHANGES})"
+            ),
+            ms(median(changes)),
+        ),
+        (
+            format!(
+                "flat: one Service's endpoints changed, diff computation only (median of {CHANGES})"
+            ),
+            ms(median(diffs)),
+        ),
+        (
+            format!(
+                "flat: one Service's endpoints changed, nft -f of the {diff_bytes}-byte diff only (median of {CHANGES})"
+            ),
+            ms(median(applies)),
+        ),
+    ];
+    for services in [1_000, 3_000] {
+        let text = upstream_layout(services);
+        let started = Instant::now();
+        nft.apply(&text).expect("upstream layout");
+        rows.push((
+            format!("upstream layout: nft -f, {services} Services x 2 endpoints"),
+            ms(started.elapsed()),
+        ));
+    }
+    NftProxier::cleanup(&nft).expect("cleanup");
+
+    println!("| measurement | time |\n|---|---|");
+    for (what, time) in rows {
+        println!("| {what} | {time} |");
+    }
+}
