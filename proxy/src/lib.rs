@@ -5,6 +5,9 @@
 //!
 //! - [`model`]: service ports, endpoints, node settings, and which endpoints each kind of
 //!   traffic uses; [`state`]: Services and EndpointSlices into that model.
+//! - [`iptables`]: the iptables backend (`--proxy-mode=iptables`): chains, rules,
+//!   `iptables-restore`, partial syncs.
 
+pub mod iptables;
 pub mod model;
 pub mod state;
