@@ -281,7 +281,6 @@ impl KubeRuntime {
             cs.started = Some(running);
             cs.ready = running;
         }
-        self.probes.update_pod_status(pod, &mut status);
 
         let host_network = spec.and_then(|s| s.host_network).unwrap_or(false);
         let host_ip = self
@@ -333,6 +332,9 @@ impl KubeRuntime {
         status.nominated_node_name = previous.nominated_node_name.clone();
         status.resize = previous.resize.clone();
         status.observed_generation = pod.metadata.generation;
+        // After the pod IPs and phase: the probe workers probe against this status (the pod IP
+        // for TCP, HTTP and gRPC probes without a host), as upstream's `UpdatePodStatus`.
+        self.probes.update_pod_status(pod, &mut status);
 
         let sandbox_ready = runtime.newest_sandbox().is_some_and(|s| {
             s.state == v1::PodSandboxState::SandboxReady as i32
