@@ -11,10 +11,11 @@
 //! - [`containerd`]: a private containerd (config, CNI template, child process) for a node's
 //!   data dir, used by `kubeadm up`'s nodes, the tests and the benchmarks.
 //! - [`node`]: `kubeadm up`'s node: containerd, the images, and a kubelet with its identity,
-//!   serving certificate and `KubeletConfiguration`.
+//!   serving certificate and `KubeletConfiguration`; [`kube_proxy`]: its kube-proxy.
 
 pub mod containerd;
 pub mod images;
+pub mod kube_proxy;
 pub mod node;
 pub mod pki;
 pub mod up;

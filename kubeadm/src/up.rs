@@ -53,6 +53,8 @@ pub struct UpOptions {
 
     #[command(flatten)]
     pub node: crate::node::NodeOptions,
+    #[command(flatten)]
+    pub proxy: crate::kube_proxy::ProxyOptions,
 }
 
 /// A daemon binary next to this one (cargo puts the workspace's binaries together).
@@ -208,6 +210,7 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
     // The node: containerd (unless given) and the kubelet, last, so it stops first.
     let mut containerd = None;
     let mut kubelet_command = None;
+    let mut proxy_started = false;
     if !options.node.no_kubelet {
         let node =
             crate::node::start(&files, &ca, &server, &data_dir, &logs, &options.node).await?;
@@ -219,6 +222,19 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
         containerd = node.containerd;
         kubelet_command = Some(node.kubelet_command);
         children.push(("kubelet", node.kubelet));
+        if !options.proxy.no_kube_proxy {
+            let proxy = crate::kube_proxy::start(
+                &files,
+                &ca,
+                &server,
+                &node.name,
+                &options.pod_network_cidr,
+                &logs,
+                &options.proxy,
+            )?;
+            children.push(("kube-proxy", proxy));
+            proxy_started = true;
+        }
     }
 
     println!("The cluster is up. The API server listens on {server}.");
@@ -244,12 +260,18 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
                     continue;
                 }
                 stop(&mut children).await;
+                if proxy_started {
+                    crate::kube_proxy::cleanup().await;
+                }
                 stop_runtime(containerd, &data_dir.join("kubelet")).await;
                 bail!("{name} exited: {status}; see {}", logs.join(format!("{name}.log")).display());
             }
         }
     }
     stop(&mut children).await;
+    if proxy_started {
+        crate::kube_proxy::cleanup().await;
+    }
     stop_runtime(containerd, &data_dir.join("kubelet")).await;
     Ok(())
 }

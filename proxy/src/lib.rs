@@ -7,9 +7,21 @@
 //!   traffic uses; [`state`]: Services and EndpointSlices into that model.
 //! - [`nftables`]: the nftables backend (ruleset, incremental transactions, `nft` runner);
 //!   [`iptables`]: the iptables backend (upstream's chains through `iptables-restore`,
-//!   partial syncs).
+//!   partial syncs); [`backends`]: both behind the [`proxier::Proxier`] trait, and `--cleanup`.
+//! - [`options`]: flags and `KubeProxyConfiguration`; [`app`]: the watches and the sync loop;
+//!   [`sources`]: the watches; [`proxier`]: what a backend does, and the node's settings.
+//! - [`conntrack`]: stale UDP entries; [`health`]: `/healthz`, `/livez` and `/metrics`;
+//!   [`metrics`]: upstream's metric names.
 
+pub mod app;
+pub mod backends;
+pub mod conntrack;
+pub mod health;
 pub mod iptables;
+pub mod metrics;
 pub mod model;
 pub mod nftables;
+pub mod options;
+pub mod proxier;
+pub mod sources;
 pub mod state;

@@ -5,6 +5,7 @@
 //! `kubeadm up` is stopped with SIGTERM on drop: it stops the kubelet and the control plane and
 //! then its containerd, with every container, mount and the CNI bridge it created.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -19,6 +20,9 @@ use crate::kubectl;
 
 pub struct LocalCluster {
     pub node_name: String,
+    /// kube-proxy's `/healthz` and `/metrics` ports (on 127.0.0.1).
+    pub kube_proxy_healthz_port: u16,
+    pub kube_proxy_metrics_port: u16,
     pub kubeconfig: PathBuf,
     pub data_dir: PathBuf,
     child: Child,
@@ -28,6 +32,11 @@ pub struct LocalCluster {
 impl LocalCluster {
     /// Runs `kubeadm up` and waits until its node is Ready.
     pub async fn up() -> Result<Self> {
+        Self::up_with(&[]).await
+    }
+
+    /// [`LocalCluster::up`] with more `kubeadm up` flags (`--proxy-mode=iptables`).
+    pub async fn up_with(extra_args: &[&str]) -> Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("local-cluster-")
             .tempdir()?;
@@ -35,6 +44,8 @@ impl LocalCluster {
         let node_name = format!("node-{}", std::process::id());
         let port = |name: &str| -> Result<String> { Ok(format!("--{name}={}", free_port()?)) };
         let log = std::fs::File::create(dir.path().join("kubeadm-up.log"))?;
+        let kube_proxy_healthz_port = free_port()?;
+        let kube_proxy_metrics_port = free_port()?;
         let child = Command::new(daemons::binary(Daemon::Kubeadm)?)
             .arg("up")
             .arg(format!("--data-dir={}", data_dir.display()))
@@ -44,6 +55,13 @@ impl LocalCluster {
             .arg(port("controller-manager-secure-port")?)
             .arg(port("kubelet-port")?)
             .arg(port("kubelet-healthz-port")?)
+            .arg(format!(
+                "--kube-proxy-healthz-port={kube_proxy_healthz_port}"
+            ))
+            .arg(format!(
+                "--kube-proxy-metrics-port={kube_proxy_metrics_port}"
+            ))
+            .args(extra_args)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -51,6 +69,8 @@ impl LocalCluster {
             .context("starting kubeadm up")?;
         let mut cluster = LocalCluster {
             node_name,
+            kube_proxy_healthz_port,
+            kube_proxy_metrics_port,
             kubeconfig: data_dir.join("admin.conf"),
             data_dir,
             child,
@@ -112,6 +132,27 @@ impl LocalCluster {
         Ok(output.stdout)
     }
 
+    /// `kubectl apply -f -` of `manifest`.
+    pub fn apply(&self, manifest: &serde_json::Value) -> Result<()> {
+        let mut child = Command::new(kubectl::binary("").context("kubectl")?)
+            .arg(format!("--kubeconfig={}", self.kubeconfig.display()))
+            .args(["apply", "-f", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        child
+            .stdin
+            .take()
+            .context("stdin")?
+            .write_all(manifest.to_string().as_bytes())?;
+        let output = child.wait_with_output()?;
+        if !output.status.success() {
+            bail!("kubectl apply: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(())
+    }
+
     /// The folder the kubelet reads static pod manifests from.
     pub fn manifests_dir(&self) -> PathBuf {
         self.data_dir.join("kubelet").join("manifests")
@@ -141,6 +182,7 @@ impl LocalCluster {
             "kube-apiserver.log",
             "kube-scheduler.log",
             "kube-controller-manager.log",
+            "kube-proxy.log",
         ] {
             text.push_str(&format!("--- {name}\n{}\n", tail(&logs.join(name), 30)));
         }
@@ -161,6 +203,24 @@ impl LocalCluster {
             tail(&self.data_dir.with_file_name("kubeadm-up.log"), 30)
         ));
         text
+    }
+}
+
+/// Polls until `check` returns `Some`, up to `limit`.
+pub async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await? {
+            return Ok(value);
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("gave up waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

@@ -11,32 +11,14 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Pod};
 use kube::Api;
 use kube::api::{Patch, PatchParams};
 use serde_json::json;
-use tests::local_cluster::LocalCluster;
+use tests::local_cluster::{LocalCluster, eventually};
 
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Polls until `check` returns `Some`, up to `limit`.
-async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<T>>>,
-{
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(value) = check().await? {
-            return Ok(value);
-        }
-        if Instant::now() > deadline {
-            bail!("gave up waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 async fn cluster() -> Result<Option<LocalCluster>> {
     if !tests::containerd::available() {
@@ -86,28 +68,6 @@ fn event_reasons(cluster: &LocalCluster, pod: &str) -> Result<Vec<String>> {
         "jsonpath={range .items[*]}{.reason}{\"\\n\"}{end}",
     ])?;
     Ok(out.lines().map(str::to_owned).collect())
-}
-
-fn apply(cluster: &LocalCluster, manifest: &serde_json::Value) -> Result<()> {
-    let mut child = Command::new(tests::kubectl::binary("").context("kubectl")?)
-        .arg(format!("--kubeconfig={}", cluster.kubeconfig.display()))
-        .args(["apply", "-f", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    child
-        .stdin
-        .take()
-        .context("stdin")?
-        .write_all(manifest.to_string().as_bytes())?;
-    let output = child.wait_with_output()?;
-    ensure!(
-        output.status.success(),
-        "kubectl apply: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -345,38 +305,29 @@ async fn crash_loops_probes_and_readiness_gate_endpoints() -> Result<()> {
         "-c",
         "echo boom; exit 1",
     ])?;
-    apply(
-        &cluster,
-        &json!({
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "unhealthy"},
-            "spec": {"containers": [{
-                "name": "app", "image": image,
-                "command": ["sh", "-c", "touch /tmp/healthy; sleep 4; rm /tmp/healthy; sleep 3600"],
-                "livenessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]},
-                                  "periodSeconds": 1, "failureThreshold": 2},
-            }]},
-        }),
-    )?;
-    apply(
-        &cluster,
-        &json!({
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "gated", "labels": {"app": "gated"}},
-            "spec": {"containers": [{
-                "name": "app", "image": image, "command": ["sleep", "3600"],
-                "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 1},
-            }]},
-        }),
-    )?;
-    apply(
-        &cluster,
-        &json!({
-            "apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": "gated"},
-            "spec": {"selector": {"app": "gated"}, "ports": [{"port": 80}]},
-        }),
-    )?;
+    cluster.apply(&json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "unhealthy"},
+        "spec": {"containers": [{
+            "name": "app", "image": image,
+            "command": ["sh", "-c", "touch /tmp/healthy; sleep 4; rm /tmp/healthy; sleep 3600"],
+            "livenessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]},
+                              "periodSeconds": 1, "failureThreshold": 2},
+        }]},
+    }))?;
+    cluster.apply(&json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "gated", "labels": {"app": "gated"}},
+        "spec": {"containers": [{
+            "name": "app", "image": image, "command": ["sleep", "3600"],
+            "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 1},
+        }]},
+    }))?;
+    cluster.apply(&json!({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "gated"},
+        "spec": {"selector": {"app": "gated"}, "ports": [{"port": 80}]},
+    }))?;
 
     // CrashLoopBackOff with a rising restart count and the BackOff event.
     let crasher = eventually(
@@ -511,8 +462,7 @@ async fn config_volumes_static_pods_and_kubelet_restart() -> Result<()> {
         "creds",
         "--from-literal=password=s3cret",
     ])?;
-    apply(
-        &cluster,
+    cluster.apply(
         &json!({
             "apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "configured"},
