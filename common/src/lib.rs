@@ -20,6 +20,7 @@
 //! - [`label_selector`]: `metav1.LabelSelector` parsing with upstream's messages, and matching;
 //!   [`name_validation`]: upstream's name checks (qualified names, label values, DNS-1123).
 
+pub mod config_file;
 pub mod events;
 pub mod go_duration;
 pub mod health;

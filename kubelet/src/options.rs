@@ -389,23 +389,11 @@ pub fn read_config_file(path: &Path) -> Result<KubeletConfiguration, Error> {
 
 /// Decodes a `KubeletConfiguration` document (YAML or JSON), checking its kind and version.
 pub fn parse_config(text: &str) -> Result<KubeletConfiguration, String> {
-    let value: serde_json::Value =
-        serde_saphyr::from_str(text).map_err(|error| error.to_string())?;
-    let kind = value
-        .get("kind")
-        .and_then(|kind| kind.as_str())
-        .unwrap_or_default();
-    let api_version = value
-        .get("apiVersion")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
-    if kind != "KubeletConfiguration" || api_version != "kubelet.config.k8s.io/v1beta1" {
-        return Err(format!(
-            "expected kind KubeletConfiguration of kubelet.config.k8s.io/v1beta1, got kind {kind:?} \
-             of {api_version:?}"
-        ));
-    }
-    serde_json::from_value(value).map_err(|error| error.to_string())
+    common::config_file::decode(
+        text,
+        "KubeletConfiguration",
+        "kubelet.config.k8s.io/v1beta1",
+    )
 }
 
 #[cfg(test)]

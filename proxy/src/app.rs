@@ -101,26 +101,25 @@ pub async fn run(
 
     let changed = Arc::new(Notify::new());
     let pending = Arc::new(Mutex::new(Pending::default()));
-    let lock = |p: &Arc<Mutex<Pending>>| {
-        let p = p.clone();
-        move || {
-            p.lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .service_changes += 1
-        }
-    };
-    let service_change = lock(&pending);
+    let service_pending = pending.clone();
+    let service_gauge = metrics.service_changes_pending.clone();
     let (api, watch_config) =
         sources::all_with_selector::<Service>(client.clone(), SERVICE_SELECTOR);
     let services = sources::watch(api, watch_config, changed.clone(), move |_| {
-        service_change()
+        let mut p = service_pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        p.service_changes += 1;
+        service_gauge.set(p.service_changes);
     });
     let slice_pending = pending.clone();
+    let slice_gauge = metrics.endpoint_changes_pending.clone();
     let (api, watch_config) =
         sources::all_with_selector::<EndpointSlice>(client.clone(), ENDPOINT_SLICE_SELECTOR);
     let slices = sources::watch(api, watch_config, changed.clone(), move |slice| {
         let mut p = slice_pending.lock().unwrap_or_else(PoisonError::into_inner);
         p.endpoint_changes += 1;
+        slice_gauge.set(p.endpoint_changes);
         if let Some(time) = slice.and_then(trigger_time) {
             p.trigger_times.push(time);
         }
@@ -196,6 +195,8 @@ pub async fn run(
         metrics
             .service_changes_total
             .inc_by(taken.service_changes.max(0) as u64);
+        metrics.endpoint_changes_pending.set(0);
+        metrics.service_changes_pending.set(0);
         let started = Instant::now();
         last_sync = started;
         match proxier.sync(&state) {

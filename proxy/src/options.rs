@@ -301,20 +301,11 @@ pub fn read_config_file(path: &Path) -> Result<KubeProxyConfiguration, Error> {
 
 /// Decodes a `KubeProxyConfiguration` (YAML or JSON), checking its kind and version.
 pub fn parse_config(text: &str) -> Result<KubeProxyConfiguration, String> {
-    let value: serde_json::Value =
-        serde_saphyr::from_str(text).map_err(|error| error.to_string())?;
-    let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or("");
-    let version = value
-        .get("apiVersion")
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    if kind != "KubeProxyConfiguration" || version != "kubeproxy.config.k8s.io/v1alpha1" {
-        return Err(format!(
-            "no kind \"{kind}\" is registered for version \"{version}\"; expected \
-             kubeproxy.config.k8s.io/v1alpha1 KubeProxyConfiguration"
-        ));
-    }
-    serde_json::from_value(value).map_err(|error| error.to_string())
+    common::config_file::decode(
+        text,
+        "KubeProxyConfiguration",
+        "kubeproxy.config.k8s.io/v1alpha1",
+    )
 }
 
 #[cfg(test)]
