@@ -212,7 +212,7 @@ fn flat_layout_puts_endpoints_in_maps() {
         rs.chain("cluster-2").unwrap().rules[0],
         "ip saddr != 10.244.0.0/16 jump mark-for-masquerade"
     );
-    assert!(rs.chains().iter().all(|c| !c.name.contains('/')));
+    assert!(rs.chains().all(|c| !c.name.contains('/')));
 }
 
 #[test]
@@ -260,7 +260,6 @@ fn affinity_changes_are_chain_changes() {
     let rs = build(&affinity(), &node());
     let chain = rs
         .chains()
-        .iter()
         .find(|c| c.name.starts_with("service-") && c.name.contains('/'))
         .expect("service chain");
     assert!(
@@ -272,7 +271,6 @@ fn affinity_changes_are_chain_changes() {
     assert!(!chain.rules.iter().any(|r| r.contains("vmap {")));
     let sets: Vec<_> = rs
         .sets()
-        .iter()
         .filter(|s| s.name.starts_with("affinity-"))
         .collect();
     assert_eq!(sets.len(), 3);

@@ -8,7 +8,7 @@
 //! map, which the kernel validates far faster.
 
 use super::layout::{chain_base, endpoint_base};
-use super::ruleset::{Ruleset, SetKind};
+use super::ruleset::{Fragment, SetKind};
 use crate::model::{CategorizedEndpoints, Endpoint, NodeSettings, ServicePort};
 
 const MARK_MASQ: &str = "mark-for-masquerade";
@@ -22,7 +22,7 @@ pub(crate) struct Chains {
 
 /// Declares the chains and sets of an affinity service port.
 pub(crate) fn chains(
-    rs: &mut Ruleset,
+    rs: &mut Fragment,
     node: &NodeSettings,
     svc: &ServicePort,
     c: &CategorizedEndpoints,
@@ -108,7 +108,7 @@ pub(crate) fn chains(
 }
 
 /// A policy chain: remembered clients to their endpoint, then a uniform random choice.
-fn policy_rules(rs: &mut Ruleset, svc: &ServicePort, chain: &str, endpoints: &[Endpoint]) {
+fn policy_rules(rs: &mut Fragment, svc: &ServicePort, chain: &str, endpoints: &[Endpoint]) {
     let names: Vec<String> = endpoints.iter().map(|ep| endpoint_base(svc, ep)).collect();
     for name in &names {
         rs.rule(

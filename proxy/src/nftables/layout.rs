@@ -19,7 +19,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::ruleset::{Ruleset, SetKind};
+use super::ruleset::{Fragment, Ruleset, SetKind};
 use crate::model::{Endpoint, NodeSettings, ServicePort, categorize};
 
 const SERVICES: &str = "services";
@@ -168,7 +168,7 @@ fn cluster_masquerade(node: &NodeSettings) -> Option<String> {
 /// the transaction that creates it: nft 1.0.x cannot parse a rule against such a `typeof`
 /// map read back from the kernel ("conflicting protocols specified: ip vs. th"), and a
 /// `tcp dport` typeof instead would add a TCP-only dependency to the rule.
-fn dnat_rule(rs: &mut Ruleset, prefix: &str, key: &str, n: usize) -> String {
+fn dnat_rule(rs: &mut Fragment, prefix: &str, key: &str, n: usize) -> String {
     let map = format!("{prefix}-endpoints-{n}");
     let key = format!("{key} . numgen random mod {n}");
     rs.ensure_set(
@@ -181,7 +181,7 @@ fn dnat_rule(rs: &mut Ruleset, prefix: &str, key: &str, n: usize) -> String {
 
 /// Adds `endpoints` to `@<prefix>-endpoints-<len>` under `destination` (`ip . proto .
 /// port` or `proto . port`) and index.
-fn endpoint_elements(rs: &mut Ruleset, prefix: &str, destination: &str, endpoints: &[Endpoint]) {
+fn endpoint_elements(rs: &mut Fragment, prefix: &str, destination: &str, endpoints: &[Endpoint]) {
     let map = format!("{prefix}-endpoints-{}", endpoints.len());
     for (i, ep) in endpoints.iter().enumerate() {
         rs.element(
@@ -193,7 +193,7 @@ fn endpoint_elements(rs: &mut Ruleset, prefix: &str, destination: &str, endpoint
 }
 
 /// `cluster-N`: cluster-IP traffic, masqueraded per [`cluster_masquerade`].
-fn cluster_chain(rs: &mut Ruleset, node: &NodeSettings, n: usize) -> String {
+fn cluster_chain(rs: &mut Fragment, node: &NodeSettings, n: usize) -> String {
     let name = format!("cluster-{n}");
     if rs.ensure_chain(&name) {
         if let Some(rule) = cluster_masquerade(node) {
@@ -220,7 +220,7 @@ fn external_kind(
 
 /// `external-N` / `nodeport-N`: external traffic with policy Cluster, always masqueraded
 /// (it may leave the node).
-fn external_chain(rs: &mut Ruleset, nodeport: bool, n: usize) -> String {
+fn external_chain(rs: &mut Fragment, nodeport: bool, n: usize) -> String {
     let (prefix, key) = external_kind(nodeport, "external", "nodeport");
     let name = format!("{prefix}-{n}");
     if rs.ensure_chain(&name) {
@@ -233,7 +233,7 @@ fn external_chain(rs: &mut Ruleset, nodeport: bool, n: usize) -> String {
 
 /// `external-shortcut-N` / `nodeport-shortcut-N`: only the DNAT to the N cluster
 /// endpoints (where policy Local sends pod and node traffic).
-fn shortcut_chain(rs: &mut Ruleset, nodeport: bool, n: usize) -> String {
+fn shortcut_chain(rs: &mut Fragment, nodeport: bool, n: usize) -> String {
     let (prefix, key) = external_kind(nodeport, "external-shortcut", "nodeport-shortcut");
     let name = format!("{prefix}-{n}");
     if rs.ensure_chain(&name) {
@@ -248,7 +248,12 @@ fn shortcut_chain(rs: &mut Ruleset, nodeport: bool, n: usize) -> String {
 /// cluster endpoints (through `@external-shortcuts` / `@nodeport-shortcuts`), the node's
 /// own traffic masqueraded; the rest keeps its source and goes to this node's N endpoints
 /// (with N = 0 it falls through and the filter side drops it).
-fn external_local_chain(rs: &mut Ruleset, node: &NodeSettings, nodeport: bool, n: usize) -> String {
+fn external_local_chain(
+    rs: &mut Fragment,
+    node: &NodeSettings,
+    nodeport: bool,
+    n: usize,
+) -> String {
     let (prefix, key) = external_kind(nodeport, "external-local", "nodeport-local");
     let shortcuts = if nodeport {
         NODEPORT_SHORTCUTS
@@ -275,12 +280,9 @@ fn external_local_chain(rs: &mut Ruleset, node: &NodeSettings, nodeport: bool, n
 
 /// Everything for one service port: dispatch elements, endpoint elements or (with session
 /// affinity) per-service chains, no-endpoint verdicts, firewall, cluster IP and hairpin.
-pub(crate) fn service(
-    rs: &mut Ruleset,
-    node: &NodeSettings,
-    svc: &ServicePort,
-    endpoints: &[Endpoint],
-) {
+pub(crate) fn service(node: &NodeSettings, svc: &ServicePort, endpoints: &[Endpoint]) -> Fragment {
+    let mut fragment = Fragment::default();
+    let rs = &mut fragment;
     let c = categorize(endpoints, svc);
     let proto = svc.name.protocol.lower();
     let key = |ip: Ipv4Addr| format!("{ip} . {proto} . {}", svc.port);
@@ -410,6 +412,7 @@ pub(crate) fn service(
             rs.element(FIREWALL_IPS, key(ip), goto(&chain));
         }
     }
+    fragment
 }
 
 /// `<hash>-<namespace>/<name>/<protocol>/<port>` (upstream's `servicePortChainNameBase`).

@@ -2,24 +2,29 @@
 //! from the [`ProxyState`] and brings the kernel's `ip kube-proxy` table to it, with one
 //! full transaction on the first sync (or after a failure) and only the changes after that.
 //!
-//! - [`ruleset`]: the ruleset as data and [`ruleset::build`];
+//! - [`ruleset`]: the ruleset as data, one [`Fragment`] per service port merged into it,
+//!   and [`ruleset::build`];
 //! - `layout` / `affinity`: what goes into it (upstream's layout with flat endpoint maps;
 //!   per-service chains only for session affinity);
-//! - `transaction`: full and incremental `nft -f` input;
+//! - `transaction`: full and diff `nft -f` input; `incremental`: the transaction for what
+//!   a sync's merges touched (a [`Journal`]);
 //! - [`runner`]: running `nft`.
 
 mod affinity;
+mod incremental;
 mod layout;
 pub mod ruleset;
 pub mod runner;
 mod transaction;
 
 pub use layout::{hash8, hashed};
-pub use ruleset::{Ruleset, build};
+pub use ruleset::{Fragment, Journal, Ruleset, build};
 pub use runner::{Nft, NftError};
 pub use transaction::ELEMENT_CHUNK;
 
-use crate::model::{NodeSettings, ProxyState};
+use std::collections::HashMap;
+
+use crate::model::{Endpoint, NodeSettings, ProxyState, ServicePort, ServicePortName};
 
 /// What a sync did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,11 +35,21 @@ pub struct SyncResult {
     pub changed: bool,
 }
 
+/// A service port as last synced, and what it put into the ruleset.
+#[derive(Debug)]
+struct Synced {
+    service: ServicePort,
+    endpoints: Vec<Endpoint>,
+    fragment: Fragment,
+}
+
 /// Keeps the kernel's table in step with the proxy state.
 #[derive(Debug)]
 pub struct NftProxier {
     node: NodeSettings,
     nft: Nft,
+    /// Every service port of the last sync (what it was built from, and its fragment).
+    synced: HashMap<ServicePortName, Synced>,
     /// What the kernel holds, when known (after a successful sync).
     applied: Option<Ruleset>,
 }
@@ -44,33 +59,111 @@ impl NftProxier {
         NftProxier {
             node,
             nft,
+            synced: HashMap::new(),
             applied: None,
         }
     }
 
-    /// Programs `state`: a full transaction the first time and after any failure, else the
-    /// difference from the last applied ruleset (nothing when it is the same).
+    /// Programs `state`: [`NftProxier::next_transaction`], sent with `nft -f`.
     pub fn sync(&mut self, state: &ProxyState) -> Result<SyncResult, NftError> {
-        let wanted = build(state, &self.node);
-        let (transaction, full) = match self.applied.take() {
-            Some(applied) => (applied.diff_transaction(&wanted), false),
-            None => (wanted.full_transaction(), true),
-        };
+        let (transaction, full) = self.next_transaction(state);
         if transaction.is_empty() {
-            self.applied = Some(wanted);
             return Ok(SyncResult {
                 full,
                 changed: false,
             });
         }
-        // On failure `applied` stays None: the kernel's state is unknown, so the next sync
-        // rewrites everything.
-        self.nft.apply(&transaction)?;
-        self.applied = Some(wanted);
+        if let Err(error) = self.nft.apply(&transaction) {
+            // The kernel's state is unknown now: the next sync rewrites everything.
+            self.applied = None;
+            return Err(error);
+        }
         Ok(SyncResult {
             full,
             changed: true,
         })
+    }
+
+    /// The transaction that brings the kernel from the last sync to `state`, and whether it
+    /// rewrites the whole table; what it leads to is taken as applied from here on.
+    ///
+    /// The first time and after a failure (or [`NftProxier::full_sync_next`]) it is the
+    /// whole table. Otherwise only the service ports whose Service or endpoints differ
+    /// from the last sync are looked at: their old fragments are taken out of the applied
+    /// ruleset and the new ones merged in, and the transaction covers what that touched
+    /// (empty when nothing changed).
+    pub fn next_transaction(&mut self, state: &ProxyState) -> (String, bool) {
+        let mut applied = self.applied.take();
+        let mut journal = Journal::default();
+        let gone: Vec<ServicePortName> = self
+            .synced
+            .keys()
+            .filter(|name| !state.services.contains_key(*name))
+            .cloned()
+            .collect();
+        for name in gone {
+            if let (Some(old), Some(rs)) = (self.synced.remove(&name), applied.as_mut()) {
+                rs.unmerge(&old.fragment, Some(&mut journal));
+            }
+        }
+        let mut fresh = Vec::new();
+        for (name, service) in &state.services {
+            let endpoints = state
+                .endpoints
+                .get(name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if let Some(old) = self.synced.get(name) {
+                if old.service == *service && old.endpoints == endpoints {
+                    continue;
+                }
+                if let Some(rs) = applied.as_mut() {
+                    rs.unmerge(&old.fragment, Some(&mut journal));
+                }
+            }
+            let fragment = layout::service(&self.node, service, endpoints);
+            fresh.push(name);
+            self.synced.insert(
+                name.clone(),
+                Synced {
+                    service: service.clone(),
+                    endpoints: endpoints.to_vec(),
+                    fragment,
+                },
+            );
+        }
+        let (wanted, transaction, full) = match applied {
+            Some(mut rs) => {
+                for name in fresh {
+                    rs.merge(&self.synced[name].fragment, Some(&mut journal));
+                }
+                match rs.journal_transaction(&journal) {
+                    Some(transaction) => (rs, transaction, false),
+                    None => {
+                        let transaction = rs.full_transaction();
+                        (rs, transaction, true)
+                    }
+                }
+            }
+            None => {
+                // In name order, as `build`: the same first writer for a shared key.
+                let mut all: Vec<_> = self.synced.iter().collect();
+                all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut rs = ruleset::setup(&self.node);
+                for (_, synced) in all {
+                    rs.merge(&synced.fragment, None);
+                }
+                let transaction = rs.full_transaction();
+                (rs, transaction, true)
+            }
+        };
+        self.applied = Some(wanted);
+        (transaction, full)
+    }
+
+    /// What the kernel holds after the last sync, if it succeeded.
+    pub fn applied(&self) -> Option<&Ruleset> {
+        self.applied.as_ref()
     }
 
     /// Makes the next sync a full one (upstream's periodic full resync).

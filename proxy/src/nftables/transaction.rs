@@ -4,7 +4,6 @@
 //! change in the milliseconds with tens of thousands of elements loaded).
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::ruleset::{Chain, FAMILY, Ruleset, Set, TABLE};
@@ -44,23 +43,22 @@ impl Ruleset {
     /// `typeof` endpoint map that already exists (see `layout.rs`), so in those cases this
     /// is `new`'s full transaction.
     pub fn diff_transaction(&self, new: &Ruleset) -> String {
-        let writes_rule_against_old_map = new.chains().iter().any(|chain| {
+        let writes_rule_against_old_map = new.chains().any(|chain| {
             let changed = self
                 .chain(&chain.name)
                 .is_none_or(|old| old.rules != chain.rules);
             changed
-                && chain.rules.iter().any(|rule| {
-                    rule.split(" map @")
-                        .skip(1)
-                        .any(|rest| self.set(rest.split(' ').next().unwrap_or(rest)).is_some())
-                })
+                && chain
+                    .rules
+                    .iter()
+                    .any(|rule| maps_used(rule).any(|map| self.set(map).is_some()))
         });
         let declaration_changed = writes_rule_against_old_map
-            || new.sets().iter().any(|set| {
+            || new.sets().any(|set| {
                 self.set(&set.name)
                     .is_some_and(|old| old.kind != set.kind || old.decl != set.decl)
             })
-            || new.chains().iter().any(|chain| {
+            || new.chains().any(|chain| {
                 self.chain(&chain.name)
                     .is_some_and(|old| old.base != chain.base)
             });
@@ -91,7 +89,6 @@ impl Ruleset {
         // Sets in both: one merged walk over the two sorted element lists.
         let changes: Vec<(&Set, ElementChanges)> = new
             .sets()
-            .iter()
             .map(|set| match self.set(&set.name) {
                 Some(old) => (set, element_changes(old, set)),
                 None => (set, ElementChanges::all(set)),
@@ -105,7 +102,6 @@ impl Ruleset {
         }
         let removed: Vec<&Chain> = self
             .chains()
-            .iter()
             .filter(|chain| new.chain(&chain.name).is_none())
             .collect();
         for chain in &removed {
@@ -114,9 +110,8 @@ impl Ruleset {
         for chain in &removed {
             let _ = writeln!(out, "delete chain {FAMILY} {TABLE} {}", chain.name);
         }
-        let kept: HashSet<&str> = new.sets().iter().map(|s| s.name.as_str()).collect();
         for set in self.sets() {
-            if !kept.contains(set.name.as_str()) {
+            if new.set(&set.name).is_none() {
                 let _ = writeln!(
                     out,
                     "delete {} {FAMILY} {TABLE} {}",
@@ -186,7 +181,7 @@ fn element_changes<'a>(old: &'a Set, new: &'a Set) -> ElementChanges<'a> {
     changes
 }
 
-fn add_chain(out: &mut String, chain: &Chain) {
+pub(super) fn add_chain(out: &mut String, chain: &Chain) {
     match &chain.base {
         Some(header) => {
             let _ = writeln!(
@@ -201,7 +196,7 @@ fn add_chain(out: &mut String, chain: &Chain) {
     }
 }
 
-fn add_set(out: &mut String, set: &Set) {
+pub(super) fn add_set(out: &mut String, set: &Set) {
     let _ = writeln!(
         out,
         "add {} {FAMILY} {TABLE} {} {{ {} ; }}",
@@ -211,7 +206,7 @@ fn add_set(out: &mut String, set: &Set) {
     );
 }
 
-fn add_rules(out: &mut String, chain: &Chain) {
+pub(super) fn add_rules(out: &mut String, chain: &Chain) {
     for rule in &chain.rules {
         let _ = writeln!(out, "add rule {FAMILY} {TABLE} {} {rule}", chain.name);
     }
@@ -219,7 +214,7 @@ fn add_rules(out: &mut String, chain: &Chain) {
 
 /// `verb element` statements for `items`, one per [`ELEMENT_CHUNK`] elements, one element
 /// a line.
-fn elements<'a>(
+pub(super) fn elements<'a>(
     out: &mut String,
     verb: &str,
     set: &Set,
@@ -245,4 +240,11 @@ fn elements<'a>(
     if count > 0 {
         out.push_str("\n}\n");
     }
+}
+
+/// The maps a rule looks up with `map @name` (the DNAT maps of `layout.rs`).
+pub(super) fn maps_used(rule: &str) -> impl Iterator<Item = &str> {
+    rule.split(" map @")
+        .skip(1)
+        .map(|rest| rest.split(' ').next().unwrap_or(rest))
 }
