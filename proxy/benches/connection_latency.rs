@@ -16,15 +16,19 @@
 //!
 //! Run: `cargo bench -p kube-proxy --bench connection_latency`.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use proxy::iptables::{Iptables, IptablesProxier};
-use proxy::model::{Endpoint, NodeSettings, Protocol, ProxyState, ServicePort, ServicePortName};
+use proxy::model::{ProxyState, ServicePort};
 use proxy::nftables::{Nft, NftProxier};
+use support::{Lab, endpoint, service_port};
 
 const WARMUP: usize = 500;
 const SAMPLES: usize = 5_000;
@@ -55,8 +59,7 @@ fn main() {
         client(&args[at + 1..]);
         return;
     }
-    if let Err(why) = can_run() {
-        eprintln!("skipping connection_latency: {why}");
+    if !support::available("connection_latency", &["ip", "nft", "iptables-restore"]) {
         return;
     }
 
@@ -199,26 +202,6 @@ fn connect_once(target: &SocketAddr) -> std::io::Result<(Duration, u8)> {
     Ok((started.elapsed(), byte[0]))
 }
 
-fn can_run() -> Result<(), String> {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !root {
-        return Err("not running as root".into());
-    }
-    for (tool, flag) in [
-        ("ip", "-V"),
-        ("nft", "--version"),
-        ("iptables-restore", "--version"),
-    ] {
-        if Command::new(tool).arg(flag).output().is_err() {
-            return Err(format!("{tool} not installed"));
-        }
-    }
-    Ok(())
-}
-
 #[derive(Clone, Copy)]
 enum Mode {
     Nftables,
@@ -242,11 +225,7 @@ enum Rules {
 
 impl Rules {
     fn new(mode: Mode, netns: &str) -> Rules {
-        let node = NodeSettings {
-            node_name: "client".into(),
-            node_ips: vec![NODE_IP],
-            ..NodeSettings::default()
-        };
+        let node = support::node("client", NODE_IP);
         match mode {
             Mode::Nftables => {
                 let nft = Nft::new(Some(netns.to_owned()));
@@ -282,154 +261,58 @@ impl Drop for Rules {
     }
 }
 
-/// The two namespaces and the server in one; everything is removed on drop.
-struct Lab {
-    client: String,
-    server: String,
-    children: Vec<Child>,
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        for child in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        for netns in [&self.client, &self.server] {
-            let _ = Command::new("ip").args(["netns", "del", netns]).status();
-        }
-    }
-}
-
-fn run(args: &[&str]) {
-    let status = Command::new(args[0])
-        .args(&args[1..])
-        .stdout(Stdio::null())
-        .status()
-        .expect("spawn");
-    assert!(status.success(), "{args:?} failed");
-}
-
-impl Lab {
-    fn start(tag: &str) -> Lab {
-        let pid = std::process::id();
-        let mut lab = Lab {
-            client: format!("kp-lat-{tag}-client-{pid}"),
-            server: format!("kp-lat-{tag}-server-{pid}"),
-            children: Vec::new(),
-        };
-        let (c, s) = (lab.client.clone(), lab.server.clone());
-        let (cv, sv) = (format!("kpl{tag}c{pid}"), format!("kpl{tag}s{pid}"));
-        run(&["ip", "netns", "add", &c]);
-        run(&["ip", "netns", "add", &s]);
-        run(&[
-            "ip", "link", "add", &cv, "netns", &c, "type", "veth", "peer", "name", &sv, "netns", &s,
-        ]);
-        run(&[
-            "ip",
-            "-n",
-            &c,
-            "addr",
-            "add",
-            &format!("{NODE_IP}/24"),
-            "dev",
-            &cv,
-        ]);
-        for pod in [POD_A, POD_B] {
-            run(&[
-                "ip",
-                "-n",
-                &s,
-                "addr",
-                "add",
-                &format!("{pod}/24"),
-                "dev",
-                &sv,
-            ]);
-        }
-        for (netns, dev) in [(&c, &cv), (&s, &sv)] {
-            run(&["ip", "-n", netns, "link", "set", "lo", "up"]);
-            run(&["ip", "-n", netns, "link", "set", dev, "up"]);
-        }
-        // Cluster IPs must route somewhere before the DNAT in the output path rewrites them.
-        run(&["ip", "-n", &c, "route", "add", "default", "dev", &cv]);
-        // Room for every connection of a run without reusing a source port.
-        run(&[
-            "ip",
-            "netns",
-            "exec",
-            &c,
-            "sysctl",
-            "-w",
-            "net.ipv4.ip_local_port_range=1024 65535",
-        ]);
-
-        let exe = std::env::current_exe().expect("current_exe");
-        let listen = format!("0.0.0.0:{POD_PORT}");
-        let mut server = Command::new("ip")
-            .args(["netns", "exec", &s])
-            .arg(&exe)
-            .args(["--serve", &listen])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("server");
-        let stdout = server.stdout.take().expect("server stdout");
-        lab.children.push(server);
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("server");
-        assert_eq!(line.trim(), "ready", "the server did not start");
-        lab
-    }
+/// Fresh namespaces (removed on drop) with this binary serving on the pod addresses.
+fn start(tag: &str) -> Lab {
+    let mut lab = Lab::new(
+        &format!("kp-lat-{tag}"),
+        &format!("kpl{tag}"),
+        NODE_IP,
+        &[POD_A, POD_B],
+    );
+    // Room for every connection of a run without reusing a source port.
+    support::run(&[
+        "ip",
+        "netns",
+        "exec",
+        &lab.client,
+        "sysctl",
+        "-w",
+        "net.ipv4.ip_local_port_range=1024 65535",
+    ]);
+    let exe = std::env::current_exe().expect("current_exe");
+    let server = support::exec(&lab.server, exe)
+        .args(["--serve", &format!("0.0.0.0:{POD_PORT}")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("server");
+    let stdout = lab.keep(server).stdout.take().expect("server stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("server");
+    assert_eq!(line.trim(), "ready", "the server did not start");
+    lab
 }
 
 fn port(name: &str, cluster_ip: Ipv4Addr) -> ServicePort {
-    ServicePort {
-        name: ServicePortName {
-            namespace: "default".into(),
-            name: name.into(),
-            port: "http".into(),
-            protocol: Protocol::Tcp,
-        },
-        cluster_ip,
-        port: 80,
-        node_port: 0,
-        external_ips: vec![],
-        load_balancer_ips: vec![],
-        load_balancer_source_ranges: vec![],
-        session_affinity_seconds: None,
-        external_policy_local: false,
-        internal_policy_local: false,
-        health_check_node_port: 0,
-    }
-}
-
-fn endpoint(ip: Ipv4Addr) -> Endpoint {
-    Endpoint {
-        ip,
-        port: POD_PORT,
-        is_local: false,
-        ready: true,
-        serving: true,
-        terminating: false,
-    }
+    service_port("default", name, cluster_ip, 80)
 }
 
 /// The two measured Services and `filler` others with 2 (unreachable) endpoints each.
 fn state(filler: usize) -> ProxyState {
     let mut state = ProxyState::default();
     let mut add = |svc: ServicePort, ips: &[Ipv4Addr]| {
-        state.endpoints.insert(
-            svc.name.clone(),
-            ips.iter().copied().map(endpoint).collect(),
-        );
-        state.services.insert(svc.name.clone(), svc);
+        let endpoints = ips.iter().map(|ip| endpoint(*ip, POD_PORT)).collect();
+        support::add_service(&mut state, svc, endpoints);
     };
     add(port("one", ONE_ENDPOINT), &[POD_A]);
     add(port("two", TWO_ENDPOINTS), &[POD_A, POD_B]);
     for i in 0..filler {
         let [_, _, hi, lo] = (i as u32).to_be_bytes();
-        let mut svc = port(&format!("filler-{i}"), Ipv4Addr::new(10, 97, hi, lo));
-        svc.name.namespace = "bench".into();
+        let svc = service_port(
+            "bench",
+            &format!("filler-{i}"),
+            Ipv4Addr::new(10, 97, hi, lo),
+            80,
+        );
         add(
             svc,
             &[
@@ -470,14 +353,12 @@ fn measure(mode: Mode, filler: usize) -> (Vec<Stats>, Vec<BTreeMap<String, usize
         Mode::Nftables => "n",
         Mode::Iptables => "i",
     };
-    let lab = Lab::start(tag);
+    let lab = start(tag);
     let mut rules = Rules::new(mode, &lab.client);
     rules.sync(&state(filler));
 
     let exe = std::env::current_exe().expect("current_exe");
-    let output = Command::new("ip")
-        .args(["netns", "exec", &lab.client])
-        .arg(&exe)
+    let output = support::exec(&lab.client, exe)
         .arg("--client")
         .arg(SAMPLES.to_string())
         .arg(WARMUP.to_string())

@@ -6,24 +6,19 @@
 //!
 //! Run: `cargo bench -p kube-proxy --bench nftables_sync`.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::fmt::Write;
 use std::net::Ipv4Addr;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use proxy::model::{Endpoint, NodeSettings, Protocol, ProxyState, ServicePort, ServicePortName};
+use proxy::model::{Endpoint, NodeSettings, ProxyState, ServicePortName};
 use proxy::nftables::{Nft, NftProxier, build, hashed};
+use support::Netns;
 
 const SERVICES: usize = 10_000;
 const CHANGES: usize = 20;
-
-struct Netns(String);
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
 
 fn cluster_ip(i: usize) -> Ipv4Addr {
     Ipv4Addr::new(10, 96 + (i >> 16) as u8, (i >> 8) as u8, i as u8)
@@ -35,45 +30,23 @@ fn endpoint(i: usize, j: usize) -> Ipv4Addr {
 }
 
 fn name(i: usize) -> ServicePortName {
-    ServicePortName {
-        namespace: "bench".into(),
-        name: format!("svc-{i}"),
-        port: "http".into(),
-        protocol: Protocol::Tcp,
-    }
+    service(i).name
+}
+
+fn service(i: usize) -> proxy::model::ServicePort {
+    support::service_port("bench", &format!("svc-{i}"), cluster_ip(i), 80)
 }
 
 fn endpoints(i: usize, generation: usize) -> Vec<Endpoint> {
     (0..2)
-        .map(|j| Endpoint {
-            ip: endpoint(i, j),
-            port: 8080 + generation as u16,
-            is_local: false,
-            ready: true,
-            serving: true,
-            terminating: false,
-        })
+        .map(|j| support::endpoint(endpoint(i, j), 8080 + generation as u16))
         .collect()
 }
 
 fn state(services: usize) -> ProxyState {
     let mut state = ProxyState::default();
     for i in 0..services {
-        let svc = ServicePort {
-            name: name(i),
-            cluster_ip: cluster_ip(i),
-            port: 80,
-            node_port: 0,
-            external_ips: vec![],
-            load_balancer_ips: vec![],
-            load_balancer_source_ranges: vec![],
-            session_affinity_seconds: None,
-            external_policy_local: false,
-            internal_policy_local: false,
-            health_check_node_port: 0,
-        };
-        state.endpoints.insert(svc.name.clone(), endpoints(i, 0));
-        state.services.insert(svc.name.clone(), svc);
+        support::add_service(&mut state, service(i), endpoints(i, 0));
     }
     state
 }
@@ -141,26 +114,14 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !root || Command::new("nft").arg("--version").output().is_err() {
-        eprintln!("skipping nftables_sync: needs root and nft");
+    if !support::available("nftables_sync", &["ip", "nft"]) {
         return;
     }
-    let netns = Netns(format!("kp-nft-bench-{}", std::process::id()));
-    let created = Command::new("ip")
-        .args(["netns", "add", &netns.0])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(created, "ip netns add {}", netns.0);
+    let netns = Netns::create(format!("kp-nft-bench-{}", std::process::id()));
     let nft = Nft::new(Some(netns.0.clone()));
     let node = NodeSettings {
-        node_name: "bench".into(),
-        node_ips: vec![Ipv4Addr::new(192, 168, 1, 10)],
         cluster_cidr: Some("10.244.0.0/16".parse().unwrap()),
-        ..Default::default()
+        ..support::node("bench", Ipv4Addr::new(192, 168, 1, 10))
     };
 
     let mut state = state(SERVICES);
