@@ -5,12 +5,15 @@
 //!
 //! `cargo bench -p kube-proxy --bench iptables_sync`
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::net::Ipv4Addr;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use proxy::iptables::{BuildOptions, Iptables, IptablesProxier, build_with};
-use proxy::model::{Endpoint, NodeSettings, Protocol, ProxyState, ServicePort, ServicePortName};
+use proxy::model::{Endpoint, NodeSettings, ProxyState};
+use support::Netns;
 
 const RUNS: usize = 10;
 
@@ -22,53 +25,22 @@ fn services() -> u32 {
         .unwrap_or(10_000)
 }
 
-struct Netns(String);
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
 fn endpoint(index: u32, which: u32) -> Endpoint {
     let [_, a, b, c] = (index * 4 + which).to_be_bytes();
-    Endpoint {
-        ip: Ipv4Addr::new(10, 128 + a, b, c),
-        port: 8080,
-        is_local: false,
-        ready: true,
-        serving: true,
-        terminating: false,
-    }
+    support::endpoint(Ipv4Addr::new(10, 128 + a, b, c), 8080)
 }
 
 fn state(count: u32) -> ProxyState {
     let mut state = ProxyState::default();
     for i in 0..count {
-        let name = ServicePortName {
-            namespace: format!("ns{}", i % 100),
-            name: format!("svc{i}"),
-            port: "http".into(),
-            protocol: Protocol::Tcp,
-        };
         let [_, _, b, c] = i.to_be_bytes();
-        let service = ServicePort {
-            name: name.clone(),
-            cluster_ip: Ipv4Addr::new(10, 96, b, c),
-            port: 80,
-            node_port: 0,
-            external_ips: vec![],
-            load_balancer_ips: vec![],
-            load_balancer_source_ranges: vec![],
-            session_affinity_seconds: None,
-            external_policy_local: false,
-            internal_policy_local: false,
-            health_check_node_port: 0,
-        };
-        state.services.insert(name.clone(), service);
-        state
-            .endpoints
-            .insert(name, vec![endpoint(i, 0), endpoint(i, 1)]);
+        let service = support::service_port(
+            &format!("ns{}", i % 100),
+            &format!("svc{i}"),
+            Ipv4Addr::new(10, 96, b, c),
+            80,
+        );
+        support::add_service(&mut state, service, vec![endpoint(i, 0), endpoint(i, 1)]);
     }
     state
 }
@@ -83,30 +55,14 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let tool = Command::new("iptables-restore")
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !root || !tool {
-        eprintln!("skipping: needs root and iptables-restore (root={root}, tool={tool})");
+    if !support::available("iptables_sync", &["ip", "iptables-restore"]) {
         return;
     }
-    let netns = Netns(format!("kp-ipt-bench-{}", std::process::id()));
-    let status = Command::new("ip")
-        .args(["netns", "add", &netns.0])
-        .status()
-        .unwrap();
-    assert!(status.success(), "ip netns add");
+    let netns = Netns::create(format!("kp-ipt-bench-{}", std::process::id()));
     let iptables = Iptables::in_netns(&netns.0);
     let node = NodeSettings {
-        node_name: "bench".into(),
-        node_ips: vec![Ipv4Addr::new(192, 168, 0, 2)],
         cluster_cidr: Some("10.128.0.0/9".parse().unwrap()),
-        ..NodeSettings::default()
+        ..support::node("bench", Ipv4Addr::new(192, 168, 0, 2))
     };
     let count = services();
     let mut state = state(count);

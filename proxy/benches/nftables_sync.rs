@@ -6,24 +6,19 @@
 //!
 //! Run: `cargo bench -p kube-proxy --bench nftables_sync`.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::fmt::Write;
 use std::net::Ipv4Addr;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use proxy::model::{Endpoint, NodeSettings, Protocol, ProxyState, ServicePort, ServicePortName};
+use proxy::model::{Endpoint, NodeSettings, ProxyState, ServicePortName};
 use proxy::nftables::{Nft, NftProxier, build, hashed};
+use support::Netns;
 
 const SERVICES: usize = 10_000;
 const CHANGES: usize = 20;
-
-struct Netns(String);
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
 
 fn cluster_ip(i: usize) -> Ipv4Addr {
     Ipv4Addr::new(10, 96 + (i >> 16) as u8, (i >> 8) as u8, i as u8)
@@ -35,50 +30,23 @@ fn endpoint(i: usize, j: usize) -> Ipv4Addr {
 }
 
 fn name(i: usize) -> ServicePortName {
-    ServicePortName {
-        namespace: "bench".into(),
-        name: format!("svc-{i}"),
-        port: "http".into(),
-        protocol: Protocol::Tcp,
-    }
+    service(i).name
+}
+
+fn service(i: usize) -> proxy::model::ServicePort {
+    support::service_port("bench", &format!("svc-{i}"), cluster_ip(i), 80)
 }
 
 fn endpoints(i: usize, generation: usize) -> Vec<Endpoint> {
     (0..2)
-        .map(|j| Endpoint {
-            ip: endpoint(i, j),
-            port: 8080 + generation as u16,
-            is_local: false,
-            ready: true,
-            serving: true,
-            terminating: false,
-        })
+        .map(|j| support::endpoint(endpoint(i, j), 8080 + generation as u16))
         .collect()
-}
-
-fn state_entry(i: usize) -> (ServicePort, Vec<Endpoint>) {
-    let svc = ServicePort {
-        name: name(i),
-        cluster_ip: cluster_ip(i),
-        port: 80,
-        node_port: 0,
-        external_ips: vec![],
-        load_balancer_ips: vec![],
-        load_balancer_source_ranges: vec![],
-        session_affinity_seconds: None,
-        external_policy_local: false,
-        internal_policy_local: false,
-        health_check_node_port: 0,
-    };
-    (svc, endpoints(i, 0))
 }
 
 fn state(services: usize) -> ProxyState {
     let mut state = ProxyState::default();
     for i in 0..services {
-        let (svc, eps) = state_entry(i);
-        state.endpoints.insert(svc.name.clone(), eps);
-        state.services.insert(svc.name.clone(), svc);
+        support::add_service(&mut state, service(i), endpoints(i, 0));
     }
     state
 }
@@ -153,26 +121,14 @@ fn main() {
         measure();
         return;
     }
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !root || Command::new("nft").arg("--version").output().is_err() {
-        eprintln!("skipping nftables_sync: needs root and nft");
+    if !support::available("nftables_sync", &["ip", "nft"]) {
         return;
     }
     // The bench runs again inside the namespace, so `nft` starts as kube-proxy starts it
     // on a node (no `ip netns exec` in front, which alone costs about 9 ms here).
-    let netns = Netns(format!("kp-nft-bench-{}", std::process::id()));
-    let created = Command::new("ip")
-        .args(["netns", "add", &netns.0])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(created, "ip netns add {}", netns.0);
+    let netns = Netns::create(format!("kp-nft-bench-{}", std::process::id()));
     let exe = std::env::current_exe().expect("current_exe");
-    let status = Command::new("ip")
-        .args(["netns", "exec", &netns.0])
-        .arg(exe)
+    let status = support::exec(&netns.0, exe)
         .env(IN_NETNS, "1")
         .status()
         .expect("re-run the bench in the namespace");
@@ -182,10 +138,8 @@ fn main() {
 fn measure() {
     let nft = Nft::new(None);
     let node = NodeSettings {
-        node_name: "bench".into(),
-        node_ips: vec![Ipv4Addr::new(192, 168, 1, 10)],
         cluster_cidr: Some("10.244.0.0/16".parse().unwrap()),
-        ..Default::default()
+        ..support::node("bench", Ipv4Addr::new(192, 168, 1, 10))
     };
 
     let mut state = state(SERVICES);
@@ -235,9 +189,8 @@ fn measure() {
     // A new Service (element additions only).
     let mut additions = Vec::new();
     for round in 0..CHANGES {
-        let extra = state_entry(SERVICES + round);
-        state.endpoints.insert(extra.0.name.clone(), extra.1);
-        state.services.insert(extra.0.name.clone(), extra.0);
+        let i = SERVICES + round;
+        support::add_service(&mut state, service(i), endpoints(i, 0));
         let started = Instant::now();
         let result = proxier.sync(&state).expect("incremental sync");
         additions.push(started.elapsed());

@@ -3,67 +3,20 @@
 //! answer with their own id, and the proxier's rules in the client namespace, so
 //! connections from the client to a cluster IP take the `nat-output` path.
 
+mod support;
+
 use std::net::Ipv4Addr;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-static TURN: Mutex<()> = Mutex::new(());
-
-use proxy::model::{Endpoint, NodeSettings, Protocol, ProxyState, ServicePort, ServicePortName};
+use proxy::model::{ProxyState, ServicePort};
 use proxy::nftables::{Nft, NftProxier};
+use support::{Lab, endpoint, service_port};
 
 const CLUSTER_IP: &str = "10.96.0.10";
 
-/// Server and client namespaces with the servers in them; everything is removed on drop.
-struct Lab {
-    /// The namespaces are named by process id, so the tests take turns.
-    _turn: MutexGuard<'static, ()>,
-    client: String,
-    server: String,
-    servers: Vec<Child>,
-}
-
-impl Drop for Lab {
-    fn drop(&mut self) {
-        for child in &mut self.servers {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        for ns in [&self.client, &self.server] {
-            let _ = Command::new("ip").args(["netns", "del", ns]).status();
-        }
-    }
-}
-
-fn run(args: &[&str]) {
-    let status = Command::new(args[0])
-        .args(&args[1..])
-        .status()
-        .expect("spawn");
-    assert!(status.success(), "{args:?} failed");
-}
-
 fn can_run() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !root {
-        eprintln!("skipping: not running as root");
-        return false;
-    }
-    for tool in ["nft", "python3", "ip"] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !found {
-            eprintln!("skipping: {tool} not installed");
-            return false;
-        }
-    }
-    true
+    support::available("nftables_dataplane", &["nft", "python3", "ip"])
 }
 
 const SERVER: &str = r#"
@@ -98,134 +51,61 @@ for _ in range(int(sys.argv[3])):
         s.close()
 "#;
 
-impl Lab {
-    fn start(servers: &[(&str, &str)]) -> Lab {
-        let pid = std::process::id();
-        let mut lab = Lab {
-            _turn: TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
-            client: format!("kp-nft-client-{pid}"),
-            server: format!("kp-nft-server-{pid}"),
-            servers: Vec::new(),
-        };
-        let (c, s) = (lab.client.clone(), lab.server.clone());
-        let (veth_c, veth_s) = (format!("kpc{pid}"), format!("kps{pid}"));
-        run(&["ip", "netns", "add", &c]);
-        run(&["ip", "netns", "add", &s]);
-        run(&[
-            "ip", "link", "add", &veth_c, "netns", &c, "type", "veth", "peer", "name", &veth_s,
-            "netns", &s,
-        ]);
-        run(&[
-            "ip",
-            "-n",
-            &c,
-            "addr",
-            "add",
-            "10.123.0.1/24",
-            "dev",
-            &veth_c,
-        ]);
-        for (ip, _) in servers {
-            run(&[
-                "ip",
-                "-n",
-                &s,
-                "addr",
-                "add",
-                &format!("{ip}/24"),
-                "dev",
-                &veth_s,
-            ]);
-        }
-        for (ns, dev) in [(&c, &veth_c), (&s, &veth_s)] {
-            run(&["ip", "-n", ns, "link", "set", "lo", "up"]);
-            run(&["ip", "-n", ns, "link", "set", dev, "up"]);
-        }
-        // The cluster IP must route somewhere before nat-output rewrites it.
-        run(&["ip", "-n", &c, "route", "add", "default", "dev", &veth_c]);
-        for (ip, id) in servers {
-            let child = Command::new("ip")
-                .args(["netns", "exec", &s, "python3", "-c", SERVER, ip, id])
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("server");
-            lab.servers.push(child);
-        }
-        let deadline = Instant::now() + Duration::from_secs(15);
-        for (ip, id) in servers {
-            loop {
-                if lab.connect(ip, 8080, 1) == vec![id.to_string()] {
-                    break;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "server {id} on {ip} never answered"
-                );
-                std::thread::sleep(Duration::from_millis(100));
+/// The lab with a Python server per (ip, id) on port 8080, each answering with its id.
+fn start(servers: &[(&str, &str)]) -> Lab {
+    let ips: Vec<Ipv4Addr> = servers.iter().map(|(ip, _)| ip.parse().unwrap()).collect();
+    let mut lab = Lab::new("kp-nft", "kp", Ipv4Addr::new(10, 123, 0, 1), &ips);
+    for (ip, id) in servers {
+        let child = support::exec(&lab.server, "python3")
+            .args(["-c", SERVER, ip, id])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("server");
+        lab.keep(child);
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for (ip, id) in servers {
+        loop {
+            if connect(&lab, ip, 8080, 1) == vec![id.to_string()] {
+                break;
             }
+            assert!(
+                Instant::now() < deadline,
+                "server {id} on {ip} never answered"
+            );
+            std::thread::sleep(Duration::from_millis(100));
         }
-        lab
     }
+    lab
+}
 
-    fn connect(&self, ip: &str, port: u16, count: usize) -> Vec<String> {
-        let output = Command::new("ip")
-            .args(["netns", "exec", &self.client, "python3", "-c", CLIENT, ip])
-            .arg(port.to_string())
-            .arg(count.to_string())
-            .output()
-            .expect("client");
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    }
+fn connect(lab: &Lab, ip: &str, port: u16, count: usize) -> Vec<String> {
+    let args = [ip.to_owned(), port.to_string(), count.to_string()];
+    let output = support::python(&lab.client, CLIENT, &args);
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 fn service(affinity: Option<u32>) -> ServicePort {
-    ServicePort {
-        name: ServicePortName {
-            namespace: "default".into(),
-            name: "web".into(),
-            port: "http".into(),
-            protocol: Protocol::Tcp,
-        },
-        cluster_ip: CLUSTER_IP.parse().unwrap(),
-        port: 80,
-        node_port: 0,
-        external_ips: vec![],
-        load_balancer_ips: vec![],
-        load_balancer_source_ranges: vec![],
-        session_affinity_seconds: affinity,
-        external_policy_local: false,
-        internal_policy_local: false,
-        health_check_node_port: 0,
-    }
+    let mut svc = service_port("default", "web", CLUSTER_IP.parse().unwrap(), 80);
+    svc.session_affinity_seconds = affinity;
+    svc
 }
 
 fn state(svc: ServicePort, ips: &[&str]) -> ProxyState {
     let mut state = ProxyState::default();
     let endpoints = ips
         .iter()
-        .map(|ip| Endpoint {
-            ip: ip.parse::<Ipv4Addr>().unwrap(),
-            port: 8080,
-            is_local: false,
-            ready: true,
-            serving: true,
-            terminating: false,
-        })
+        .map(|ip| endpoint(ip.parse().unwrap(), 8080))
         .collect();
-    state.endpoints.insert(svc.name.clone(), endpoints);
-    state.services.insert(svc.name.clone(), svc);
+    support::add_service(&mut state, svc, endpoints);
     state
 }
 
-fn node() -> NodeSettings {
-    NodeSettings {
-        node_name: "client".into(),
-        node_ips: vec![Ipv4Addr::new(10, 123, 0, 1)],
-        ..Default::default()
-    }
+fn node() -> proxy::model::NodeSettings {
+    support::node("client", Ipv4Addr::new(10, 123, 0, 1))
 }
 
 const SERVERS: [(&str, &str); 3] = [
@@ -239,14 +119,14 @@ fn cluster_ip_balances_follows_endpoint_changes_and_rejects_without_endpoints() 
     if !can_run() {
         return;
     }
-    let lab = Lab::start(&SERVERS);
+    let lab = start(&SERVERS);
     let nft = Nft::new(Some(lab.client.clone()));
     let mut proxier = NftProxier::new(node(), nft.clone());
 
     let all = ["10.123.0.2", "10.123.0.3", "10.123.0.4"];
     let result = proxier.sync(&state(service(None), &all)).unwrap();
     assert!(result.full && result.changed);
-    let answers = lab.connect(CLUSTER_IP, 80, 60);
+    let answers = connect(&lab, CLUSTER_IP, 80, 60);
     assert_eq!(answers.len(), 60);
     for id in ["a", "b", "c"] {
         assert!(
@@ -272,7 +152,7 @@ fn cluster_ip_balances_follows_endpoint_changes_and_rejects_without_endpoints() 
             changed: true
         }
     );
-    let answers = lab.connect(CLUSTER_IP, 80, 40);
+    let answers = connect(&lab, CLUSTER_IP, 80, 40);
     assert_eq!(answers.len(), 40);
     assert!(answers.iter().all(|a| a == "a" || a == "c"), "{answers:?}");
     assert!(answers.iter().any(|a| a == "a") && answers.iter().any(|a| a == "c"));
@@ -286,7 +166,7 @@ fn cluster_ip_balances_follows_endpoint_changes_and_rejects_without_endpoints() 
     // No endpoints: refused at once by the filter side, not a timeout.
     proxier.sync(&state(service(None), &[])).unwrap();
     let started = Instant::now();
-    let answers = lab.connect(CLUSTER_IP, 80, 3);
+    let answers = connect(&lab, CLUSTER_IP, 80, 3);
     assert_eq!(answers, vec!["REFUSED"; 3]);
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -295,10 +175,10 @@ fn cluster_ip_balances_follows_endpoint_changes_and_rejects_without_endpoints() 
 
     // A port the cluster IP does not serve is refused too (cluster-ips-check).
     proxier.sync(&state(service(None), &all)).unwrap();
-    assert_eq!(lab.connect(CLUSTER_IP, 81, 1), vec!["REFUSED"]);
+    assert_eq!(connect(&lab, CLUSTER_IP, 81, 1), vec!["REFUSED"]);
 
     NftProxier::cleanup(&nft).unwrap();
-    assert_eq!(lab.connect(CLUSTER_IP, 80, 1), vec!["TIMEOUT"]);
+    assert_eq!(connect(&lab, CLUSTER_IP, 80, 1), vec!["TIMEOUT"]);
 }
 
 #[test]
@@ -306,12 +186,12 @@ fn session_affinity_pins_one_endpoint() {
     if !can_run() {
         return;
     }
-    let lab = Lab::start(&SERVERS);
+    let lab = start(&SERVERS);
     let nft = Nft::new(Some(lab.client.clone()));
     let mut proxier = NftProxier::new(node(), nft.clone());
     let all = ["10.123.0.2", "10.123.0.3", "10.123.0.4"];
     proxier.sync(&state(service(Some(600)), &all)).unwrap();
-    let answers = lab.connect(CLUSTER_IP, 80, 30);
+    let answers = connect(&lab, CLUSTER_IP, 80, 30);
     assert_eq!(answers.len(), 30);
     assert!(
         ["a", "b", "c"].contains(&answers[0].as_str()),
@@ -321,7 +201,7 @@ fn session_affinity_pins_one_endpoint() {
 
     // Without affinity the same client spreads again (the flat layout).
     proxier.sync(&state(service(None), &all)).unwrap();
-    let answers = lab.connect(CLUSTER_IP, 80, 60);
+    let answers = connect(&lab, CLUSTER_IP, 80, 60);
     assert!(answers.iter().any(|a| *a != answers[0]), "{answers:?}");
     NftProxier::cleanup(&nft).unwrap();
 }
