@@ -2,7 +2,7 @@
 //! `BoundedFrequencyRunner`: a change syncs at most once per minimum sync period, and the
 //! rules are rewritten in full at least once per sync period).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -19,7 +19,7 @@ use common::shutdown::Shutdown;
 
 use crate::health::{ProxierHealth, health_handler, metrics_handler};
 use crate::metrics::Metrics;
-use crate::model::ProxyState;
+use crate::model::{ProxyState, ServicePortName};
 use crate::options::Config;
 use crate::proxier::{Proxier, node_eligible, node_settings};
 use crate::sources::{self, ENDPOINT_SLICE_SELECTOR, SERVICE_SELECTOR};
@@ -49,12 +49,41 @@ async fn bind(address: std::net::SocketAddr, what: &str) -> Result<TcpListener> 
         .with_context(|| format!("binding the {what} server to {address}"))
 }
 
-/// Changes seen since the last sync, for the pending gauges and the programming latency.
+/// Changes seen since the last sync: which Services to re-read, and the counts and trigger
+/// times for the pending gauges and the programming latency.
 #[derive(Default)]
 struct Pending {
     endpoint_changes: i64,
     service_changes: i64,
     trigger_times: Vec<SystemTime>,
+    /// Services (`namespace/name`) whose object or EndpointSlices changed.
+    services: BTreeSet<String>,
+    /// A watch listed everything again: rebuild the whole state.
+    relisted: bool,
+}
+
+/// More changed Services than this in one sync rebuild the whole state instead.
+const MAX_REFRESHED_SERVICES: usize = 100;
+
+/// The Service an object belongs to, keyed as the Service watch keys it.
+fn service_key(service: &Service) -> String {
+    format!(
+        "{}/{}",
+        service.metadata.namespace.as_deref().unwrap_or_default(),
+        service.metadata.name.as_deref().unwrap_or_default()
+    )
+}
+
+fn slice_service_key(slice: &EndpointSlice) -> Option<String> {
+    let service = slice
+        .metadata
+        .labels
+        .as_ref()?
+        .get(crate::state::SERVICE_NAME_LABEL)?;
+    Some(format!(
+        "{}/{service}",
+        slice.metadata.namespace.as_deref().unwrap_or_default()
+    ))
 }
 
 fn trigger_time(slice: &EndpointSlice) -> Option<SystemTime> {
@@ -105,10 +134,16 @@ pub async fn run(
     let service_gauge = metrics.service_changes_pending.clone();
     let (api, watch_config) =
         sources::all_with_selector::<Service>(client.clone(), SERVICE_SELECTOR);
-    let services = sources::watch(api, watch_config, changed.clone(), move |_| {
+    let services = sources::watch(api, watch_config, changed.clone(), move |service| {
         let mut p = service_pending
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        match service {
+            Some(service) => {
+                p.services.insert(service_key(service));
+            }
+            None => p.relisted = true,
+        }
         p.service_changes += 1;
         service_gauge.set(p.service_changes);
     });
@@ -118,6 +153,13 @@ pub async fn run(
         sources::all_with_selector::<EndpointSlice>(client.clone(), ENDPOINT_SLICE_SELECTOR);
     let slices = sources::watch(api, watch_config, changed.clone(), move |slice| {
         let mut p = slice_pending.lock().unwrap_or_else(PoisonError::into_inner);
+        match slice.map(slice_service_key) {
+            Some(Some(key)) => {
+                p.services.insert(key);
+            }
+            Some(None) => {}
+            None => p.relisted = true,
+        }
         p.endpoint_changes += 1;
         slice_gauge.set(p.endpoint_changes);
         if let Some(time) = slice.and_then(trigger_time) {
@@ -147,6 +189,10 @@ pub async fn run(
     let mut settings = node_settings(&config, &node_name, current_node().as_ref());
     tracing::info!(node = %node_name, ips = ?settings.node_ips, mode = ?config.mode, "starting the proxier");
     let mut proxier = new_proxier(settings.clone());
+    // What the watches hold, as service ports and endpoints, kept up to date by re-reading
+    // only the Services that changed; and what the last successful sync programmed.
+    let mut state = ProxyState::default();
+    let mut rebuild = true;
     let mut applied = ProxyState::default();
     let mut last_sync = Instant::now() - config.min_sync_period;
     let mut last_full = Instant::now();
@@ -158,7 +204,12 @@ pub async fn run(
             tokio::select! {
                 () = shutdown.wait() => break,
                 () = changed.notified() => {}
-                () = tokio::time::sleep_until(periodic) => proxier.request_full_sync(),
+                () = tokio::time::sleep_until(periodic) => {
+                    // The periodic resync also re-reads every object, a safety net for the
+                    // change tracking.
+                    proxier.request_full_sync();
+                    rebuild = true;
+                }
             }
             health.queued(SystemTime::now());
             metrics
@@ -182,12 +233,25 @@ pub async fn run(
             settings = new_settings;
             proxier = new_proxier(settings.clone());
         }
-        let (state, taken) = {
+        let (changed_ports, taken) = {
             let services = services.lock();
             let slices = slices.lock();
-            let state = crate::state::build(services.values(), slices.values(), &node_name);
             let mut p = pending.lock().unwrap_or_else(PoisonError::into_inner);
-            (state, std::mem::take(&mut *p))
+            let taken = std::mem::take(&mut *p);
+            if rebuild || taken.relisted || taken.services.len() > MAX_REFRESHED_SERVICES {
+                rebuild = false;
+                state = crate::state::build(services.values(), slices.values(), &node_name);
+                (None, taken)
+            } else {
+                let ports = crate::state::refresh(
+                    &mut state,
+                    &taken.services,
+                    &services,
+                    &slices,
+                    &node_name,
+                );
+                (Some(ports), taken)
+            }
         };
         metrics
             .endpoint_changes_total
@@ -199,7 +263,7 @@ pub async fn run(
         metrics.service_changes_pending.set(0);
         let started = Instant::now();
         last_sync = started;
-        match proxier.sync(&state) {
+        match proxier.sync(&state, changed_ports.as_ref()) {
             Ok(outcome) => {
                 let elapsed = started.elapsed().as_secs_f64();
                 metrics.sync_duration.observe(elapsed);
@@ -220,7 +284,10 @@ pub async fn run(
                 }
                 record_no_local_endpoints(&metrics, &state);
                 health.updated(now);
-                let stale = crate::conntrack::stale_entries(&applied, &state);
+                let stale = match &changed_ports {
+                    Some(ports) => crate::conntrack::stale_entries_among(&applied, &state, ports),
+                    None => crate::conntrack::stale_entries(&applied, &state),
+                };
                 if !stale.is_empty()
                     && let Err(error) = crate::conntrack::flush(&stale, None)
                     && !warned_conntrack
@@ -228,7 +295,10 @@ pub async fn run(
                     warned_conntrack = true;
                     tracing::warn!(%error, "could not flush stale UDP conntrack entries");
                 }
-                applied = state;
+                match &changed_ports {
+                    Some(ports) => copy_ports(&mut applied, &state, ports),
+                    None => applied = state.clone(),
+                }
                 tracing::debug!(
                     full = outcome.full,
                     changed = outcome.changed,
@@ -239,6 +309,7 @@ pub async fn run(
             Err(error) => {
                 tracing::error!(error = %format!("{error:#}"), "syncing proxy rules failed; retrying in full");
                 proxier.request_full_sync();
+                rebuild = true;
                 dirty = true;
                 // Put the changes back so they are counted and timed with the retry.
                 let mut p = pending.lock().unwrap_or_else(PoisonError::into_inner);
@@ -247,6 +318,28 @@ pub async fn run(
         }
     }
     Ok(())
+}
+
+/// Makes `ports` in `to` what they are in `from` (present or absent).
+fn copy_ports(to: &mut ProxyState, from: &ProxyState, ports: &BTreeSet<ServicePortName>) {
+    for port in ports {
+        match from.services.get(port) {
+            Some(service) => {
+                to.services.insert(port.clone(), service.clone());
+            }
+            None => {
+                to.services.remove(port);
+            }
+        }
+        match from.endpoints.get(port) {
+            Some(endpoints) => {
+                to.endpoints.insert(port.clone(), endpoints.clone());
+            }
+            None => {
+                to.endpoints.remove(port);
+            }
+        }
+    }
 }
 
 fn unix_seconds(time: SystemTime) -> f64 {

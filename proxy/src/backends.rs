@@ -1,14 +1,20 @@
 //! The two rule backends behind the [`Proxier`] trait, and `--cleanup` of both.
 
+use std::collections::BTreeSet;
+
 use crate::iptables::{Iptables, IptablesProxier};
-use crate::model::{NodeSettings, ProxyState};
+use crate::model::{NodeSettings, ProxyState, ServicePortName};
 use crate::nftables::{Nft, NftProxier};
 use crate::options::ProxyMode;
 use crate::proxier::{Proxier, SyncOutcome};
 
 impl Proxier for NftProxier {
-    fn sync(&mut self, state: &ProxyState) -> anyhow::Result<SyncOutcome> {
-        let result = NftProxier::sync(self, state)?;
+    fn sync(
+        &mut self,
+        state: &ProxyState,
+        changed: Option<&BTreeSet<ServicePortName>>,
+    ) -> anyhow::Result<SyncOutcome> {
+        let result = NftProxier::sync_changed(self, state, changed)?;
         Ok(SyncOutcome {
             full: result.full,
             changed: result.changed,
@@ -21,7 +27,13 @@ impl Proxier for NftProxier {
 }
 
 impl Proxier for IptablesProxier {
-    fn sync(&mut self, state: &ProxyState) -> anyhow::Result<SyncOutcome> {
+    /// Upstream's iptables proxier writes every Service's rules in each sync (partial syncs
+    /// only skip unchanged chains), so `changed` is not needed.
+    fn sync(
+        &mut self,
+        state: &ProxyState,
+        _changed: Option<&BTreeSet<ServicePortName>>,
+    ) -> anyhow::Result<SyncOutcome> {
         let result = IptablesProxier::sync(self, state)?;
         Ok(SyncOutcome {
             full: result.full,

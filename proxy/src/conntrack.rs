@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 use std::process::{Command, Stdio};
 
-use crate::model::{Protocol, ProxyState, ServicePort};
+use crate::model::{Protocol, ProxyState, ServicePort, ServicePortName};
 
 /// One `conntrack -D` filter.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,6 +64,17 @@ fn addresses(service: &ServicePort) -> impl Iterator<Item = Ipv4Addr> + '_ {
 
 /// The flushes the change from `old` to `new` calls for.
 pub fn stale_entries(old: &ProxyState, new: &ProxyState) -> BTreeSet<Flush> {
+    let names: BTreeSet<&ServicePortName> =
+        old.services.keys().chain(new.services.keys()).collect();
+    stale_entries_among(old, new, names)
+}
+
+/// [`stale_entries`] for the service ports `names` alone (those that changed).
+pub fn stale_entries_among<'a>(
+    old: &ProxyState,
+    new: &ProxyState,
+    names: impl IntoIterator<Item = &'a ServicePortName>,
+) -> BTreeSet<Flush> {
     let mut flushes = BTreeSet::new();
     let usable = |state: &ProxyState, name| -> BTreeSet<Ipv4Addr> {
         state
@@ -75,40 +86,38 @@ pub fn stale_entries(old: &ProxyState, new: &ProxyState) -> BTreeSet<Flush> {
             .map(|e| e.ip)
             .collect()
     };
-    for (name, service) in &old.services {
+    for name in names {
         if name.protocol != Protocol::Udp {
             continue;
         }
         let before = usable(old, name);
-        let after = usable(new, name);
-        for gone in before.difference(&after) {
-            for ip in addresses(service) {
-                flushes.insert(Flush::ServiceEndpoint {
-                    service_ip: ip,
-                    endpoint: *gone,
-                });
-            }
-            if service.node_port != 0 {
-                flushes.insert(Flush::NodePortEndpoint {
-                    port: service.node_port,
-                    endpoint: *gone,
-                });
+        if let Some(service) = old.services.get(name) {
+            for gone in before.difference(&usable(new, name)) {
+                for ip in addresses(service) {
+                    flushes.insert(Flush::ServiceEndpoint {
+                        service_ip: ip,
+                        endpoint: *gone,
+                    });
+                }
+                if service.node_port != 0 {
+                    flushes.insert(Flush::NodePortEndpoint {
+                        port: service.node_port,
+                        endpoint: *gone,
+                    });
+                }
             }
         }
-    }
-    for (name, service) in &new.services {
-        if name.protocol != Protocol::Udp {
-            continue;
-        }
-        let had = old.services.contains_key(name) && !usable(old, name).is_empty();
-        if !had && !usable(new, name).is_empty() {
-            for ip in addresses(service) {
-                flushes.insert(Flush::ServiceIp { ip });
-            }
-            if service.node_port != 0 {
-                flushes.insert(Flush::NodePort {
-                    port: service.node_port,
-                });
+        if let Some(service) = new.services.get(name) {
+            let had = old.services.contains_key(name) && !before.is_empty();
+            if !had && !usable(new, name).is_empty() {
+                for ip in addresses(service) {
+                    flushes.insert(Flush::ServiceIp { ip });
+                }
+                if service.node_port != 0 {
+                    flushes.insert(Flush::NodePort {
+                        port: service.node_port,
+                    });
+                }
             }
         }
     }

@@ -1,11 +1,12 @@
 //! What the sync loop asks of a backend, and the node settings it derives from the Node.
 
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 use k8s_openapi::api::core::v1::Node;
 
-use crate::model::{NodeSettings, ProxyState};
+use crate::model::{NodeSettings, ProxyState, ServicePortName};
 use crate::options::Config;
 
 /// What one sync did.
@@ -19,8 +20,13 @@ pub struct SyncOutcome {
 
 /// A rule backend (nftables or iptables).
 pub trait Proxier: Send {
-    /// Programs `state` into the kernel.
-    fn sync(&mut self, state: &ProxyState) -> anyhow::Result<SyncOutcome>;
+    /// Programs `state` into the kernel. `changed`, when given, names every service port
+    /// that may differ from the last sync (a backend may look at those alone).
+    fn sync(
+        &mut self,
+        state: &ProxyState,
+        changed: Option<&BTreeSet<ServicePortName>>,
+    ) -> anyhow::Result<SyncOutcome>;
     /// Makes the next sync write everything (the periodic resync, and after an error).
     fn request_full_sync(&mut self);
 }

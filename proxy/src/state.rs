@@ -205,6 +205,62 @@ pub fn build<'a>(
     state
 }
 
+/// Re-reads the Services named by `keys` (`namespace/name`, as the watches key them) into
+/// `state`: their service ports and endpoints are replaced by what `services` and `slices`
+/// hold now, or removed. Returns every service port name added, replaced or removed, for
+/// [`crate::proxier::Proxier::sync`]. The same result as [`build`] over everything, for the
+/// cost of the changed Services (plus one pass over the slices' labels).
+pub fn refresh(
+    state: &mut ProxyState,
+    keys: &BTreeSet<String>,
+    services: &BTreeMap<String, Service>,
+    slices: &BTreeMap<String, EndpointSlice>,
+    node_name: &str,
+) -> BTreeSet<ServicePortName> {
+    let mut changed = BTreeSet::new();
+    for key in keys {
+        let Some((namespace, name)) = key.split_once('/') else {
+            continue;
+        };
+        let old: Vec<ServicePortName> = state
+            .services
+            .keys()
+            .filter(|port| port.namespace == namespace && port.name == name)
+            .cloned()
+            .collect();
+        for port in old {
+            state.services.remove(&port);
+            state.endpoints.remove(&port);
+            changed.insert(port);
+        }
+        let Some(service) = services.get(key) else {
+            continue;
+        };
+        for port in service_ports(service) {
+            changed.insert(port.name.clone());
+            state.services.insert(port.name.clone(), port);
+        }
+        let own: Vec<&EndpointSlice> = slices
+            .values()
+            .filter(|slice| {
+                slice.metadata.namespace.as_deref() == Some(namespace)
+                    && slice
+                        .metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|labels| labels.get(SERVICE_NAME_LABEL))
+                        .is_some_and(|service| service == name)
+            })
+            .collect();
+        for (port, list) in endpoints(namespace, name, &own, node_name) {
+            if state.services.contains_key(&port) {
+                state.endpoints.insert(port, list);
+            }
+        }
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +338,59 @@ mod tests {
         assert_eq!(endpoints.len(), 2, "duplicates across slices are dropped");
         assert!(endpoints[0].is_local && endpoints[0].ready);
         assert!(!endpoints[1].ready && endpoints[1].serving && endpoints[1].terminating);
+    }
+
+    #[test]
+    fn refreshing_changed_services_equals_building_everything() {
+        let service = |name: &str, ip: &str| -> (String, Service) {
+            let svc = serde_json::from_value(serde_json::json!({
+                "metadata": {"namespace": "ns", "name": name},
+                "spec": {"clusterIP": ip, "ports": [{"name": "http", "port": 80},
+                                                    {"name": "dns", "port": 53, "protocol": "UDP"}]},
+            }))
+            .unwrap();
+            (format!("ns/{name}"), svc)
+        };
+        let slice = |service: &str,
+                     suffix: &str,
+                     ip: &str,
+                     ready: bool|
+         -> (String, EndpointSlice) {
+            let slice = serde_json::from_value(serde_json::json!({
+                "metadata": {"namespace": "ns", "name": format!("{service}-{suffix}"),
+                             "labels": {SERVICE_NAME_LABEL: service}},
+                "addressType": "IPv4",
+                "ports": [{"name": "http", "port": 8080}, {"name": "dns", "port": 5353, "protocol": "UDP"}],
+                "endpoints": [{"addresses": [ip], "conditions": {"ready": ready}}],
+            }))
+            .unwrap();
+            (format!("ns/{service}-{suffix}"), slice)
+        };
+        let mut services: BTreeMap<String, Service> =
+            [service("a", "10.96.0.1"), service("b", "10.96.0.2")].into();
+        let mut slices: BTreeMap<String, EndpointSlice> = [
+            slice("a", "1", "10.244.0.1", true),
+            slice("a", "2", "10.244.0.2", true),
+            slice("b", "1", "10.244.0.3", true),
+        ]
+        .into();
+        let mut state = build(services.values(), slices.values(), "node");
+
+        // a: one endpoint goes unready; b: deleted; c: new, with a slice.
+        slices.extend([slice("a", "2", "10.244.0.2", false)]);
+        services.remove("ns/b");
+        services.extend([service("c", "10.96.0.3")]);
+        slices.extend([slice("c", "1", "10.244.0.4", true)]);
+        let keys: BTreeSet<String> = ["ns/a", "ns/b", "ns/c"].map(str::to_owned).into();
+        let changed = refresh(&mut state, &keys, &services, &slices, "node");
+
+        assert_eq!(state, build(services.values(), slices.values(), "node"));
+        // Both ports of each of the three Services changed.
+        assert_eq!(changed.len(), 6);
+        // An untouched key changes nothing.
+        let before = state.clone();
+        let none = refresh(&mut state, &BTreeSet::new(), &services, &slices, "node");
+        assert!(none.is_empty());
+        assert_eq!(state, before);
     }
 }

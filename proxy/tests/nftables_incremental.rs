@@ -2,8 +2,10 @@
 //! random sequences of Service and endpoint changes (every kind of service port the layout
 //! knows), the ruleset the proxier takes as applied equals a fresh [`build`] of the state,
 //! and its transaction equals [`Ruleset::diff_transaction`] of the previous and the new
-//! ruleset, byte for byte. No kernel needed: the transactions are only compared.
+//! ruleset, byte for byte; told which service ports changed (as the sync loop tells it), it
+//! writes the same. No kernel needed: the transactions are only compared.
 
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use proxy::model::{Endpoint, NodeSettings, Protocol, ProxyState, ServicePort, ServicePortName};
@@ -128,15 +130,32 @@ fn mutate(rng: &mut Rng, state: &mut ProxyState) {
     }
 }
 
+/// The service ports whose Service or endpoints differ between `a` and `b`.
+fn changed_ports(a: &ProxyState, b: &ProxyState) -> BTreeSet<ServicePortName> {
+    a.services
+        .keys()
+        .chain(b.services.keys())
+        .filter(|name| {
+            a.services.get(*name) != b.services.get(*name)
+                || a.endpoints.get(*name) != b.endpoints.get(*name)
+        })
+        .cloned()
+        .collect()
+}
+
 fn check(seed: u64, steps: usize) {
     let mut rng = Rng(seed);
     let node = node();
     let mut proxier = NftProxier::new(node.clone(), Nft::new(None));
+    // The same syncs told which service ports changed, as the sync loop tells it.
+    let mut told = NftProxier::new(node.clone(), Nft::new(None));
     let mut state = ProxyState::default();
     let mut previous: Ruleset = build(&state, &node);
     let (first, full) = proxier.next_transaction(&state);
     assert!(full);
     assert_eq!(first, previous.full_transaction());
+    assert_eq!(told.next_transaction(&state), (first, true));
+    let mut previous_state = state.clone();
     let mut incremental = 0;
     for step in 0..steps {
         // Several changes per sync at times, as the bounded-frequency loop batches them.
@@ -146,6 +165,13 @@ fn check(seed: u64, steps: usize) {
         let wanted = build(&state, &node);
         let (transaction, full) = proxier.next_transaction(&state);
         let context = format!("seed {seed}, step {step}");
+        let changed = changed_ports(&previous_state, &state);
+        assert_eq!(
+            told.next_transaction_changed(&state, Some(&changed)),
+            (transaction.clone(), full),
+            "{context}: told what changed"
+        );
+        previous_state = state.clone();
         assert_eq!(
             proxier.applied(),
             Some(&wanted),

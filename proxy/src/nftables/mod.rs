@@ -22,7 +22,7 @@ pub use ruleset::{Fragment, Journal, Ruleset, build};
 pub use runner::{Nft, NftError};
 pub use transaction::ELEMENT_CHUNK;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{Endpoint, NodeSettings, ProxyState, ServicePort, ServicePortName};
 
@@ -66,7 +66,17 @@ impl NftProxier {
 
     /// Programs `state`: [`NftProxier::next_transaction`], sent with `nft -f`.
     pub fn sync(&mut self, state: &ProxyState) -> Result<SyncResult, NftError> {
-        let (transaction, full) = self.next_transaction(state);
+        self.sync_changed(state, None)
+    }
+
+    /// [`NftProxier::sync`] when only the service ports `changed` may differ from the last
+    /// sync (what the watches saw change); `None`: any may.
+    pub fn sync_changed(
+        &mut self,
+        state: &ProxyState,
+        changed: Option<&BTreeSet<ServicePortName>>,
+    ) -> Result<SyncResult, NftError> {
+        let (transaction, full) = self.next_transaction_changed(state, changed);
         if transaction.is_empty() {
             return Ok(SyncResult {
                 full,
@@ -93,48 +103,40 @@ impl NftProxier {
     /// ruleset and the new ones merged in, and the transaction covers what that touched
     /// (empty when nothing changed).
     pub fn next_transaction(&mut self, state: &ProxyState) -> (String, bool) {
+        self.next_transaction_changed(state, None)
+    }
+
+    /// [`NftProxier::next_transaction`] looking only at the service ports `changed` (all of
+    /// them when `None`, or when the whole table is written anyway).
+    pub fn next_transaction_changed(
+        &mut self,
+        state: &ProxyState,
+        changed: Option<&BTreeSet<ServicePortName>>,
+    ) -> (String, bool) {
         let mut applied = self.applied.take();
         let mut journal = Journal::default();
-        let gone: Vec<ServicePortName> = self
-            .synced
-            .keys()
-            .filter(|name| !state.services.contains_key(*name))
-            .cloned()
-            .collect();
-        for name in gone {
-            if let (Some(old), Some(rs)) = (self.synced.remove(&name), applied.as_mut()) {
-                rs.unmerge(&old.fragment, Some(&mut journal));
-            }
-        }
         let mut fresh = Vec::new();
-        for (name, service) in &state.services {
-            let endpoints = state
-                .endpoints
-                .get(name)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            if let Some(old) = self.synced.get(name) {
-                if old.service == *service && old.endpoints == endpoints {
-                    continue;
-                }
-                if let Some(rs) = applied.as_mut() {
-                    rs.unmerge(&old.fragment, Some(&mut journal));
+        match changed.filter(|_| applied.is_some()) {
+            Some(names) => {
+                for name in names {
+                    self.update(name, state, applied.as_mut(), &mut journal, &mut fresh);
                 }
             }
-            let fragment = layout::service(&self.node, service, endpoints);
-            fresh.push(name);
-            self.synced.insert(
-                name.clone(),
-                Synced {
-                    service: service.clone(),
-                    endpoints: endpoints.to_vec(),
-                    fragment,
-                },
-            );
+            None => {
+                let gone: Vec<ServicePortName> = self
+                    .synced
+                    .keys()
+                    .filter(|name| !state.services.contains_key(*name))
+                    .cloned()
+                    .collect();
+                for name in gone.iter().chain(state.services.keys()) {
+                    self.update(name, state, applied.as_mut(), &mut journal, &mut fresh);
+                }
+            }
         }
         let (wanted, transaction, full) = match applied {
             Some(mut rs) => {
-                for name in fresh {
+                for name in &fresh {
                     rs.merge(&self.synced[name].fragment, Some(&mut journal));
                 }
                 match rs.journal_transaction(&journal) {
@@ -159,6 +161,47 @@ impl NftProxier {
         };
         self.applied = Some(wanted);
         (transaction, full)
+    }
+
+    /// Brings the service port `name` up to `state`: unchanged, gone (its fragment taken out
+    /// of `applied`), or new or changed (a new fragment, listed in `fresh` for merging).
+    fn update(
+        &mut self,
+        name: &ServicePortName,
+        state: &ProxyState,
+        applied: Option<&mut Ruleset>,
+        journal: &mut Journal,
+        fresh: &mut Vec<ServicePortName>,
+    ) {
+        let Some(service) = state.services.get(name) else {
+            if let (Some(old), Some(rs)) = (self.synced.remove(name), applied) {
+                rs.unmerge(&old.fragment, Some(journal));
+            }
+            return;
+        };
+        let endpoints = state
+            .endpoints
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if let Some(old) = self.synced.get(name) {
+            if old.service == *service && old.endpoints == endpoints {
+                return;
+            }
+            if let Some(rs) = applied {
+                rs.unmerge(&old.fragment, Some(journal));
+            }
+        }
+        let fragment = layout::service(&self.node, service, endpoints);
+        fresh.push(name.clone());
+        self.synced.insert(
+            name.clone(),
+            Synced {
+                service: service.clone(),
+                endpoints: endpoints.to_vec(),
+                fragment,
+            },
+        );
     }
 
     /// What the kernel holds after the last sync, if it succeeded.
