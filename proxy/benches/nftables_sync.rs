@@ -9,10 +9,13 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::discovery::v1::EndpointSlice;
 use proxy::model::{Endpoint, NodeSettings, ProxyState, ServicePortName};
 use proxy::nftables::{Nft, NftProxier, build, hashed};
 use support::Netns;
@@ -49,6 +52,35 @@ fn state(services: usize) -> ProxyState {
         support::add_service(&mut state, service(i), endpoints(i, 0));
     }
     state
+}
+
+/// `services` Service and EndpointSlice objects as the watches key them, matching [`state`].
+fn objects(services: usize) -> (BTreeMap<String, Service>, BTreeMap<String, EndpointSlice>) {
+    let mut by_name = BTreeMap::new();
+    let mut slices = BTreeMap::new();
+    for i in 0..services {
+        let name = format!("svc-{i}");
+        let service: Service = serde_json::from_value(serde_json::json!({
+            "metadata": {"namespace": "bench", "name": name},
+            "spec": {"clusterIP": cluster_ip(i).to_string(),
+                     "ports": [{"name": "http", "port": 80}]},
+        }))
+        .expect("service");
+        let addresses: Vec<serde_json::Value> = (0..2)
+            .map(|j| serde_json::json!({"addresses": [endpoint(i, j).to_string()]}))
+            .collect();
+        let slice: EndpointSlice = serde_json::from_value(serde_json::json!({
+            "metadata": {"namespace": "bench", "name": format!("{name}-x1"),
+                         "labels": {"kubernetes.io/service-name": name}},
+            "addressType": "IPv4",
+            "ports": [{"name": "http", "port": 8080}],
+            "endpoints": addresses,
+        }))
+        .expect("slice");
+        by_name.insert(format!("bench/{name}"), service);
+        slices.insert(format!("bench/{name}-x1"), slice);
+    }
+    (by_name, slices)
 }
 
 /// Upstream's layout for `services` Services x 2 endpoints (the parts that cost: a chain
@@ -164,13 +196,27 @@ fn measure() {
 
     // One Service's endpoints change (element deletions and additions): the whole sync,
     // then the same kind of change again timing its two parts.
+    // As kube-proxy runs it, the sync is told which service port changed.
+    let only = |i: usize| BTreeSet::from([name(i)]);
     let mut changes = Vec::new();
     for round in 0..CHANGES {
         let i = (round * 499) % SERVICES;
         state.endpoints.insert(name(i), endpoints(i, 2 * round + 1));
         let started = Instant::now();
-        let result = proxier.sync(&state).expect("incremental sync");
+        let result = proxier
+            .sync_changed(&state, Some(&only(i)))
+            .expect("incremental sync");
         changes.push(started.elapsed());
+        assert!(!result.full && result.changed);
+    }
+    // Not told: every service port is compared with the last sync.
+    let mut untold = Vec::new();
+    for round in 0..CHANGES {
+        let i = (round * 401 + 5) % SERVICES;
+        state.endpoints.insert(name(i), endpoints(i, 2 * round + 1));
+        let started = Instant::now();
+        let result = proxier.sync(&state).expect("incremental sync");
+        untold.push(started.elapsed());
         assert!(!result.full && result.changed);
     }
     let (mut plans, mut applies, mut diff_bytes) = (Vec::new(), Vec::new(), 0);
@@ -178,7 +224,7 @@ fn measure() {
         let i = (round * 307 + 11) % SERVICES;
         state.endpoints.insert(name(i), endpoints(i, 2 * round + 2));
         let started = Instant::now();
-        let (transaction, full) = proxier.next_transaction(&state);
+        let (transaction, full) = proxier.next_transaction_changed(&state, Some(&only(i)));
         plans.push(started.elapsed());
         assert!(!full);
         diff_bytes = transaction.len();
@@ -192,12 +238,43 @@ fn measure() {
         let i = SERVICES + round;
         support::add_service(&mut state, service(i), endpoints(i, 0));
         let started = Instant::now();
-        let result = proxier.sync(&state).expect("incremental sync");
+        let result = proxier
+            .sync_changed(&state, Some(&only(i)))
+            .expect("incremental sync");
         additions.push(started.elapsed());
         assert!(!result.full && result.changed);
     }
 
+    // The sync loop's side: the whole state from Service and EndpointSlice objects (after a
+    // relist, and at the periodic resync) against re-reading the one Service that changed.
+    let (services, slices) = objects(SERVICES);
+    let started = Instant::now();
+    let mut from_objects = proxy::state::build(services.values(), slices.values(), "bench");
+    let state_build = started.elapsed();
+    let keys = BTreeSet::from(["bench/svc-42".to_owned()]);
+    let refreshes: Vec<Duration> = (0..CHANGES)
+        .map(|_| {
+            let started = Instant::now();
+            std::hint::black_box(proxy::state::refresh(
+                &mut from_objects,
+                &keys,
+                &services,
+                &slices,
+                "bench",
+            ));
+            started.elapsed()
+        })
+        .collect();
+
     let mut rows = vec![
+        (
+            format!("sync loop: state from {SERVICES} Services and EndpointSlices (once)"),
+            ms(state_build),
+        ),
+        (
+            format!("sync loop: re-read the one Service that changed (median of {CHANGES})"),
+            ms(median(refreshes)),
+        ),
         (
             format!("build the whole ruleset, {SERVICES} Services x 2 endpoints (median of 5)"),
             ms(median(builds)),
@@ -212,6 +289,12 @@ fn measure() {
         (
             format!("one Service's endpoints changed: whole sync (median of {CHANGES})"),
             ms(median(changes)),
+        ),
+        (
+            format!(
+                "… the same, not told which Service changed (compares all {SERVICES}; median of {CHANGES})"
+            ),
+            ms(median(untold)),
         ),
         (
             format!(
