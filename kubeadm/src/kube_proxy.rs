@@ -9,7 +9,7 @@ use std::process::Stdio;
 use anyhow::{Context, Result};
 use tokio::process::{Child, Command};
 
-use crate::pki::{self, ClusterFiles};
+use crate::pki;
 use common::pki::CertificateAuthority;
 
 /// Flags of `kubeadm up` for kube-proxy.
@@ -43,9 +43,10 @@ fn configuration(kubeconfig: &Path, pod_cidr: &str, options: &ProxyOptions) -> S
     serde_json::to_string_pretty(&config).unwrap_or_default()
 }
 
-/// Writes kube-proxy's kubeconfig and configuration and starts it for `node_name`.
+/// Writes kube-proxy's kubeconfig and configuration into `dir` and starts it for
+/// `node_name`.
 pub fn start(
-    files: &ClusterFiles,
+    dir: &Path,
     ca: &CertificateAuthority,
     server: &str,
     node_name: &str,
@@ -53,9 +54,9 @@ pub fn start(
     logs: &Path,
     options: &ProxyOptions,
 ) -> Result<Child> {
-    let kubeconfig = files.dir.join("kube-proxy.conf");
+    let kubeconfig = dir.join("kube-proxy.conf");
     pki::client_kubeconfig(&kubeconfig, ca, server, "system:kube-proxy", &[])?;
-    let config_path = files.dir.join("kube-proxy.yaml");
+    let config_path = dir.join("kube-proxy.yaml");
     std::fs::write(&config_path, configuration(&kubeconfig, pod_cidr, options))?;
     let log = std::fs::File::create(logs.join("kube-proxy.log"))?;
     Command::new(binary()?)

@@ -12,9 +12,12 @@
 //!   data dir, used by `kubeadm up`'s nodes, the tests and the benchmarks.
 //! - [`node`]: `kubeadm up`'s node: containerd, the images, and a kubelet with its identity,
 //!   serving certificate and `KubeletConfiguration`; [`kube_proxy`]: its kube-proxy.
+//! - [`join`]: `kubeadm join`: one more node (containerd, kubelet, kube-proxy) for the
+//!   cluster `kubeadm up` runs on this machine, usually inside a network namespace.
 
 pub mod containerd;
 pub mod images;
+pub mod join;
 pub mod kube_proxy;
 pub mod node;
 pub mod pki;

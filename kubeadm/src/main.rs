@@ -15,6 +15,10 @@ struct Cli {
 enum Commands {
     /// Start every daemon as a local process on this machine, until Ctrl-C.
     Up(kubeadm::up::UpOptions),
+    /// Start one more node (containerd, kubelet, kube-proxy) for the cluster `kubeadm up`
+    /// runs on this machine, until Ctrl-C; run it inside a network namespace
+    /// (`nsenter --net=/run/netns/NODE -- kubeadm join …`).
+    Join(kubeadm::join::JoinOptions),
     /// A private containerd with the project's images, until Ctrl-C (for CI and development).
     Containerd(kubeadm::containerd::command::ContainerdArgs),
     /// The container images this project builds (no registry needed).
@@ -35,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
     let shutdown = common::shutdown::Shutdown::on_signals()?;
     match cli.command {
         Commands::Up(options) => kubeadm::up::run(options, shutdown).await,
+        Commands::Join(options) => kubeadm::join::run(options, shutdown).await,
         Commands::Containerd(args) => kubeadm::containerd::command::run(args, shutdown).await,
         Commands::Images(ImagesCommand::Build(args)) => {
             let options = kubeadm::images::BuildOptions {

@@ -224,7 +224,7 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
         children.push(("kubelet", node.kubelet));
         if !options.proxy.no_kube_proxy {
             let proxy = crate::kube_proxy::start(
-                &files,
+                &files.dir,
                 &ca,
                 &server,
                 &node.name,
@@ -244,36 +244,73 @@ pub async fn run(options: UpOptions, shutdown: common::shutdown::Shutdown) -> Re
     println!();
     println!("Logs: {}. Stop with Ctrl-C.", logs.display());
 
+    let outcome = supervise(&mut children, kubelet_command.as_ref(), &shutdown).await;
+    let stopping = Stopping {
+        proxy_started,
+        containerd,
+        kubelet_root: data_dir.join("kubelet"),
+        logs,
+    };
+    stopping.stop(&mut children, outcome).await
+}
+
+/// What stopping a node (and `kubeadm up`'s control plane) has to undo.
+pub(crate) struct Stopping {
+    pub proxy_started: bool,
+    pub containerd: Option<crate::containerd::Containerd>,
+    pub kubelet_root: PathBuf,
+    pub logs: PathBuf,
+}
+
+impl Stopping {
+    /// Stops `children` (the last started first), removes kube-proxy's rules, stops the
+    /// runtime with its containers and mounts, and reports how [`supervise`] ended.
+    pub(crate) async fn stop(
+        self,
+        children: &mut [(&str, Child)],
+        outcome: Result<(), (String, std::process::ExitStatus)>,
+    ) -> Result<()> {
+        stop(children).await;
+        if self.proxy_started {
+            crate::kube_proxy::cleanup().await;
+        }
+        stop_runtime(self.containerd, &self.kubelet_root).await;
+        match outcome {
+            Ok(()) => Ok(()),
+            Err((name, status)) => bail!(
+                "{name} exited: {status}; see {}",
+                self.logs.join(format!("{name}.log")).display()
+            ),
+        }
+    }
+}
+
+/// Waits for `shutdown`, restarting the kubelet when it exits, as its systemd unit does
+/// (`Restart=always`; its pods keep running meanwhile). Any other daemon exiting ends the
+/// wait with its name and status.
+pub(crate) async fn supervise(
+    children: &mut [(&str, Child)],
+    kubelet: Option<&crate::node::KubeletCommand>,
+    shutdown: &common::shutdown::Shutdown,
+) -> Result<(), (String, std::process::ExitStatus)> {
     loop {
         tokio::select! {
-            () = shutdown.wait() => break,
-            exited = wait_any(&mut children) => {
-                let (name, status) = exited;
-                // The kubelet is restarted, as its systemd unit does (`Restart=always`); its
-                // pods keep running meanwhile.
-                if let (Some(command), "kubelet") = (&kubelet_command, name.as_str()) {
-                    eprintln!("kubelet exited ({status}); restarting it");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    if let Some(entry) = children.iter_mut().find(|(n, _)| *n == "kubelet") {
-                        entry.1 = command.spawn()?;
+            () = shutdown.wait() => return Ok(()),
+            (name, status) = wait_any(children) => {
+                let Some(command) = kubelet.filter(|_| name == "kubelet") else {
+                    return Err((name, status));
+                };
+                eprintln!("kubelet exited ({status}); restarting it");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                if let Some(entry) = children.iter_mut().find(|(n, _)| *n == "kubelet") {
+                    match command.spawn() {
+                        Ok(child) => entry.1 = child,
+                        Err(_) => return Err((name, status)),
                     }
-                    continue;
                 }
-                stop(&mut children).await;
-                if proxy_started {
-                    crate::kube_proxy::cleanup().await;
-                }
-                stop_runtime(containerd, &data_dir.join("kubelet")).await;
-                bail!("{name} exited: {status}; see {}", logs.join(format!("{name}.log")).display());
             }
         }
     }
-    stop(&mut children).await;
-    if proxy_started {
-        crate::kube_proxy::cleanup().await;
-    }
-    stop_runtime(containerd, &data_dir.join("kubelet")).await;
-    Ok(())
 }
 
 /// Stops the private containerd, with every container it ran (the kubelet leaves them running,

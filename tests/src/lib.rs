@@ -10,6 +10,8 @@
 //!   network, torn down completely on drop.
 //! - [`local_cluster`]: `kubeadm up` in a temp dir: a whole cluster with containerd and a
 //!   kubelet running real pods.
+//! - [`service_client`]: HTTP GETs to a Service from the host or from a pod, answered by
+//!   pods that serve their hostname.
 //! - [`etcd`]: start, SIGKILL and restart a private etcd server on loopback ports.
 //! - [`storage`]: open either storage backend for a test, on a fresh store or a shared etcd.
 //! - [`daemons`]: the real kube-scheduler and kube-controller-manager binaries as child
@@ -34,4 +36,5 @@ pub mod etcd;
 pub mod hollow_nodes;
 pub mod kubectl;
 pub mod local_cluster;
+pub mod service_client;
 pub mod storage;

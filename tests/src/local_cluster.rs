@@ -117,6 +117,16 @@ impl LocalCluster {
         )
     }
 
+    /// The API server's URL, as the admin kubeconfig names it.
+    pub fn server(&self) -> Result<String> {
+        let config = kube::config::Kubeconfig::read_from(&self.kubeconfig)?;
+        config
+            .clusters
+            .iter()
+            .find_map(|c| c.cluster.as_ref()?.server.clone())
+            .context("no server in the admin kubeconfig")
+    }
+
     /// Runs the default kubectl against the cluster.
     pub fn kubectl(&self, args: &[&str]) -> kubectl::Output {
         let binary = kubectl::binary("").expect("kubectl is installed");

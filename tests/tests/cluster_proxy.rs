@@ -18,6 +18,7 @@ use k8s_openapi::api::core::v1::{Node, Service};
 use kube::Api;
 use serde_json::json;
 use tests::local_cluster::{LocalCluster, eventually};
+use tests::service_client::{HOSTNAME_HTTPD, get, reached, reached_from_pod};
 
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -48,31 +49,6 @@ async fn cluster(mode: &str) -> Result<Option<LocalCluster>> {
     ))
 }
 
-/// What one HTTP GET got: the body, or the connect error's kind.
-fn get(address: SocketAddr) -> Result<String, ErrorKind> {
-    let mut stream =
-        TcpStream::connect_timeout(&address, Duration::from_secs(2)).map_err(|e| e.kind())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(3)))
-        .map_err(|e| e.kind())?;
-    stream
-        .write_all(b"GET /index.html HTTP/1.0\r\n\r\n")
-        .map_err(|e| e.kind())?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).map_err(|e| e.kind())?;
-    Ok(answer
-        .split("\r\n\r\n")
-        .nth(1)
-        .unwrap_or_default()
-        .trim()
-        .to_owned())
-}
-
-/// The pods (by the name each serves) reached over `tries` connections to `address`.
-fn reached(address: SocketAddr, tries: usize) -> BTreeSet<String> {
-    (0..tries).filter_map(|_| get(address).ok()).collect()
-}
-
 fn web_deployment(cluster: &LocalCluster, replicas: u32) -> Result<()> {
     cluster.apply(&json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
@@ -86,8 +62,7 @@ fn web_deployment(cluster: &LocalCluster, replicas: u32) -> Result<()> {
                     "terminationGracePeriodSeconds": 30,
                     "containers": [{
                         "name": "httpd", "image": kubeadm::images::BUSYBOX_IMAGE,
-                        "command": ["sh", "-c",
-                            "mkdir -p /www; hostname > /www/index.html; exec httpd -f -p 8080 -h /www"],
+                        "command": ["sh", "-c", HOSTNAME_HTTPD],
                         "readinessProbe": {"tcpSocket": {"port": 8080}, "periodSeconds": 1},
                     }],
                 },
@@ -181,32 +156,15 @@ async fn services_route(mode: &str) -> Result<()> {
 
     // From a pod too (including itself: hairpin traffic is masqueraded).
     let first = pods.iter().next().context("a pod")?.clone();
-    let from_pod =
-        eventually("a pod reaching 3 pods", Duration::from_secs(60), || {
-            let cluster = &cluster;
-            let first = first.clone();
-            async move {
-                let mut seen = BTreeSet::new();
-                for _ in 0..15 {
-                    // busybox-static's wget crashes on glibc's NSS; nc speaks plain HTTP/1.0.
-                    let out = cluster.kubectl(&[
-                    "exec", &first, "--", "sh", "-c",
-                    &format!(
-                        "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 2 {} {} | tail -n 1",
-                        cluster_ip.ip(),
-                        cluster_ip.port()
-                    ),
-                ]);
-                    let body = out.stdout.trim();
-                    if out.success && !body.is_empty() {
-                        seen.insert(body.to_owned());
-                    }
-                }
-                Ok((seen.len() == 3).then_some(seen))
-            }
-        })
-        .await
-        .with_context(|| cluster.logs())?;
+    let from_pod = eventually("a pod reaching 3 pods", Duration::from_secs(60), || {
+        let (cluster, first) = (&cluster, first.clone());
+        async move {
+            let seen = reached_from_pod(cluster, &first, cluster_ip, 15);
+            Ok((seen.len() == 3).then_some(seen))
+        }
+    })
+    .await
+    .with_context(|| cluster.logs())?;
     ensure!(from_pod == pods, "{from_pod:?} vs {pods:?}");
 
     // Node port on the node's address.
