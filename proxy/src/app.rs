@@ -22,6 +22,7 @@ use crate::metrics::Metrics;
 use crate::model::{ProxyState, ServicePortName};
 use crate::options::Config;
 use crate::proxier::{Proxier, node_eligible, node_settings};
+use crate::service_health::ServiceHealthServer;
 use crate::sources::{self, ENDPOINT_SLICE_SELECTOR, SERVICE_SELECTOR};
 
 /// The annotation the EndpointSlice controller sets to when the change it carries happened.
@@ -189,6 +190,22 @@ pub async fn run(
     let mut settings = node_settings(&config, &node_name, current_node().as_ref());
     tracing::info!(node = %node_name, ips = ?settings.node_ips, mode = ?config.mode, "starting the proxier");
     let mut proxier = new_proxier(settings.clone());
+    let health_addresses = |settings: &crate::model::NodeSettings| -> Vec<std::net::IpAddr> {
+        if settings.nodeport_addresses.is_empty() {
+            vec![std::net::Ipv4Addr::UNSPECIFIED.into()]
+        } else {
+            settings
+                .nodeport_ips()
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        }
+    };
+    let mut service_health = ServiceHealthServer::new(
+        health_addresses(&settings),
+        health.clone(),
+        shutdown.clone(),
+    );
     // What the watches hold, as service ports and endpoints, kept up to date by re-reading
     // only the Services that changed; and what the last successful sync programmed.
     let mut state = ProxyState::default();
@@ -232,6 +249,11 @@ pub async fn run(
             tracing::info!(ips = ?new_settings.node_ips, "node addresses changed; rebuilding the rules");
             settings = new_settings;
             proxier = new_proxier(settings.clone());
+            service_health = ServiceHealthServer::new(
+                health_addresses(&settings),
+                health.clone(),
+                shutdown.clone(),
+            );
         }
         let (changed_ports, taken) = {
             let services = services.lock();
@@ -283,6 +305,7 @@ pub async fn run(
                     }
                 }
                 record_no_local_endpoints(&metrics, &state);
+                service_health.sync(&state).await;
                 health.updated(now);
                 let stale = match &changed_ports {
                     Some(ports) => crate::conntrack::stale_entries_among(&applied, &state, ports),

@@ -82,6 +82,11 @@ impl ProxierHealth {
         self.lock().node_eligible = eligible;
     }
 
+    /// Healthy now (upstream's `IsHealthy`).
+    pub fn is_healthy(&self) -> bool {
+        self.healthy(SystemTime::now())
+    }
+
     fn healthy(&self, now: SystemTime) -> bool {
         let state = self.lock();
         match state.oldest_queued {

@@ -11,6 +11,7 @@
 //! - [`options`]: flags and `KubeProxyConfiguration`; [`app`]: the watches and the sync loop;
 //!   [`sources`]: the watches; [`proxier`]: what a backend does, and the node's settings.
 //! - [`conntrack`]: stale UDP entries; [`health`]: `/healthz`, `/livez` and `/metrics`;
+//!   [`service_health`]: the health-check node ports of Local-policy load balancers;
 //!   [`metrics`]: upstream's metric names.
 
 pub mod app;
@@ -23,5 +24,6 @@ pub mod model;
 pub mod nftables;
 pub mod options;
 pub mod proxier;
+pub mod service_health;
 pub mod sources;
 pub mod state;
