@@ -45,6 +45,10 @@ pub async fn run(options: JoinOptions, shutdown: common::shutdown::Shutdown) -> 
     if options.node.no_kubelet {
         bail!("kubeadm join starts a node: --no-kubelet makes no sense here");
     }
+    if options.node.node_name.is_none() {
+        // The default, the hostname, is the first node's name too: a namespace shares it.
+        bail!("kubeadm join needs --node-name (this machine's hostname is the first node's name)");
+    }
     let cluster_dir = std::path::absolute(&options.cluster_dir)?;
     let files = ClusterFiles::new(&cluster_dir);
     if !files.pki("ca.key").exists() {
@@ -75,8 +79,9 @@ pub async fn run(options: JoinOptions, shutdown: common::shutdown::Shutdown) -> 
     let kubelet_command = node.kubelet_command;
     let mut children = vec![("kubelet", node.kubelet)];
     let mut proxy_started = false;
+    let mut started = Ok(());
     if !options.proxy.no_kube_proxy {
-        let proxy = crate::kube_proxy::start(
+        match crate::kube_proxy::start(
             &data_dir,
             &ca,
             &options.server,
@@ -84,18 +89,26 @@ pub async fn run(options: JoinOptions, shutdown: common::shutdown::Shutdown) -> 
             &options.pod_network_cidr,
             &logs,
             &options.proxy,
-        )?;
-        children.push(("kube-proxy", proxy));
-        proxy_started = true;
+        ) {
+            Ok(proxy) => {
+                children.push(("kube-proxy", proxy));
+                proxy_started = true;
+            }
+            Err(error) => started = Err(error),
+        }
     }
-    println!("Logs: {}. Stop with Ctrl-C.", logs.display());
-
-    let outcome = crate::up::supervise(&mut children, Some(&kubelet_command), &shutdown).await;
     let stopping = crate::up::Stopping {
         proxy_started,
         containerd,
         kubelet_root: data_dir.join("kubelet"),
         logs,
     };
+    if let Err(error) = started {
+        // Stop what did start (the kubelet, containerd and its mounts) before failing.
+        let _ = stopping.stop(&mut children, Ok(())).await;
+        return Err(error);
+    }
+    println!("Logs: {}. Stop with Ctrl-C.", stopping.logs.display());
+    let outcome = crate::up::supervise(&mut children, Some(&kubelet_command), &shutdown).await;
     stopping.stop(&mut children, outcome).await
 }

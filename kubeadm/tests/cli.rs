@@ -1,6 +1,6 @@
 //! The `kubeadm` binary itself (which also makes `cargo test --workspace` build it, for the
 //! end-to-end tests that run `kubeadm up`): `kubeadm images build` writes both OCI archives,
-//! an unknown subcommand is a clear error, and `kubeadm join` without a cluster CA says so.
+//! an unknown subcommand is a clear error, and `kubeadm join` without a node name or a cluster CA says so.
 
 use std::process::Command;
 
@@ -36,13 +36,25 @@ fn unknown_subcommands_are_refused() {
 }
 
 #[test]
-fn join_without_a_cluster_ca_says_so() {
+fn join_without_a_node_name_or_a_cluster_ca_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = Command::new(env!("CARGO_BIN_EXE_kubeadm"))
         .arg("join")
         .arg(format!("--cluster-dir={}", dir.path().display()))
         .arg(format!("--data-dir={}", dir.path().join("node").display()))
         .arg("--server=https://127.0.0.1:6443")
+        .output()
+        .expect("kubeadm runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("needs --node-name"), "{stderr}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_kubeadm"))
+        .arg("join")
+        .arg(format!("--cluster-dir={}", dir.path().display()))
+        .arg(format!("--data-dir={}", dir.path().join("node").display()))
+        .arg("--server=https://127.0.0.1:6443")
+        .arg("--node-name=node-2")
         .output()
         .expect("kubeadm runs");
     assert!(!output.status.success());

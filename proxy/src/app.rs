@@ -249,6 +249,7 @@ pub async fn run(
             tracing::info!(ips = ?new_settings.node_ips, "node addresses changed; rebuilding the rules");
             settings = new_settings;
             proxier = new_proxier(settings.clone());
+            service_health.close_all().await;
             service_health = ServiceHealthServer::new(
                 health_addresses(&settings),
                 health.clone(),

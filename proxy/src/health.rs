@@ -121,8 +121,16 @@ impl ProxierHealth {
     }
 }
 
+/// What a handler answers: status, content type, body, and one more header if any.
+pub type Answer = (
+    StatusCode,
+    &'static str,
+    Vec<u8>,
+    Option<(&'static str, String)>,
+);
+
 /// Answers one request path; `None` is 404.
-pub type Handler = Arc<dyn Fn(&str) -> Option<(StatusCode, &'static str, Vec<u8>)> + Send + Sync>;
+pub type Handler = Arc<dyn Fn(&str) -> Option<Answer> + Send + Sync>;
 
 /// The health endpoints.
 pub fn health_handler(health: ProxierHealth) -> Handler {
@@ -133,7 +141,12 @@ pub fn health_handler(health: ProxierHealth) -> Handler {
             _ => return None,
         };
         let report = health.report(SystemTime::now(), with_node);
-        Some((report.status, "application/json", report.body.into_bytes()))
+        Some((
+            report.status,
+            "application/json",
+            report.body.into_bytes(),
+            None,
+        ))
     })
 }
 
@@ -141,14 +154,20 @@ pub fn health_handler(health: ProxierHealth) -> Handler {
 pub fn metrics_handler(registry: prometheus::Registry) -> Handler {
     Arc::new(move |path| match path {
         "/metrics" => Some(match common::metrics::encode_text(&registry) {
-            Ok(text) => (StatusCode::OK, common::metrics::TEXT_CONTENT_TYPE, text),
+            Ok(text) => (
+                StatusCode::OK,
+                common::metrics::TEXT_CONTENT_TYPE,
+                text,
+                None,
+            ),
             Err(error) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "text/plain",
                 error.to_string().into_bytes(),
+                None,
             ),
         }),
-        "/healthz" => Some((StatusCode::OK, "text/plain", b"ok".to_vec())),
+        "/healthz" => Some((StatusCode::OK, "text/plain", b"ok".to_vec(), None)),
         _ => None,
     })
 }
@@ -173,11 +192,16 @@ pub async fn serve(listener: TcpListener, handler: Handler, shutdown: Shutdown) 
                 let answer = handler(request.uri().path());
                 async move {
                     let response = match answer {
-                        Some((status, content_type, body)) => Response::builder()
-                            .status(status)
-                            .header(http::header::CONTENT_TYPE, content_type)
-                            .header("X-Content-Type-Options", "nosniff")
-                            .body(Full::new(Bytes::from(body))),
+                        Some((status, content_type, body, extra)) => {
+                            let mut builder = Response::builder()
+                                .status(status)
+                                .header(http::header::CONTENT_TYPE, content_type)
+                                .header("X-Content-Type-Options", "nosniff");
+                            if let Some((name, value)) = extra {
+                                builder = builder.header(name, value);
+                            }
+                            builder.body(Full::new(Bytes::from(body)))
+                        }
                         None => Response::builder()
                             .status(StatusCode::NOT_FOUND)
                             .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")

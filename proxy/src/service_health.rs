@@ -2,7 +2,7 @@
 //! every LoadBalancer Service with `externalTrafficPolicy: Local`, kube-proxy listens on its
 //! `healthCheckNodePort` and answers any path with 200 while this node has a ready endpoint
 //! of the Service and the proxier is healthy, else 503, with a JSON body naming the Service
-//! and the count. Load balancers use it to send traffic only to nodes that have endpoints.
+//! and the count, and the count again in `X-Load-Balancing-Endpoint-Weight`. Load balancers use it to send traffic only to nodes that have endpoints.
 //!
 //! The servers listen on every address, or on the node IPs `--nodeport-addresses` selects,
 //! as upstream; a port that cannot be bound is logged and tried again at the next sync.
@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use http::StatusCode;
 use tokio::net::TcpListener;
-use tokio::task::AbortHandle;
+use tokio::task::JoinHandle;
 
 use common::shutdown::Shutdown;
 
@@ -54,14 +54,25 @@ pub struct ServiceHealthServer {
     health: ProxierHealth,
     shutdown: Shutdown,
     counts: Arc<Mutex<HashMap<ServiceName, usize>>>,
-    open: HashMap<ServiceName, (u16, Vec<AbortHandle>)>,
+    open: HashMap<ServiceName, (u16, Vec<JoinHandle<()>>)>,
 }
 
 impl Drop for ServiceHealthServer {
     fn drop(&mut self) {
         for (_, tasks) in self.open.values() {
-            tasks.iter().for_each(AbortHandle::abort);
+            tasks.iter().for_each(JoinHandle::abort);
         }
+    }
+}
+
+/// Stops a server's tasks and waits until they are gone, so their listeners are closed and
+/// the port can be bound again at once.
+async fn close(tasks: Vec<JoinHandle<()>>) {
+    for task in &tasks {
+        task.abort();
+    }
+    for task in tasks {
+        let _ = task.await;
     }
 }
 
@@ -91,14 +102,18 @@ impl ServiceHealthServer {
     pub async fn sync(&mut self, state: &ProxyState) {
         let (ports, counts) = wanted(state);
         *self.counts.lock().unwrap_or_else(PoisonError::into_inner) = counts;
-        self.open.retain(|name, (port, tasks)| {
-            let keep = ports.get(name) == Some(port);
-            if !keep {
-                tracing::info!(service = ?name, port = *port, "closing health-check node port");
-                tasks.iter().for_each(AbortHandle::abort);
+        let stale: Vec<ServiceName> = self
+            .open
+            .iter()
+            .filter(|(name, (port, _))| ports.get(*name) != Some(port))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in stale {
+            if let Some((port, tasks)) = self.open.remove(&name) {
+                tracing::info!(service = ?name, port, "closing health-check node port");
+                close(tasks).await;
             }
-            keep
-        });
+        }
         for (name, port) in ports {
             if self.open.contains_key(&name) {
                 continue;
@@ -115,8 +130,15 @@ impl ServiceHealthServer {
         }
     }
 
+    /// Closes every port (before the server is replaced).
+    pub async fn close_all(&mut self) {
+        for (_, (_, tasks)) in self.open.drain() {
+            close(tasks).await;
+        }
+    }
+
     /// Binds `port` on every address and serves it; all or nothing.
-    async fn listen(&self, name: &ServiceName, port: u16) -> std::io::Result<Vec<AbortHandle>> {
+    async fn listen(&self, name: &ServiceName, port: u16) -> std::io::Result<Vec<JoinHandle<()>>> {
         let mut listeners = Vec::new();
         for ip in &self.addresses {
             listeners.push(TcpListener::bind(SocketAddr::new(*ip, port)).await?);
@@ -126,7 +148,7 @@ impl ServiceHealthServer {
             .into_iter()
             .map(|listener| {
                 let serve = crate::health::serve(listener, handler.clone(), self.shutdown.clone());
-                tokio::spawn(serve).abort_handle()
+                tokio::spawn(serve)
             })
             .collect())
     }
@@ -153,7 +175,14 @@ impl ServiceHealthServer {
             } else {
                 StatusCode::SERVICE_UNAVAILABLE
             };
-            Some((status, "application/json", body.to_string().into_bytes()))
+            // Upstream's weight header: load balancers that weigh nodes use the count.
+            let weight = ("X-Load-Balancing-Endpoint-Weight", count.to_string());
+            Some((
+                status,
+                "application/json",
+                body.to_string().into_bytes(),
+                Some(weight),
+            ))
         })
     }
 }
@@ -234,8 +263,14 @@ mod tests {
         let mut answer = String::new();
         stream.read_to_string(&mut answer).expect("read");
         let status = answer.split(' ').nth(1)?.parse().ok()?;
+        let weight = answer
+            .lines()
+            .find_map(|l| l.strip_prefix("x-load-balancing-endpoint-weight: "))
+            .map(str::to_owned);
         let body = answer.split("\r\n\r\n").nth(1)?;
-        Some((status, serde_json::from_str(body).ok()?))
+        let mut body: serde_json::Value = serde_json::from_str(body).ok()?;
+        body["weightHeader"] = weight.into();
+        Some((status, body))
     }
 
     async fn get_async(port: u16) -> Option<(u16, serde_json::Value)> {
@@ -271,6 +306,7 @@ mod tests {
         assert_eq!(body["service"]["namespace"], "ns");
         assert_eq!(body["service"]["name"], "lb");
         assert_eq!(body["serviceProxyHealthy"], true);
+        assert_eq!(body["weightHeader"], "2");
 
         // Only remote or terminating endpoints: 503, so load balancers skip this node.
         let remote = vec![endpoint(3, 0, false, true), endpoint(4, 0, true, false)];
@@ -287,6 +323,34 @@ mod tests {
         let (status, body) = get_async(hc_port).await.expect("an answer");
         assert_eq!(status, 503);
         assert_eq!(body["serviceProxyHealthy"], false);
+
+        // Another Service takes over the port in one sync: closed and bound again at once.
+        let mut renamed = state(hc_port, vec![endpoint(1, 0, true, true)]);
+        renamed.services = renamed
+            .services
+            .into_values()
+            .map(|mut svc| {
+                svc.name.name = "lb2".into();
+                (svc.name.clone(), svc)
+            })
+            .collect();
+        renamed.endpoints = renamed
+            .endpoints
+            .into_iter()
+            .map(|(mut name, eps)| {
+                name.name = "lb2".into();
+                (name, eps)
+            })
+            .collect();
+        health.updated(SystemTime::now());
+        server.sync(&renamed).await;
+        let opened: Vec<_> = server.ports().into_keys().collect();
+        assert_eq!(opened, vec![("ns".to_owned(), "lb2".to_owned())]);
+        let (status, body) = get_async(hc_port).await.expect("an answer");
+        assert_eq!(
+            (status, body["service"]["name"].clone()),
+            (200, "lb2".into())
+        );
 
         // The Service gone: the port closes.
         server.sync(&ProxyState::default()).await;

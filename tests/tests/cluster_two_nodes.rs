@@ -357,7 +357,9 @@ async fn a_cluster_ip_reaches_pods_on_both_nodes() -> Result<()> {
             let both = both.clone();
             let cluster = &cluster;
             async move {
-                let seen = reached_from_pod(cluster, "on-node2", cluster_ip, 20);
+                let seen = tokio::task::block_in_place(|| {
+                    reached_from_pod(cluster, "on-node2", cluster_ip, 20)
+                });
                 Ok((seen == both).then_some(seen))
             }
         },
@@ -372,9 +374,10 @@ async fn a_cluster_ip_reaches_pods_on_both_nodes() -> Result<()> {
     drop(cluster);
     drop(link);
     let out = Command::new("ip").args(["netns", "list"]).output()?;
+    let left = String::from_utf8_lossy(&out.stdout);
     ensure!(
-        !String::from_utf8_lossy(&out.stdout).contains("kn2-"),
-        "node 2's namespace is left"
+        !left.split_whitespace().any(|name| name == netns),
+        "node 2's namespace {netns} is left"
     );
     Ok(())
 }
