@@ -66,15 +66,7 @@ struct Pending {
 /// More changed Services than this in one sync rebuild the whole state instead.
 const MAX_REFRESHED_SERVICES: usize = 100;
 
-/// The Service an object belongs to, keyed as the Service watch keys it.
-fn service_key(service: &Service) -> String {
-    format!(
-        "{}/{}",
-        service.metadata.namespace.as_deref().unwrap_or_default(),
-        service.metadata.name.as_deref().unwrap_or_default()
-    )
-}
-
+/// The key of the Service a slice belongs to, as the Service watch keys it.
 fn slice_service_key(slice: &EndpointSlice) -> Option<String> {
     let service = slice
         .metadata
@@ -141,7 +133,7 @@ pub async fn run(
             .unwrap_or_else(PoisonError::into_inner);
         match service {
             Some(service) => {
-                p.services.insert(service_key(service));
+                p.services.insert(sources::key(service));
             }
             None => p.relisted = true,
         }

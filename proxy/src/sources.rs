@@ -45,7 +45,8 @@ impl<K: Clone> Watched<K> {
     }
 }
 
-fn key<K: kube::Resource>(object: &K) -> String {
+/// `namespace/name`: how a watch keys its objects.
+pub fn key<K: kube::Resource>(object: &K) -> String {
     format!(
         "{}/{}",
         object.meta().namespace.clone().unwrap_or_default(),

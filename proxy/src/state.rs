@@ -179,22 +179,7 @@ pub fn build<'a>(
             state.services.insert(port.name.clone(), port);
         }
     }
-    let mut by_service: BTreeMap<(String, String), Vec<&EndpointSlice>> = BTreeMap::new();
-    for slice in slices {
-        let Some(service) = slice
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|labels| labels.get(SERVICE_NAME_LABEL))
-        else {
-            continue;
-        };
-        let namespace = slice.metadata.namespace.clone().unwrap_or_default();
-        by_service
-            .entry((namespace, service.clone()))
-            .or_default()
-            .push(slice);
-    }
+    let by_service = slices_by_service(slices, |_, _| true);
     for ((namespace, name), slices) in by_service {
         for (port, list) in endpoints(&namespace, &name, &slices, node_name) {
             if state.services.contains_key(&port) {
@@ -218,14 +203,24 @@ pub fn refresh(
     node_name: &str,
 ) -> BTreeSet<ServicePortName> {
     let mut changed = BTreeSet::new();
-    for key in keys {
-        let Some((namespace, name)) = key.split_once('/') else {
-            continue;
+    let wanted: BTreeSet<(&str, &str)> = keys.iter().filter_map(|k| k.split_once('/')).collect();
+    let mut own = slices_by_service(slices.values(), |namespace, name| {
+        wanted.contains(&(namespace, name))
+    });
+    for (namespace, name) in wanted {
+        // A Service's ports sort together: from the smallest name with this namespace and
+        // Service name (empty port name, the first protocol) on.
+        let first = ServicePortName {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+            port: String::new(),
+            protocol: Protocol::Tcp,
         };
         let old: Vec<ServicePortName> = state
             .services
-            .keys()
-            .filter(|port| port.namespace == namespace && port.name == name)
+            .range(first..)
+            .map(|(port, _)| port)
+            .take_while(|port| port.namespace == namespace && port.name == name)
             .cloned()
             .collect();
         for port in old {
@@ -233,32 +228,50 @@ pub fn refresh(
             state.endpoints.remove(&port);
             changed.insert(port);
         }
-        let Some(service) = services.get(key) else {
+        let Some(service) = services.get(&format!("{namespace}/{name}")) else {
             continue;
         };
         for port in service_ports(service) {
             changed.insert(port.name.clone());
             state.services.insert(port.name.clone(), port);
         }
-        let own: Vec<&EndpointSlice> = slices
-            .values()
-            .filter(|slice| {
-                slice.metadata.namespace.as_deref() == Some(namespace)
-                    && slice
-                        .metadata
-                        .labels
-                        .as_ref()
-                        .and_then(|labels| labels.get(SERVICE_NAME_LABEL))
-                        .is_some_and(|service| service == name)
-            })
-            .collect();
-        for (port, list) in endpoints(namespace, name, &own, node_name) {
+        let service_slices = own
+            .remove(&(namespace.to_owned(), name.to_owned()))
+            .unwrap_or_default();
+        for (port, list) in endpoints(namespace, name, &service_slices, node_name) {
             if state.services.contains_key(&port) {
                 state.endpoints.insert(port, list);
             }
         }
     }
     changed
+}
+
+/// The slices by the Service they belong to (`namespace`, service-name label), for the
+/// Services `wanted` accepts.
+fn slices_by_service<'a>(
+    slices: impl IntoIterator<Item = &'a EndpointSlice>,
+    wanted: impl Fn(&str, &str) -> bool,
+) -> BTreeMap<(String, String), Vec<&'a EndpointSlice>> {
+    let mut by_service: BTreeMap<(String, String), Vec<&EndpointSlice>> = BTreeMap::new();
+    for slice in slices {
+        let namespace = slice.metadata.namespace.as_deref().unwrap_or_default();
+        let Some(service) = slice
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|labels| labels.get(SERVICE_NAME_LABEL))
+        else {
+            continue;
+        };
+        if wanted(namespace, service) {
+            by_service
+                .entry((namespace.to_owned(), service.clone()))
+                .or_default()
+                .push(slice);
+        }
+    }
+    by_service
 }
 
 #[cfg(test)]
