@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //!
+//! - [`allocator`]: when the daemons' allocator returns freed memory.
 //! - [`logging`]: `--v` / `--logging-format` flags and the `tracing` subscriber.
 //! - [`metrics`]: the Prometheus registry passed down from `main`, and its text encoder.
 //! - [`health`]: named `/healthz`, `/livez` and `/readyz` checks, rendered like upstream.
@@ -20,6 +21,7 @@
 //! - [`label_selector`]: `metav1.LabelSelector` parsing with upstream's messages, and matching;
 //!   [`name_validation`]: upstream's name checks (qualified names, label values, DNS-1123).
 
+pub mod allocator;
 pub mod config_file;
 pub mod events;
 pub mod go_duration;

@@ -8,6 +8,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    common::allocator::return_freed_memory_promptly();
     let options = kubelet::options::Options::parse();
     common::logging::init(&options.logging)?;
     let config = options.into_config()?;
