@@ -1,6 +1,9 @@
 //! Building JSON responses, and the one place errors become HTTP answers.
 
+use bytes::Bytes;
 use http::{Response, StatusCode, header};
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::Frame;
 use serde_json::Value;
 
 use super::status::ApiError;
@@ -19,6 +22,21 @@ pub fn json_response(
 /// A JSON answer already encoded.
 pub fn json_bytes_response(status: StatusCode, bytes: Vec<u8>) -> Response<ResponseBody> {
     let mut response = Response::new(full_body(bytes));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A JSON answer sent chunk by chunk as the connection takes it.
+pub fn json_stream_response(
+    status: StatusCode,
+    chunks: impl Iterator<Item = Bytes> + Send + Sync + 'static,
+) -> Response<ResponseBody> {
+    let frames = futures::stream::iter(chunks.map(|chunk| Ok(Frame::data(chunk))));
+    let mut response = Response::new(StreamBody::new(frames).boxed());
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Response, StatusCode, header};
 use serde_json::Value;
 
-use super::body::{json_bytes_response, json_response, status_response};
+use super::body::{json_bytes_response, json_response, json_stream_response, status_response};
 use super::eviction;
 use super::metrics::{RegisteredWatcher, RequestMetrics};
 use super::partial_metadata;
@@ -21,6 +21,7 @@ use crate::registry::Registry;
 use crate::registry::delete::DeleteOptions;
 use crate::registry::fieldmanager;
 use crate::registry::list::ListOptions;
+use crate::registry::list_json::ListJson;
 use crate::registry::object::ObjectMeta;
 use crate::registry::store::{Store, UpdateScope, WriteOptions};
 use crate::registry::typed::FieldValidation;
@@ -193,10 +194,10 @@ pub async fn handle(
                 })?;
                 Ok(json_bytes_response(StatusCode::OK, table))
             }
-            None => {
-                let list = store.list_json(namespace, &list_options(query)?).await?;
-                Ok(json_bytes_response(StatusCode::OK, list))
-            }
+            None => match store.list_json(namespace, &list_options(query)?).await? {
+                ListJson::Built(list) => Ok(json_bytes_response(StatusCode::OK, list)),
+                ListJson::Streamed(chunks) => Ok(json_stream_response(StatusCode::OK, chunks)),
+            },
         },
         "watch" => {
             let info = store.info();

@@ -2,13 +2,11 @@
 //! `resourceVersion`/`resourceVersionMatch` semantics of upstream
 //! (`k8s.io/apiserver/pkg/storage/etcd3/store.go` GetList, and the API concepts docs).
 
-use std::collections::BTreeMap;
-
 use base64::Engine;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::conversion;
+use super::list_json::{ListJson, SplicedList, raw_list_item};
 use super::object::{ObjectMeta, parse_resource_version};
 use super::selector::{FieldSelector, LabelSelector};
 use super::store::Store;
@@ -168,19 +166,33 @@ impl Store {
     /// A LIST as the JSON of a `<Kind>List`. Objects stored in the served version go from their
     /// stored bytes to the answer without being decoded (only `metadata.resourceVersion` is
     /// added, and `kind`/`apiVersion` dropped from each item, as upstream's lists have them).
+    /// When every item can be spliced that way the answer is built while it is sent
+    /// ([`ListJson::Streamed`]); otherwise it is built whole first, so that an object that
+    /// cannot be decoded is still answered with an error Status.
     pub async fn list_json(
         &self,
         namespace: Option<&str>,
         options: &ListOptions,
-    ) -> Result<Vec<u8>, ApiError> {
+    ) -> Result<ListJson, ApiError> {
         let listed = self.select(namespace, options).await?;
         let stored_as_served = !conversion::converts(self.info);
-        let size: usize = listed.items.iter().map(|(kv, _)| kv.value.len() + 32).sum();
-        let mut out = Vec::with_capacity(size + 256);
-        out.extend_from_slice(b"{\"apiVersion\":");
-        write_json(&mut out, &self.info.api_version())?;
-        out.extend_from_slice(b",\"items\":[");
-        for (i, (kv, decoded)) in listed.items.into_iter().enumerate() {
+        let metadata = listed.metadata;
+        let mut head = Vec::with_capacity(64);
+        head.extend_from_slice(b"{\"apiVersion\":");
+        write_json(&mut head, &self.info.api_version())?;
+        head.extend_from_slice(b",\"items\":[");
+        let tail = list_tail(self, &metadata)?;
+        let items = match stored_as_served {
+            true => match SplicedList::new(head.clone(), listed.items, tail.clone()) {
+                Ok(list) => return Ok(ListJson::Streamed(list)),
+                Err(items) => items,
+            },
+            false => listed.items,
+        };
+        let size: usize = items.iter().map(|(kv, _)| kv.value.len() + 32).sum();
+        let mut out = Vec::with_capacity(size + 512);
+        out.extend_from_slice(&head);
+        for (i, (kv, decoded)) in items.into_iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -192,12 +204,8 @@ impl Store {
                 write_json(&mut out, &self.list_item((kv, decoded))?)?;
             }
         }
-        out.extend_from_slice(b"],\"kind\":");
-        write_json(&mut out, &self.info.list_kind)?;
-        out.extend_from_slice(b",\"metadata\":");
-        write_json(&mut out, &listed.metadata)?;
-        out.push(b'}');
-        Ok(out)
+        out.extend_from_slice(&tail);
+        Ok(ListJson::Built(out))
     }
 
     /// The objects a LIST selects: selectors, paging and resourceVersion semantics.
@@ -340,31 +348,15 @@ impl Store {
     }
 }
 
-/// Writes a stored object as a list item: its stored JSON with `metadata.resourceVersion` set
-/// and `kind`/`apiVersion` left out, without decoding the values. Returns false (and writes
-/// nothing) when the stored JSON is not shaped for it (escaped keys, no object).
-fn raw_list_item(stored: &[u8], revision: Revision, out: &mut Vec<u8>) -> bool {
-    let Ok(mut top) = serde_json::from_slice::<BTreeMap<&str, &RawValue>>(stored) else {
-        return false;
-    };
-    top.remove("kind");
-    top.remove("apiVersion");
-    let mut metadata: BTreeMap<&str, &RawValue> = match top.get("metadata") {
-        Some(raw) => match serde_json::from_str(raw.get()) {
-            Ok(metadata) => metadata,
-            Err(_) => return false,
-        },
-        None => BTreeMap::new(),
-    };
-    let Ok(version) = serde_json::value::to_raw_value(&revision.to_string()) else {
-        return false;
-    };
-    metadata.insert("resourceVersion", &version);
-    let Ok(metadata) = serde_json::value::to_raw_value(&metadata) else {
-        return false;
-    };
-    top.insert("metadata", &metadata);
-    serde_json::to_writer(out, &top).is_ok()
+/// The end of a LIST's JSON after its items: `kind` and `metadata`.
+fn list_tail(store: &Store, metadata: &Map<String, Value>) -> Result<Vec<u8>, ApiError> {
+    let mut tail = Vec::with_capacity(256);
+    tail.extend_from_slice(b"],\"kind\":");
+    write_json(&mut tail, &store.info.list_kind)?;
+    tail.extend_from_slice(b",\"metadata\":");
+    write_json(&mut tail, metadata)?;
+    tail.push(b'}');
+    Ok(tail)
 }
 
 fn write_json(out: &mut Vec<u8>, value: &impl serde::Serialize) -> Result<(), ApiError> {
@@ -383,32 +375,6 @@ fn list_error(store: &Store, error: storage::Error, continuing: bool) -> ApiErro
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stored_objects_become_list_items_without_decoding() {
-        let stored = json!({"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "p", "namespace": "a", "labels": {"x": "y"}},
-            "spec": {"containers": [{"name": "c", "image": "nginx"}]}, "status": {}});
-        let mut out = Vec::new();
-        assert!(raw_list_item(
-            &serde_json::to_vec(&stored).unwrap(),
-            42,
-            &mut out
-        ));
-        let item: Value = serde_json::from_slice(&out).unwrap();
-        let mut expected = stored.clone();
-        expected["metadata"]["resourceVersion"] = json!("42");
-        let fields = expected.as_object_mut().unwrap();
-        fields.remove("kind");
-        fields.remove("apiVersion");
-        assert_eq!(item, expected);
-
-        // Not an object, or escaped keys: the caller decodes instead; nothing is written.
-        let mut out = Vec::new();
-        assert!(!raw_list_item(b"[1]", 1, &mut out));
-        assert!(!raw_list_item(br#"{"a\u0062": 1}"#, 1, &mut out));
-        assert!(out.is_empty());
-    }
 
     #[test]
     fn continue_tokens_round_trip_and_reject_garbage() {

@@ -26,6 +26,7 @@ pub mod defaults;
 pub mod delete;
 pub mod fieldmanager;
 pub mod list;
+pub mod list_json;
 pub mod object;
 pub mod resources;
 pub mod selector;
