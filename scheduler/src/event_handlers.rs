@@ -6,7 +6,8 @@
 //! - an unbound pod whose `schedulerName` is one of our profiles goes to the queue, unless this
 //!   scheduler has assumed it already (its binding is in flight);
 //! - a deleted or finished pod leaves both and moves the pods waiting for room;
-//! - PodDisruptionBudgets are kept for preemption.
+//! - PodDisruptionBudgets are kept for preemption;
+//! - pods and nodes are kept without `managedFields`.
 //!
 //! After a relist (the watcher's `Init` … `InitDone`), objects that did not come back are
 //! treated as deleted.
@@ -58,7 +59,8 @@ async fn watch_nodes(scheduler: Arc<Scheduler>) {
         let mut state = scheduler.state();
         match event {
             Event::Init => relisted = Some(HashSet::new()),
-            Event::InitApply(node) | Event::Apply(node) => {
+            Event::InitApply(mut node) | Event::Apply(mut node) => {
+                node.metadata.managed_fields = None;
                 let name = node.metadata.name.clone().unwrap_or_default();
                 if let Some(seen) = relisted.as_mut() {
                     seen.insert(name.clone());
@@ -184,7 +186,10 @@ async fn watch_pods(scheduler: Arc<Scheduler>) {
         };
         match event {
             Event::Init => relisted = Some(HashSet::new()),
-            Event::InitApply(pod) | Event::Apply(pod) => {
+            Event::InitApply(mut pod) | Event::Apply(mut pod) => {
+                // Trimmed as upstream's scheduler informers trim them: never read here, and a
+                // large part of what each cached pod would hold.
+                pod.metadata.managed_fields = None;
                 let key = pod_key(&pod);
                 if let Some(seen) = relisted.as_mut() {
                     seen.insert(key.clone());

@@ -329,6 +329,11 @@ impl RequiredNodeAffinity {
         }
     }
 
+    /// Whether the pod has neither, so that every node satisfies it.
+    pub fn is_empty(&self) -> bool {
+        self.node_selector.is_none() && self.affinity.is_none()
+    }
+
     /// Whether `node` satisfies both (selector parse errors count as no match).
     pub fn matches(&self, node: &Node) -> bool {
         if let Some(selector) = &self.node_selector {

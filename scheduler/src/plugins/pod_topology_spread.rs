@@ -41,6 +41,7 @@ use crate::framework::{
 };
 use common::label_selector::{self, Op, Requirement};
 use common::name_validation::is_qualified_name;
+use tally::{Domains, Tally};
 
 /// The plugin's name.
 pub const NAME: &str = "PodTopologySpread";
@@ -161,15 +162,15 @@ pub struct PodTopologySpread {
     default_constraints: Vec<TopologySpreadConstraint>,
     /// `defaultingType: System`: nodes without every topology label still score.
     system_defaulted: bool,
-    /// Matching pods per node and selector, kept across cycles: a cycle recounts only the
-    /// nodes whose pods changed (by [`NodeInfo::generation`]) instead of every pod.
+    /// Matching pods per domain, kept across cycles ([`tally`]).
     memo: Mutex<CountMemo>,
 }
 
-/// Per selector (namespace and requirements), per node: the node's generation and count.
-type CountMemo = HashMap<String, HashMap<String, (u64, i64)>>;
+/// Per constraint (namespace, selector, topology key and the keys a node must have), its
+/// [`Tally`].
+type CountMemo = HashMap<String, Tally>;
 
-/// Selectors remembered at most; past that the memo starts over.
+/// Tallies remembered at most; past that the memo starts over.
 const MEMO_SELECTORS: usize = 64;
 
 impl PodTopologySpread {
@@ -399,60 +400,63 @@ fn count_matching(pods: &[PodInfo], selector: &Selector, namespace: &str) -> i64
 
 /// Matching pods per domain of each constraint, over `nodes`. A node missing a topology label
 /// is skipped when `require_all`, else in domain `""`; `hostname_too: false` leaves hostname
-/// constraints (counted per node at Score) empty.
-fn count_domains(
+/// constraints (counted per node at Score) empty. A constraint whose counted nodes do not
+/// depend on the pod (no node affinity to honor, taints ignored) is tallied across cycles.
+fn count_domains<'n>(
     memo: &Mutex<CountMemo>,
     constraints: &[Constraint],
     pod: &Pod,
-    nodes: &[&NodeInfo],
+    nodes: &[&'n NodeInfo],
     require_all: bool,
     hostname_too: bool,
-) -> Vec<HashMap<String, i64>> {
-    let mut counts = vec![HashMap::new(); constraints.len()];
+) -> Vec<Domains> {
+    let mut counts = vec![Domains::default(); constraints.len()];
     if !hostname_too && constraints.iter().all(|c| c.topology_key == LABEL_HOSTNAME) {
         return counts;
     }
     let affinity = RequiredNodeAffinity::of_pod(pod);
     let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let required: Vec<&str> = match require_all {
+        true => constraints
+            .iter()
+            .map(|c| c.topology_key.as_str())
+            .collect(),
+        false => Vec::new(),
+    };
     let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
     if memo.len() > MEMO_SELECTORS {
         memo.clear();
     }
-    let keys: Vec<String> = constraints
-        .iter()
-        .map(|c| format!("{namespace}/{:?}", c.selector))
-        .collect();
-    for key in &keys {
-        memo.entry(key.clone()).or_default();
-    }
-    for node in nodes {
-        let labels = node_labels(&node.node);
-        if require_all && !has_all_topology_keys(labels, constraints) {
+    for (c, domains) in constraints.iter().zip(counts.iter_mut()) {
+        if !hostname_too && c.topology_key == LABEL_HOSTNAME {
             continue;
         }
-        for (i, (c, domains)) in constraints.iter().zip(counts.iter_mut()).enumerate() {
-            if (!hostname_too && c.topology_key == LABEL_HOSTNAME)
-                || !c.includes(pod, &node.node, &affinity)
-            {
-                continue;
+        let contribution = |node: &'n NodeInfo| -> Option<(&'n str, i64)> {
+            let labels = node_labels(&node.node);
+            if require_all && !has_all_topology_keys(labels, constraints) {
+                return None;
+            }
+            if !c.includes(pod, &node.node, &affinity) {
+                return None;
             }
             let value = labels.get(&c.topology_key).map_or("", String::as_str);
-            let per_node = memo.get_mut(&keys[i]);
-            let n = match per_node.as_ref().and_then(|m| m.get(node.name())) {
-                Some((generation, n)) if *generation == node.generation => *n,
-                _ => {
-                    let n = count_matching(&node.pods, &c.selector, namespace);
-                    if let Some(per_node) = per_node {
-                        per_node.insert(node.name().to_owned(), (node.generation, n));
-                    }
-                    n
-                }
-            };
-            match domains.get_mut(value) {
-                Some(total) => *total += n,
-                None => {
-                    domains.insert(value.to_owned(), n);
-                }
+            Some((value, count_matching(&node.pods, &c.selector, namespace)))
+        };
+        let pod_independent =
+            (!c.honor_node_affinity || affinity.is_empty()) && !c.honor_node_taints;
+        if pod_independent {
+            let key = format!(
+                "{namespace}/{:?}/{}/{required:?}",
+                c.selector, c.topology_key
+            );
+            *domains = memo
+                .entry(key)
+                .or_default()
+                .update(nodes, contribution)
+                .clone();
+        } else {
+            for (value, count) in nodes.iter().filter_map(|node| contribution(node)) {
+                domains.add(value, count);
             }
         }
     }
@@ -463,7 +467,7 @@ fn count_domains(
 /// smallest of those counts.
 struct PreFilterState {
     constraints: Vec<Constraint>,
-    counts: Vec<HashMap<String, i64>>,
+    counts: Vec<Domains>,
     minimums: Vec<i64>,
 }
 
@@ -471,7 +475,7 @@ struct PreFilterState {
 struct SoftCounts {
     constraints: Vec<Constraint>,
     require_all: bool,
-    counts: Vec<HashMap<String, i64>>,
+    counts: Vec<Domains>,
 }
 
 /// What PreScore keeps for Score and NormalizeScore.
@@ -503,7 +507,7 @@ impl PreScoreState {
                 }
                 let value = labels.get(&c.topology_key).map_or("", String::as_str);
                 if !domains.contains_key(value) {
-                    domains.insert(value.to_owned(), all.get(value).copied().unwrap_or(0));
+                    domains.insert(value.to_owned(), all.get(value).unwrap_or(0));
                 }
             }
         }
@@ -587,9 +591,7 @@ impl PreFilterPlugin for PodTopologySpread {
             return Status::skip();
         }
         let counts = count_domains(&self.memo, &constraints, &pod.pod, nodes, true, true);
-        let minimums = counts
-            .iter()
-            .map(|d| d.values().min().copied().unwrap_or(0));
+        let minimums = counts.iter().map(|d| d.min().unwrap_or(0));
         let minimums = minimums.collect();
         let pre_filter = PreFilterState {
             constraints,
@@ -621,7 +623,7 @@ impl FilterPlugin for PodTopologySpread {
                 *minimum
             };
             let self_match = i64::from(c.selector.matches(&pod.pod));
-            let count = domains.get(value).copied().unwrap_or(0);
+            let count = domains.get(value).unwrap_or(0);
             let skew = count.saturating_add(self_match).saturating_sub(global_min);
             if skew > c.max_skew {
                 let (node, key, max_skew) = (node.name(), &c.topology_key, c.max_skew);
@@ -710,6 +712,9 @@ impl ScorePlugin for PodTopologySpread {
         Status::success()
     }
 }
+
+#[path = "pod_topology_spread_tally.rs"]
+mod tally;
 
 #[cfg(test)]
 #[path = "pod_topology_spread_tests.rs"]

@@ -686,7 +686,7 @@ fn remembered_counts_follow_the_nodes_pods() {
         let refs: Vec<&NodeInfo> = nodes.iter().collect();
         let constraints = plugin.constraints(&incoming.pod, DO_NOT_SCHEDULE).unwrap();
         let counts = count_domains(&plugin.memo, &constraints, &incoming.pod, &refs, true, true);
-        let mut zones: Vec<(String, i64)> = counts[0].clone().into_iter().collect();
+        let mut zones: Vec<(String, i64)> = counts[0].to_map().into_iter().collect();
         zones.sort();
         zones
     };
