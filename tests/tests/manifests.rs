@@ -107,24 +107,41 @@ fn exec_start(unit: &str) -> Vec<String> {
     line.split_whitespace().map(str::to_owned).collect()
 }
 
+/// Checks that `unit` starts `binary` with flags it accepts, `--config` among them, and returns
+/// the text of the configuration file from `manifests/` that the unit's `--config` stands for.
+fn checked_unit(unit: &str, binary: &str, config_flag: &str, config_file: &str) -> String {
+    let argv = exec_start(&read(unit));
+    assert_eq!(argv[0], binary, "{unit}");
+    parse_flags(&argv).unwrap_or_else(|e| panic!("{unit}: {e}"));
+    assert!(
+        argv.iter().any(|a| a == config_flag),
+        "{unit}: no {config_flag}"
+    );
+    read(config_file)
+}
+
 #[test]
 fn systemd_units_start_the_daemons_with_flags_and_files_they_accept() {
-    let kubelet = exec_start(&read("systemd/kubelet.service"));
-    assert_eq!(kubelet[0], "/usr/local/bin/kubelet");
-    parse_flags(&kubelet).unwrap_or_else(|e| panic!("kubelet.service: {e}"));
-    assert!(kubelet.contains(&"--config=/var/lib/kubelet/config.yaml".to_owned()));
-    let config = kubelet::options::parse_config(&read("config/kubelet.yaml"))
+    let text = checked_unit(
+        "systemd/kubelet.service",
+        "/usr/local/bin/kubelet",
+        "--config=/var/lib/kubelet/config.yaml",
+        "config/kubelet.yaml",
+    );
+    let config = kubelet::options::parse_config(&text)
         .unwrap_or_else(|e| panic!("config/kubelet.yaml: {e}"));
     assert_eq!(
         config.static_pod_path.as_deref(),
         Some(Path::new("/etc/kubernetes/manifests"))
     );
 
-    let proxy = exec_start(&read("systemd/kube-proxy.service"));
-    assert_eq!(proxy[0], "/usr/local/bin/kube-proxy");
-    parse_flags(&proxy).unwrap_or_else(|e| panic!("kube-proxy.service: {e}"));
-    assert!(proxy.contains(&"--config=/etc/kubernetes/kube-proxy.yaml".to_owned()));
-    let config = proxy::options::parse_config(&read("config/kube-proxy.yaml"))
+    let text = checked_unit(
+        "systemd/kube-proxy.service",
+        "/usr/local/bin/kube-proxy",
+        "--config=/etc/kubernetes/kube-proxy.yaml",
+        "config/kube-proxy.yaml",
+    );
+    let config = proxy::options::parse_config(&text)
         .unwrap_or_else(|e| panic!("config/kube-proxy.yaml: {e}"));
     assert_eq!(
         config.client_connection.kubeconfig,

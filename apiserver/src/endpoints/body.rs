@@ -21,13 +21,7 @@ pub fn json_response(
 
 /// A JSON answer already encoded.
 pub fn json_bytes_response(status: StatusCode, bytes: Vec<u8>) -> Response<ResponseBody> {
-    let mut response = Response::new(full_body(bytes));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/json"),
-    );
-    response
+    json_answer(status, full_body(bytes))
 }
 
 /// A JSON answer sent chunk by chunk as the connection takes it.
@@ -36,7 +30,11 @@ pub fn json_stream_response(
     chunks: impl Iterator<Item = Bytes> + Send + Sync + 'static,
 ) -> Response<ResponseBody> {
     let frames = futures::stream::iter(chunks.map(|chunk| Ok(Frame::data(chunk))));
-    let mut response = Response::new(StreamBody::new(frames).boxed());
+    json_answer(status, StreamBody::new(frames).boxed())
+}
+
+fn json_answer(status: StatusCode, body: ResponseBody) -> Response<ResponseBody> {
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -6,7 +6,7 @@ use base64::Engine;
 use serde_json::{Map, Value, json};
 
 use super::conversion;
-use super::list_json::{ListJson, SplicedList, raw_list_item};
+use super::list_json::{ListJson, SplicedList, raw_list_item, splice_points};
 use super::object::{ObjectMeta, parse_resource_version};
 use super::selector::{FieldSelector, LabelSelector};
 use super::store::Store;
@@ -182,13 +182,11 @@ impl Store {
         write_json(&mut head, &self.info.api_version())?;
         head.extend_from_slice(b",\"items\":[");
         let tail = list_tail(self, &metadata)?;
-        let items = match stored_as_served {
-            true => match SplicedList::new(head.clone(), listed.items, tail.clone()) {
-                Ok(list) => return Ok(ListJson::Streamed(list)),
-                Err(items) => items,
-            },
-            false => listed.items,
-        };
+        let items = listed.items;
+        if stored_as_served && let Some(points) = splice_points(&items) {
+            let list = SplicedList::new(head, items, points, tail);
+            return Ok(ListJson::Streamed(list));
+        }
         let size: usize = items.iter().map(|(kv, _)| kv.value.len() + 32).sum();
         let mut out = Vec::with_capacity(size + 512);
         out.extend_from_slice(&head);

@@ -31,31 +31,29 @@ pub struct SplicedList {
     tail: Option<Vec<u8>>,
 }
 
+/// Where each item's metadata fields start ([`splice_point`]), if every item splices (and none
+/// was decoded while it was selected).
+pub fn splice_points(items: &[ListedItem]) -> Option<Vec<usize>> {
+    items
+        .iter()
+        .map(|(kv, decoded)| match decoded {
+            None => splice_point(&kv.value),
+            Some(_) => None,
+        })
+        .collect()
+}
+
 impl SplicedList {
-    /// The streamed LIST of `items` between `head` and `tail`, or the items back when one of
-    /// them does not splice (or was decoded while it was selected).
-    pub fn new(
-        head: Vec<u8>,
-        items: Vec<ListedItem>,
-        tail: Vec<u8>,
-    ) -> Result<Self, Vec<ListedItem>> {
-        let points: Option<Vec<usize>> = items
-            .iter()
-            .map(|(kv, decoded)| match decoded {
-                None => splice_point(&kv.value),
-                Some(_) => None,
-            })
-            .collect();
-        let Some(points) = points else {
-            return Err(items);
-        };
+    /// The streamed LIST of `items` between `head` and `tail`; `points` are their
+    /// [`splice_points`].
+    pub fn new(head: Vec<u8>, items: Vec<ListedItem>, points: Vec<usize>, tail: Vec<u8>) -> Self {
         let items: Vec<_> = items.into_iter().zip(points).collect();
-        Ok(Self {
+        Self {
             head: Some(head),
             items: items.into_iter(),
             first: true,
             tail: Some(tail),
-        })
+        }
     }
 }
 
@@ -264,16 +262,14 @@ mod tests {
                 assert!(raw_list_item(&kv.value, kv.mod_revision, &mut built));
             }
             built.extend_from_slice(&tail);
-            let Ok(streamed) = SplicedList::new(head, items, tail) else {
-                panic!("every item splices");
-            };
-            let chunks: Vec<Bytes> = streamed.collect();
+            let points = splice_points(&items).expect("every item splices");
+            let chunks: Vec<Bytes> = SplicedList::new(head, items, points, tail).collect();
             assert!(count < 200 || chunks.len() > 1, "{} chunks", chunks.len());
             assert_eq!(chunks.concat(), built);
             let list: Value = serde_json::from_slice(&built).unwrap();
             assert_eq!(list["items"].as_array().map(Vec::len), Some(count));
         }
-        // One item that does not splice: the items come back for the whole build.
+        // One item that does not splice: no splice points, the LIST is built whole.
         let odd = (
             KeyValue {
                 value: b"{\"data\":{},\"metadata\":{}}".to_vec().into(),
@@ -281,7 +277,6 @@ mod tests {
             },
             None,
         );
-        let back = SplicedList::new(Vec::new(), vec![item(1), odd], Vec::new()).err();
-        assert_eq!(back.map(|items| items.len()), Some(2));
+        assert_eq!(splice_points(&[item(1), odd]), None);
     }
 }
