@@ -156,11 +156,15 @@ async fn finished_jobs_past_the_history_limits_are_deleted() -> Result<()> {
     })
     .await?;
     assert_eq!(left, ["hist-1", "hist-2", "hist-4"]);
-    let cj = cron_jobs.get("hist").await?;
-    let last_success = cj
-        .status
-        .and_then(|s| s.last_successful_time)
-        .map(|t| t.0.to_string());
-    assert_eq!(last_success.as_deref(), Some("2026-01-01T00:02:30Z"));
+    // The controller deletes the jobs first and writes the CronJob's status after.
+    let last_success = eventually("the CronJob's lastSuccessfulTime", || async {
+        let cj = cron_jobs.get("hist").await?;
+        Ok(cj
+            .status
+            .and_then(|s| s.last_successful_time)
+            .map(|t| t.0.to_string()))
+    })
+    .await?;
+    assert_eq!(last_success, "2026-01-01T00:02:30Z");
     Ok(())
 }
