@@ -17,7 +17,9 @@
 //! - [`events`]: Kubernetes events sent asynchronously behind upstream's spam filter.
 //! - [`leader_election`]: leader election on `coordination.k8s.io/v1` Leases.
 //! - [`go_duration`]: parsing of Go-style duration flags (`15s`, `1m30s`).
-//! - [`quantity`]: `resource.Quantity` parsing, comparison and canonical printing.
+//! - [`quantity`]: `resource.Quantity` parsing, comparison and canonical printing;
+//!   [`persistent_volumes`]: classes, modes, sizes and binding annotations of volumes and
+//!   claims, shared by the PV controller and the scheduler.
 //! - [`label_selector`]: `metav1.LabelSelector` parsing with upstream's messages, and matching;
 //!   [`name_validation`]: upstream's name checks (qualified names, label values, DNS-1123).
 
@@ -32,6 +34,7 @@ pub mod leader_election;
 pub mod logging;
 pub mod metrics;
 pub mod name_validation;
+pub mod persistent_volumes;
 pub mod pki;
 pub mod proxy;
 pub mod quantity;

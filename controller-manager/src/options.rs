@@ -108,6 +108,12 @@ pub struct Options {
     /// The period for syncing namespace life-cycle updates.
     #[arg(long = "namespace-sync-period", default_value = "5m", value_parser = go_duration::parse)]
     pub namespace_sync_period: Duration,
+    /// The period for syncing persistent volumes and persistent volume claims.
+    #[arg(long = "pvclaimbinder-sync-period", default_value = "15s", value_parser = go_duration::parse)]
+    pub pvclaimbinder_sync_period: Duration,
+    /// Enable dynamic provisioning for environments that support it.
+    #[arg(long = "enable-dynamic-provisioning", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub enable_dynamic_provisioning: bool,
     /// Number of terminated pods that can exist before the terminated pod garbage collector
     /// starts deleting terminated pods. If <= 0, the terminated pod garbage collector is
     /// disabled.

@@ -27,6 +27,7 @@ pub mod job;
 pub mod namespace;
 pub mod nodeipam;
 pub mod nodelifecycle;
+pub mod persistentvolume;
 pub mod podgc;
 pub mod replicaset;
 pub mod replication;
@@ -109,6 +110,12 @@ pub fn descriptors() -> Vec<ControllerDescriptor> {
             aliases: &["service"],
             disabled_by_default: false,
             init: servicelb::start,
+        },
+        ControllerDescriptor {
+            name: persistentvolume::NAME,
+            aliases: &["persistentvolume-binder"],
+            disabled_by_default: false,
+            init: persistentvolume::start,
         },
         ControllerDescriptor {
             name: "pod-garbage-collector-controller",

@@ -14,6 +14,7 @@ mod job;
 mod namespace;
 mod node_ipam;
 mod node_lifecycle;
+mod persistent_volume;
 mod podgc;
 mod replicaset;
 mod resourcequota;
