@@ -44,6 +44,43 @@ fn unit_nanos(unit: &str) -> Option<u128> {
     })
 }
 
+/// Formats a duration as Go's `Duration.String` does: `1h2m3.5s`, `90s` as `1m30s`, below a
+/// second `300ms`, `1.5µs`, `10ns`, and `0s`.
+pub fn format(duration: Duration) -> String {
+    let nanos = duration.as_nanos();
+    if nanos == 0 {
+        return "0s".to_owned();
+    }
+    // A number of `unit`s with its fraction, trailing zeros trimmed.
+    let fixed = |value: u128, unit: u128, digits: usize| {
+        let whole = value / unit;
+        let frac = value % unit;
+        if frac == 0 {
+            whole.to_string()
+        } else {
+            let text = format!("{frac:0digits$}");
+            format!("{whole}.{}", text.trim_end_matches('0'))
+        }
+    };
+    if nanos < 1_000 {
+        return format!("{nanos}ns");
+    }
+    if nanos < 1_000_000 {
+        return format!("{}\u{b5}s", fixed(nanos, 1_000, 3));
+    }
+    if nanos < 1_000_000_000 {
+        return format!("{}ms", fixed(nanos, 1_000_000, 6));
+    }
+    let hours = nanos / 3_600_000_000_000;
+    let minutes = nanos / 60_000_000_000 % 60;
+    let seconds = fixed(nanos % 60_000_000_000, 1_000_000_000, 9);
+    match (hours, minutes) {
+        (0, 0) => format!("{seconds}s"),
+        (0, m) => format!("{m}m{seconds}s"),
+        (h, m) => format!("{h}h{m}m{seconds}s"),
+    }
+}
+
 /// Parse a Go duration string.
 pub fn parse(text: &str) -> Result<Duration> {
     let invalid = || Error::Invalid(text.to_owned());
@@ -132,6 +169,21 @@ mod tests {
         assert_eq!(parse("0"), Ok(Duration::ZERO));
         assert_eq!(parse("+10s"), Ok(Duration::from_secs(10)));
         assert_eq!(parse("1.0000000001s"), Ok(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn formats_as_go_does() {
+        assert_eq!(format(Duration::ZERO), "0s");
+        assert_eq!(format(Duration::from_secs(15)), "15s");
+        assert_eq!(format(Duration::from_secs(90)), "1m30s");
+        assert_eq!(format(Duration::from_secs(7200)), "2h0m0s");
+        assert_eq!(format(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(format(Duration::from_millis(300)), "300ms");
+        assert_eq!(format(Duration::from_nanos(1500)), "1.5\u{b5}s");
+        assert_eq!(format(Duration::from_nanos(10)), "10ns");
+        for text in ["15s", "1m30s", "2h0m0s", "1.5s", "300ms", "3h25m45.05s"] {
+            assert_eq!(format(parse(text).unwrap()), text);
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Plugins are enabled as upstream merges them: the default `multiPoint` set, minus what the
 //! profile's `multiPoint.disabled` names (`*` for all), plus its `multiPoint.enabled`; then each
 //! extension point's own `disabled`/`enabled` lists on top (a point's `enabled` entry for Score
-//! sets the weight). `PrioritySort` (QueueSort) and `DefaultBinder` (Bind) are built in.
+//! sets the weight). `PrioritySort` (QueueSort) and `DefaultPreemption` (PostFilter) are built
+//! in; every profile needs a Bind plugin (`DefaultBinder` by default).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::framework::runtime::Points;
-use crate::framework::{Framework, Plugin};
+use crate::framework::{Framework, Handle, Plugin};
 use crate::plugins::{self, DEFAULT_PLUGINS};
 
 /// The scheduler name of the default profile.
@@ -21,7 +22,7 @@ pub const DEFAULT_SCHEDULER_NAME: &str = "default-scheduler";
 /// The config's `apiVersion`.
 pub const API_VERSION: &str = "kubescheduler.config.k8s.io/v1";
 /// Plugins whose behaviour is built into the scheduler rather than pluggable here.
-const BUILT_IN: &[&str] = &["PrioritySort", "DefaultBinder", crate::preemption::NAME];
+const BUILT_IN: &[&str] = &["PrioritySort", crate::preemption::NAME];
 
 /// Errors in the configuration.
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +94,21 @@ pub struct PluginsConfig {
     /// Score.
     #[serde(default)]
     pub score: PluginSet,
+    /// Reserve.
+    #[serde(default)]
+    pub reserve: PluginSet,
+    /// Permit.
+    #[serde(default)]
+    pub permit: PluginSet,
+    /// PreBind.
+    #[serde(default)]
+    pub pre_bind: PluginSet,
+    /// Bind.
+    #[serde(default)]
+    pub bind: PluginSet,
+    /// PostBind.
+    #[serde(default)]
+    pub post_bind: PluginSet,
 }
 
 /// `profiles[].pluginConfig[]`.
@@ -194,6 +210,8 @@ pub struct SchedulerConfig {
     pub leader_elect: Option<bool>,
     /// `clientConnection.kubeconfig`, when the file sets it.
     pub kubeconfig: Option<String>,
+    /// What the profiles' plugins share (volume cache, waiting pods).
+    pub handle: Handle,
 }
 
 impl KubeSchedulerConfiguration {
@@ -247,6 +265,7 @@ impl KubeSchedulerConfiguration {
             &self.profiles[..]
         };
         let mut built = HashMap::new();
+        let handle = Handle::default();
         for profile in profiles {
             let name = profile
                 .scheduler_name
@@ -255,7 +274,13 @@ impl KubeSchedulerConfiguration {
                 .unwrap_or_else(|| DEFAULT_SCHEDULER_NAME.to_owned());
             let own = profile.percentage_of_nodes_to_score.unwrap_or(percentage);
             check_percentage(own, "profiles.percentageOfNodesToScore")?;
-            let framework = Framework::new(name.clone(), points(profile)?);
+            let points = points(profile, &handle)?;
+            if points.bind.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "at least one bind plugin is needed for profile with scheduler name {name:?}"
+                )));
+            }
+            let framework = Framework::new(name.clone(), points, handle.waiting_pods.clone());
             let preemption = preemption_enabled(profile);
             if built
                 .insert(
@@ -283,6 +308,7 @@ impl KubeSchedulerConfiguration {
                 .as_ref()
                 .and_then(|c| c.kubeconfig.clone())
                 .filter(|k| !k.is_empty()),
+            handle,
         })
     }
 }
@@ -318,7 +344,7 @@ fn check_percentage(value: i32, field: &str) -> Result<(), Error> {
 type PluginFactory<'a> = dyn FnMut(&str) -> Result<Arc<dyn Plugin>, Error> + 'a;
 
 /// Builds (once per name) the plugins a profile enables and places them at their points.
-fn points(profile: &ProfileConfig) -> Result<Points, Error> {
+fn points(profile: &ProfileConfig, handle: &Handle) -> Result<Points, Error> {
     let sets = profile.plugins.clone().unwrap_or_default();
     let args: HashMap<&str, &serde_json::Value> = profile
         .plugin_config
@@ -330,7 +356,7 @@ fn points(profile: &ProfileConfig) -> Result<Points, Error> {
         if let Some(p) = cache.get(name) {
             return Ok(p.clone());
         }
-        let plugin = plugins::new_plugin(name, args.get(name).copied())?;
+        let plugin = plugins::new_plugin(name, args.get(name).copied(), handle)?;
         cache.insert(name.to_owned(), plugin.clone());
         Ok(plugin)
     };
@@ -382,6 +408,11 @@ fn points(profile: &ProfileConfig) -> Result<Points, Error> {
     adjust(&mut points.pre_filter, &sets.pre_filter, &mut instance)?;
     adjust(&mut points.filter, &sets.filter, &mut instance)?;
     adjust(&mut points.pre_score, &sets.pre_score, &mut instance)?;
+    adjust(&mut points.reserve, &sets.reserve, &mut instance)?;
+    adjust(&mut points.permit, &sets.permit, &mut instance)?;
+    adjust(&mut points.pre_bind, &sets.pre_bind, &mut instance)?;
+    adjust(&mut points.bind, &sets.bind, &mut instance)?;
+    adjust(&mut points.post_bind, &sets.post_bind, &mut instance)?;
     if sets.score.disabled.iter().any(|d| d.name == "*") {
         points.score.clear();
     }
@@ -405,13 +436,23 @@ fn points(profile: &ProfileConfig) -> Result<Points, Error> {
         ("preFilter", &points.pre_filter),
         ("filter", &points.filter),
         ("preScore", &points.pre_score),
+        ("reserve", &points.reserve),
+        ("permit", &points.permit),
+        ("preBind", &points.pre_bind),
+        ("bind", &points.bind),
+        ("postBind", &points.post_bind),
     ] {
         for p in list {
             let has = match point {
                 "preEnqueue" => p.as_pre_enqueue().is_some(),
                 "preFilter" => p.as_pre_filter().is_some(),
                 "filter" => p.as_filter().is_some(),
-                _ => p.as_pre_score().is_some(),
+                "preScore" => p.as_pre_score().is_some(),
+                "reserve" => p.as_reserve().is_some(),
+                "permit" => p.as_permit().is_some(),
+                "preBind" => p.as_pre_bind().is_some(),
+                "bind" => p.as_bind().is_some(),
+                _ => p.as_post_bind().is_some(),
             };
             if !has {
                 return Err(Error::Invalid(format!(

@@ -51,6 +51,9 @@ profiles:
     filter:
       enabled:
       - name: NodeName
+    bind:
+      enabled:
+      - name: DefaultBinder
 "#,
     )
     .unwrap()
@@ -64,7 +67,38 @@ profiles:
     assert!(config.profiles["no-name-check"].preemption);
     assert!(!config.profiles["bare"].preemption);
     assert!(names(&config, "bare", "preEnqueue").is_empty());
+    assert_eq!(names(&config, "bare", "bind"), ["DefaultBinder"]);
+    assert_eq!(
+        names(&config, "default-scheduler", "reserve"),
+        ["VolumeBinding"]
+    );
+    assert_eq!(
+        names(&config, "default-scheduler", "preBind"),
+        ["VolumeBinding"]
+    );
     assert_eq!(config.max_backoff, Duration::from_secs(20));
+
+    // Disabling every default leaves no binder, which upstream refuses.
+    let error = KubeSchedulerConfiguration::parse(
+        r#"
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: bare
+  plugins:
+    multiPoint:
+      disabled:
+      - name: '*'
+"#,
+    )
+    .unwrap()
+    .build()
+    .err()
+    .unwrap();
+    assert_eq!(
+        error.to_string(),
+        "invalid scheduler configuration: at least one bind plugin is needed for profile with scheduler name \"bare\""
+    );
 }
 
 #[test]

@@ -7,6 +7,8 @@
 //!   scheduler has assumed it already (its binding is in flight);
 //! - a deleted or finished pod leaves both and moves the pods waiting for room;
 //! - PodDisruptionBudgets are kept for preemption;
+//! - PersistentVolumes, claims and StorageClasses go to the volume cache VolumeBinding reads,
+//!   and move the pods waiting for such a change;
 //! - pods and nodes are kept without `managedFields`.
 //!
 //! After a relist (the watcher's `Init` … `InitDone`), objects that did not come back are
@@ -17,25 +19,146 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures::{StreamExt, TryStreamExt};
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::storage::v1::StorageClass;
+use kube::Resource;
 use kube::api::Api;
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 
+use crate::cache::volumes::{Volumes, claim_key};
 use crate::framework::{ClusterEvent, pod_key};
 use crate::scheduler::Scheduler;
 
 /// The number of watches [`run`] runs.
-pub const WATCHES: usize = 3;
+pub const WATCHES: usize = 6;
 
-/// Runs both watches until the task is aborted.
+/// Runs the watches until the task is aborted.
 pub async fn run(scheduler: Arc<Scheduler>) {
     tokio::join!(
         watch_nodes(scheduler.clone()),
         watch_pods(scheduler.clone()),
-        watch_pdbs(scheduler.clone())
+        watch_pdbs(scheduler.clone()),
+        watch_storage(
+            scheduler.clone(),
+            StorageKind {
+                event: ClusterEvent::PersistentVolumeChanged,
+                key: |pv: &PersistentVolume| pv.metadata.name.clone().unwrap_or_default(),
+                upsert: Volumes::upsert_pv,
+                remove: Volumes::remove_pv,
+            }
+        ),
+        watch_storage(
+            scheduler.clone(),
+            StorageKind {
+                event: ClusterEvent::PersistentVolumeClaimChanged,
+                key: |pvc: &PersistentVolumeClaim| claim_key(
+                    pvc.metadata.namespace.as_deref().unwrap_or_default(),
+                    pvc.metadata.name.as_deref().unwrap_or_default()
+                ),
+                upsert: Volumes::upsert_pvc,
+                remove: Volumes::remove_pvc,
+            }
+        ),
+        watch_storage(
+            scheduler.clone(),
+            StorageKind {
+                event: ClusterEvent::StorageClassChanged,
+                key: |class: &StorageClass| class.metadata.name.clone().unwrap_or_default(),
+                upsert: Volumes::upsert_class,
+                remove: Volumes::remove_class,
+            }
+        ),
     );
+}
+
+/// How one storage resource goes into the volume cache.
+struct StorageKind<K> {
+    /// The cluster event a change of it is.
+    event: ClusterEvent,
+    /// Its key in the cache.
+    key: fn(&K) -> String,
+    /// Adds or replaces it.
+    upsert: fn(&mut Volumes, K),
+    /// Removes it by key.
+    remove: fn(&mut Volumes, &str),
+}
+
+/// Watches one storage resource into the volume cache; each change moves the pods waiting
+/// for it and wakes the binding tasks waiting on the PV controller.
+async fn watch_storage<K>(scheduler: Arc<Scheduler>, kind: StorageKind<K>)
+where
+    K: Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + Sync + 'static,
+    K::DynamicType: Default,
+{
+    let api: Api<K> = Api::all(scheduler.client.clone());
+    let mut stream = watcher::watcher(api, watcher::Config::default())
+        .default_backoff()
+        .boxed();
+    let volumes = scheduler.handle.volumes.clone();
+    let mut relisted: Option<HashSet<String>> = None;
+    let mut known: HashSet<String> = HashSet::new();
+    let mut synced = false;
+    loop {
+        let event = match stream.try_next().await {
+            Ok(Some(event)) => event,
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(%error, kind = %K::kind(&K::DynamicType::default()), "watch failed; retrying");
+                continue;
+            }
+        };
+        let changed = match event {
+            Event::Init => {
+                relisted = Some(HashSet::new());
+                false
+            }
+            Event::InitApply(mut object) | Event::Apply(mut object) => {
+                object.meta_mut().managed_fields = None;
+                let key = (kind.key)(&object);
+                if let Some(seen) = relisted.as_mut() {
+                    seen.insert(key.clone());
+                }
+                known.insert(key);
+                volumes.update(|v| (kind.upsert)(v, object));
+                true
+            }
+            Event::Delete(object) => {
+                let key = (kind.key)(&object);
+                known.remove(&key);
+                volumes.update(|v| (kind.remove)(v, &key));
+                true
+            }
+            Event::InitDone => {
+                if let Some(seen) = relisted.take() {
+                    let gone: Vec<String> = known.difference(&seen).cloned().collect();
+                    volumes.update(|v| {
+                        for key in &gone {
+                            (kind.remove)(v, key);
+                        }
+                    });
+                    for key in &gone {
+                        known.remove(key);
+                    }
+                }
+                if !synced {
+                    synced = true;
+                    scheduler.watch_synced();
+                }
+                false
+            }
+        };
+        if changed {
+            let mut state = scheduler.state();
+            state.queue.on_event(kind.event, Instant::now());
+            let wake = state.queue.has_active();
+            drop(state);
+            if wake {
+                scheduler.wake.notify_one();
+            }
+        }
+    }
 }
 
 async fn watch_nodes(scheduler: Arc<Scheduler>) {

@@ -118,6 +118,7 @@ pub fn status_label(code: crate::framework::Code) -> &'static str {
         Code::Unschedulable => "Unschedulable",
         Code::UnschedulableAndUnresolvable => "UnschedulableAndUnresolvable",
         Code::Skip => "Skip",
+        Code::Wait => "Wait",
     }
 }
 

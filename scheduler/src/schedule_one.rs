@@ -45,6 +45,8 @@ pub struct FitError {
     pub rejected_by: HashSet<&'static str>,
     /// What PostFilter (preemption) said, already prefixed (`preemption: ...`).
     pub post_filter_message: Option<String>,
+    /// The node was turned down after Filter (Reserve, Permit): no preemption.
+    pub after_filter: bool,
 }
 
 impl FitError {
@@ -136,12 +138,24 @@ impl Algorithm {
         pod: &PodInfo,
         rng: &mut impl Rng,
     ) -> Result<ScheduleResult, ScheduleError> {
+        self.schedule_with_state(profile, cache, pod, rng, &mut CycleState::default())
+    }
+
+    /// [`Algorithm::schedule`], leaving what the plugins wrote in `state` for the later
+    /// extension points (Reserve, Permit, the binding cycle).
+    pub fn schedule_with_state(
+        &mut self,
+        profile: &Profile,
+        cache: &Cache,
+        pod: &PodInfo,
+        rng: &mut impl Rng,
+        state: &mut CycleState,
+    ) -> Result<ScheduleResult, ScheduleError> {
         let framework = &profile.framework;
         let nodes = cache.nodes();
         if nodes.is_empty() {
             return Err(ScheduleError::NoNodes);
         }
-        let mut state = CycleState::default();
         state.sample_plugin_metrics =
             rng.random_range(0..100) < crate::metrics::PLUGIN_METRICS_SAMPLE_PERCENT;
         state.write(
@@ -151,7 +165,7 @@ impl Algorithm {
                 total_nodes: nodes.len(),
             },
         );
-        let status = framework.run_pre_filter(&mut state, pod, &nodes);
+        let status = framework.run_pre_filter(state, pod, &nodes);
         if status.is_rejected() {
             return Err(ScheduleError::Fit(Box::new(FitError {
                 num_all_nodes: nodes.len(),
@@ -159,6 +173,7 @@ impl Algorithm {
                 pre_filter_message: Some(status.message()),
                 rejected_by: HashSet::from([status.plugin]),
                 post_filter_message: None,
+                after_filter: false,
             })));
         }
         if status.code == Code::Error {
@@ -175,7 +190,7 @@ impl Algorithm {
                 break;
             }
             let node = nodes[(start + i) % nodes.len()];
-            let status = framework.run_filter(&state, pod, node);
+            let status = framework.run_filter(state, pod, node);
             match status.code {
                 Code::Success => feasible.push(node),
                 Code::Error => {
@@ -200,6 +215,7 @@ impl Algorithm {
                 node_statuses: failures,
                 pre_filter_message: None,
                 post_filter_message: None,
+                after_filter: false,
             })));
         }
         if feasible.len() == 1 || !framework.has_score_plugins() {
@@ -210,7 +226,7 @@ impl Algorithm {
             });
         }
         let scores = framework
-            .run_score(&mut state, pod, &feasible)
+            .run_score(state, pod, &feasible)
             .map_err(ScheduleError::Internal)?;
         let best = select_host(&scores, rng);
         Ok(ScheduleResult {

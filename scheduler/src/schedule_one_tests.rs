@@ -38,6 +38,7 @@ fn fit_error_counts_and_sorts_reasons_as_upstream() {
         pre_filter_message: None,
         rejected_by: HashSet::new(),
         post_filter_message: None,
+        after_filter: false,
     };
     assert_eq!(
         fit.message(),
@@ -49,6 +50,7 @@ fn fit_error_counts_and_sorts_reasons_as_upstream() {
         pre_filter_message: Some("node(s) didn't satisfy plugin".into()),
         rejected_by: HashSet::new(),
         post_filter_message: Some("preemption: not eligible due to preemptionPolicy=Never.".into()),
+        after_filter: false,
     };
     assert_eq!(
         pre.message(),
@@ -73,7 +75,7 @@ fn only_node_name() -> crate::config::Profile {
     let config = KubeSchedulerConfiguration::parse(
         "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n\
          profiles:\n- plugins:\n    multiPoint:\n      disabled:\n      - name: '*'\n      \
-         enabled:\n      - name: NodeName\n",
+         enabled:\n      - name: NodeName\n      - name: DefaultBinder\n",
     )
     .unwrap()
     .build()

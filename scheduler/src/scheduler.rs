@@ -6,22 +6,21 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use k8s_openapi::api::core::v1::{Binding, ObjectReference, Pod};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use kube::api::{Api, PostParams};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::Notify;
 
 use crate::cache::Cache;
 use crate::config::{Profile, SchedulerConfig};
-use crate::framework::{ClusterEvent, PodInfo, pod_key};
+use crate::framework::runtime::PermitOutcome;
+use crate::framework::waiting_pods::Wait;
+use crate::framework::{BindContext, ClusterEvent, CycleState, Handle, PodInfo, Status, pod_key};
 use crate::metrics::{self, Metrics};
 use crate::pod_status::Reporter;
 use crate::preemption::{self, Outcome};
 use crate::queue::{QueuedPod, SchedulingQueue};
-use crate::schedule_one::{Algorithm, ScheduleError};
+use crate::schedule_one::{Algorithm, FitError, ScheduleError};
 
 /// How often back-off and unschedulable pods are checked, and assumed pods expired.
 const FLUSH_PERIOD: Duration = Duration::from_secs(1);
@@ -40,6 +39,8 @@ pub(crate) struct State {
 pub struct Scheduler {
     pub(crate) client: kube::Client,
     pub(crate) profiles: HashMap<String, Arc<Profile>>,
+    /// What the plugins share; the watches feed its volume cache.
+    pub(crate) handle: Handle,
     state: Mutex<State>,
     /// Woken when a pod enters the active queue.
     pub(crate) wake: Notify,
@@ -72,6 +73,7 @@ impl Scheduler {
                 rng: StdRng::from_os_rng(),
             }),
             profiles: config.profiles,
+            handle: config.handle,
             wake: Notify::new(),
             synced: tokio::sync::watch::Sender::new(0),
             metrics,
@@ -148,7 +150,8 @@ impl Scheduler {
         }
     }
 
-    /// One scheduling cycle for `queued`.
+    /// One scheduling cycle for `queued`: a node, then Reserve and Permit; the binding cycle
+    /// runs in a task of its own.
     fn schedule_one(self: &Arc<Self>, queued: QueuedPod) {
         let pod = queued.pod.clone();
         let key = pod_key(&pod);
@@ -165,155 +168,227 @@ impl Scheduler {
         let info = PodInfo::new(pod.clone());
         let mut state = self.state();
         let state = &mut *state;
-        let result = state
-            .algorithm
-            .schedule(&profile, &state.cache, &info, &mut state.rng);
-        match result {
+        let mut cycle = CycleState::default();
+        let result = state.algorithm.schedule_with_state(
+            &profile,
+            &state.cache,
+            &info,
+            &mut state.rng,
+            &mut cycle,
+        );
+        let node = match result {
             Ok(result) => {
                 tracing::debug!(pod = %key, node = %result.node, evaluated = result.evaluated,
                     feasible = result.feasible, "pod scheduled");
-                state.cache.assume(info, &result.node);
-                let this = self.clone();
-                tokio::spawn(async move {
-                    this.bind(queued, &profile, result.node, start).await;
-                });
+                result.node
             }
             Err(error) => {
-                let now = Instant::now();
-                let mut error = error;
-                let result = match &mut error {
-                    ScheduleError::Fit(fit) => {
-                        let mut retry_on: HashSet<ClusterEvent> = fit
-                            .rejected_by
-                            .iter()
-                            .flat_map(|plugin| profile.framework.events_of(plugin))
-                            .copied()
-                            .collect();
-                        if profile.preemption {
-                            // Borrowed, not cloned: this runs for every pod that fits nowhere.
-                            let pdbs: Vec<&PodDisruptionBudget> = state.pdbs.values().collect();
-                            match preemption::preempt(
-                                &profile.framework,
-                                &state.cache,
-                                &info,
-                                fit,
-                                &pdbs,
-                            ) {
-                                Outcome::Preempt(candidate) => {
-                                    // The victims' deletion is the event to wait for.
-                                    retry_on.insert(ClusterEvent::AssignedPodDeleted);
-                                    retry_on.insert(ClusterEvent::AssignedPodChanged);
-                                    let reporter = self.reporter.clone();
-                                    let preemptor = pod.clone();
-                                    let name = scheduler_name.clone();
-                                    tokio::spawn(async move {
-                                        reporter.preempt(&preemptor, &name, &candidate).await;
-                                    });
-                                }
-                                Outcome::NotPossible(message) => {
-                                    fit.post_filter_message = Some(message);
-                                }
-                            }
-                        }
-                        state.queue.requeue_unschedulable(
-                            queued,
-                            fit.rejected_by.clone(),
-                            retry_on,
-                            now,
-                        );
-                        metrics::UNSCHEDULABLE
-                    }
-                    ScheduleError::NoNodes => {
-                        state.queue.requeue_unschedulable(
-                            queued,
-                            HashSet::new(),
-                            HashSet::from([ClusterEvent::NodeAdded]),
-                            now,
-                        );
-                        metrics::UNSCHEDULABLE
-                    }
-                    ScheduleError::Internal(_) => {
-                        state.queue.requeue_backoff(queued, now);
-                        metrics::ERROR
-                    }
-                };
-                self.metrics
-                    .attempt(result, &scheduler_name, start.elapsed().as_secs_f64());
-                let message = error.message();
-                tracing::info!(pod = %key, %message, "unable to schedule pod");
-                let reporter = self.reporter.clone();
-                tokio::spawn(async move {
-                    reporter
-                        .failed_scheduling(&pod, &scheduler_name, &message)
-                        .await;
-                });
+                self.scheduling_failed(state, queued, &profile, &info, error, start);
+                return;
             }
+        };
+        let framework = &profile.framework;
+        let reserved = framework.run_reserve(&mut cycle, &pod, &node);
+        if !reserved.is_success() {
+            framework.run_unreserve(&mut cycle, &pod, &node);
+            let error = point_failure(reserved, &node);
+            self.scheduling_failed(state, queued, &profile, &info, error, start);
+            return;
         }
+        let wait = match framework.run_permit(&cycle, &pod, &node) {
+            PermitOutcome::Allowed => None,
+            PermitOutcome::Wait(wait) => Some(wait),
+            PermitOutcome::Denied(status) => {
+                framework.run_unreserve(&mut cycle, &pod, &node);
+                let error = point_failure(status, &node);
+                self.scheduling_failed(state, queued, &profile, &info, error, start);
+                return;
+            }
+        };
+        state.cache.assume(info, &node);
+        let this = self.clone();
+        tokio::spawn(async move {
+            this.binding_cycle(queued, profile, node, cycle, wait, start)
+                .await;
+        });
     }
 
-    /// Binds an assumed pod (`pods/binding`), then confirms or undoes the assumption.
-    async fn bind(&self, queued: QueuedPod, profile: &Profile, node: String, start: Instant) {
+    /// A scheduling cycle found no node (or Reserve or Permit turned the node down): requeue,
+    /// preempt when the algorithm found no node and the profile preempts, and report.
+    fn scheduling_failed(
+        &self,
+        state: &mut State,
+        queued: QueuedPod,
+        profile: &Profile,
+        info: &PodInfo,
+        mut error: ScheduleError,
+        start: Instant,
+    ) {
+        let now = Instant::now();
+        let pod = queued.pod.clone();
+        let scheduler_name = profile.framework.scheduler_name.clone();
+        let result = match &mut error {
+            ScheduleError::Fit(fit) => {
+                let mut retry_on: HashSet<ClusterEvent> = fit
+                    .rejected_by
+                    .iter()
+                    .flat_map(|plugin| profile.framework.events_of(plugin))
+                    .copied()
+                    .collect();
+                if profile.preemption && !fit.after_filter {
+                    // Borrowed, not cloned: this runs for every pod that fits nowhere.
+                    let pdbs: Vec<&PodDisruptionBudget> = state.pdbs.values().collect();
+                    match preemption::preempt(&profile.framework, &state.cache, info, fit, &pdbs) {
+                        Outcome::Preempt(candidate) => {
+                            // The victims' deletion is the event to wait for.
+                            retry_on.insert(ClusterEvent::AssignedPodDeleted);
+                            retry_on.insert(ClusterEvent::AssignedPodChanged);
+                            let reporter = self.reporter.clone();
+                            let preemptor = pod.clone();
+                            let name = scheduler_name.clone();
+                            tokio::spawn(async move {
+                                reporter.preempt(&preemptor, &name, &candidate).await;
+                            });
+                        }
+                        Outcome::NotPossible(message) => {
+                            fit.post_filter_message = Some(message);
+                        }
+                    }
+                }
+                state
+                    .queue
+                    .requeue_unschedulable(queued, fit.rejected_by.clone(), retry_on, now);
+                metrics::UNSCHEDULABLE
+            }
+            ScheduleError::NoNodes => {
+                state.queue.requeue_unschedulable(
+                    queued,
+                    HashSet::new(),
+                    HashSet::from([ClusterEvent::NodeAdded]),
+                    now,
+                );
+                metrics::UNSCHEDULABLE
+            }
+            ScheduleError::Internal(_) => {
+                state.queue.requeue_backoff(queued, now);
+                metrics::ERROR
+            }
+        };
+        self.metrics
+            .attempt(result, &scheduler_name, start.elapsed().as_secs_f64());
+        let message = error.message();
+        tracing::info!(pod = %pod_key(&pod), %message, "unable to schedule pod");
+        let reporter = self.reporter.clone();
+        tokio::spawn(async move {
+            reporter
+                .failed_scheduling(&pod, &scheduler_name, &message)
+                .await;
+        });
+    }
+
+    /// The binding cycle of an assumed pod: wait for Permit, PreBind, Bind, PostBind; on a
+    /// failure, Unreserve, forget the assumption and requeue.
+    async fn binding_cycle(
+        &self,
+        queued: QueuedPod,
+        profile: Arc<Profile>,
+        node: String,
+        mut cycle: CycleState,
+        wait: Option<Wait>,
+        start: Instant,
+    ) {
         let pod = queued.pod.clone();
         let key = pod_key(&pod);
-        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
-        let name = pod.metadata.name.clone().unwrap_or_default();
-        let binding = Binding {
-            metadata: ObjectMeta {
-                name: Some(name.clone()),
-                namespace: Some(namespace.clone()),
-                uid: pod.metadata.uid.clone(),
-                ..ObjectMeta::default()
-            },
-            target: ObjectReference {
-                kind: Some("Node".into()),
-                name: Some(node.clone()),
-                ..ObjectReference::default()
-            },
+        let framework = &profile.framework;
+        let ctx = BindContext {
+            client: self.client.clone(),
         };
-        let api: Api<Pod> = Api::namespaced(self.client.clone(), &namespace);
-        let outcome = api
-            .create_subresource::<_, serde_json::Value>(
-                "binding",
-                &name,
-                &PostParams::default(),
-                &binding,
-            )
-            .await;
-        let scheduler_name = &profile.framework.scheduler_name;
-        match outcome {
-            Ok(_) => {
-                {
-                    let mut state = self.state();
-                    state.cache.finish_binding(&key, Instant::now());
-                    state.queue.done(&key);
-                }
-                self.metrics.attempt(
-                    metrics::SCHEDULED,
-                    scheduler_name,
-                    start.elapsed().as_secs_f64(),
-                );
-                self.reporter.scheduled(&pod, scheduler_name, &node).await;
-            }
-            Err(error) => {
-                {
-                    let mut state = self.state();
-                    state.cache.forget(&key);
-                    state.queue.requeue_backoff(queued, Instant::now());
-                    state
-                        .queue
-                        .on_event(ClusterEvent::AssignedPodDeleted, Instant::now());
-                }
-                self.metrics.attempt(
-                    metrics::ERROR,
-                    scheduler_name,
-                    start.elapsed().as_secs_f64(),
-                );
-                let message = format!("Binding rejected: {error}");
-                tracing::warn!(pod = %key, %node, %message, "binding failed");
-                self.reporter
-                    .failed_scheduling(&pod, scheduler_name, &message)
-                    .await;
-            }
+        let mut status = match wait {
+            Some(wait) => framework.wait_on_permit(wait).await,
+            None => Status::success(),
+        };
+        let mut point = "Permit";
+        if status.is_success() {
+            point = "PreBind";
+            status = framework.run_pre_bind(&ctx, &cycle, &pod, &node).await;
         }
+        if status.is_success() {
+            point = "Bind";
+            status = framework.run_bind(&ctx, &cycle, &pod, &node).await;
+        }
+        let scheduler_name = &framework.scheduler_name;
+        if status.is_success() {
+            {
+                let mut state = self.state();
+                state.cache.finish_binding(&key, Instant::now());
+                state.queue.done(&key);
+            }
+            self.metrics.attempt(
+                metrics::SCHEDULED,
+                scheduler_name,
+                start.elapsed().as_secs_f64(),
+            );
+            framework.run_post_bind(&cycle, &pod, &node);
+            self.reporter.scheduled(&pod, scheduler_name, &node).await;
+            return;
+        }
+        framework.run_unreserve(&mut cycle, &pod, &node);
+        let rejected = status.is_rejected();
+        let message = match point {
+            "Bind" if status.plugin == crate::plugins::default_binder::NAME => status.message(),
+            "Permit" if rejected => point_failure(status.clone(), &node).message(),
+            _ => format!(
+                "running {point} plugin {:?}: {}",
+                status.plugin,
+                status.message()
+            ),
+        };
+        {
+            let now = Instant::now();
+            let mut state = self.state();
+            state.cache.forget(&key);
+            if rejected {
+                let retry_on = framework.events_of(status.plugin).iter().copied().collect();
+                state.queue.requeue_unschedulable(
+                    queued,
+                    HashSet::from([status.plugin]),
+                    retry_on,
+                    now,
+                );
+            } else {
+                state.queue.requeue_backoff(queued, now);
+            }
+            state.queue.on_event(ClusterEvent::AssignedPodDeleted, now);
+        }
+        self.metrics.attempt(
+            if rejected {
+                metrics::UNSCHEDULABLE
+            } else {
+                metrics::ERROR
+            },
+            scheduler_name,
+            start.elapsed().as_secs_f64(),
+        );
+        tracing::warn!(pod = %key, %node, %message, "binding cycle failed");
+        self.reporter
+            .failed_scheduling(&pod, scheduler_name, &message)
+            .await;
+    }
+}
+
+/// A node turned down after Filter (Reserve, Permit): a rejection reads as upstream's
+/// one-node fit error (`0/1 nodes are available: …`), anything else as an internal error.
+fn point_failure(status: Status, node: &str) -> ScheduleError {
+    if status.is_rejected() {
+        ScheduleError::Fit(Box::new(FitError {
+            num_all_nodes: 1,
+            rejected_by: HashSet::from([status.plugin]),
+            node_statuses: vec![(node.to_owned(), status)],
+            pre_filter_message: None,
+            post_filter_message: None,
+            after_filter: true,
+        }))
+    } else {
+        ScheduleError::Internal(status)
     }
 }

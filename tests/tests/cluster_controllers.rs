@@ -1,4 +1,5 @@
-//! The controller-manager's acceptance scenarios on a small cluster without containers: the
+//! The controller-manager's acceptance scenarios (and the scheduler's volume binding, which
+//! needs the PV controller) on a small cluster without containers: the
 //! API server in-process, the real kube-scheduler and kube-controller-manager binaries as
 //! processes, hollow nodes in place of kubelets, and real kubectl.
 //!
@@ -12,8 +13,11 @@ use std::time::Duration;
 use anyhow::{Result, bail, ensure};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, Node, Pod};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::{Api, ListParams, PostParams};
 use serde_json::json;
 use tests::apiserver::TestApiServer;
@@ -498,5 +502,142 @@ async fn a_silent_node_is_tainted_and_its_pods_evicted_after_their_toleration() 
     .await?;
     let forever = pods.get("forever").await?;
     assert!(forever.metadata.deletion_timestamp.is_none());
+    Ok(())
+}
+
+/// A claim's phase and the volume it is bound to.
+async fn claim_state(claims: &Api<PersistentVolumeClaim>, name: &str) -> Result<(String, String)> {
+    let claim = claims.get(name).await?;
+    let phase = claim.status.and_then(|s| s.phase).unwrap_or_default();
+    let volume = claim.spec.and_then(|s| s.volume_name).unwrap_or_default();
+    Ok((phase, volume))
+}
+
+/// The node a pod was scheduled to, once it is.
+async fn scheduled_node(pods: &Api<Pod>, name: &str) -> Result<String> {
+    eventually(&format!("pod {name} scheduled"), || async {
+        Ok(pods.get(name).await?.spec.and_then(|s| s.node_name))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_bind_to_volumes_where_their_pods_land() -> Result<()> {
+    let cluster = Cluster::start(3, &[]).await?;
+    let names = cluster.hollow.node_names();
+    let client = cluster.client.clone();
+    let pp = PostParams::default();
+    let classes: Api<StorageClass> = Api::all(client.clone());
+    let volumes: Api<PersistentVolume> = Api::all(client.clone());
+    let claims: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), "default");
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let local_volume = |name: &str, node: &str, class: &str| -> Result<PersistentVolume> {
+        Ok(serde_json::from_value(json!({
+            "metadata": {"name": name},
+            "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                "persistentVolumeReclaimPolicy": "Retain", "storageClassName": class,
+                "local": {"path": format!("/mnt/disks/{name}")},
+                "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                    {"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}}}
+        }))?)
+    };
+    let claim = |name: &str, class: &str| -> Result<PersistentVolumeClaim> {
+        Ok(serde_json::from_value(json!({
+            "metadata": {"name": name},
+            "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class,
+                "resources": {"requests": {"storage": "500Mi"}}}
+        }))?)
+    };
+    let pod_using = |name: &str, claim: &str| -> Result<Pod> {
+        Ok(serde_json::from_value(json!({
+            "metadata": {"name": name},
+            "spec": {"containers": [{"name": "c", "image": "busybox"}],
+                "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]}
+        }))?)
+    };
+    classes
+        .create(
+            &pp,
+            &serde_json::from_value(json!({
+                "metadata": {"name": "local"}, "provisioner": "kubernetes.io/no-provisioner",
+                "volumeBindingMode": "WaitForFirstConsumer"
+            }))?,
+        )
+        .await?;
+
+    // WaitForFirstConsumer: the claim waits for a pod, and the pod goes where the volume is.
+    volumes
+        .create(&pp, &local_volume("disk-1", &names[1], "local")?)
+        .await?;
+    claims.create(&pp, &claim("data", "local")?).await?;
+    eventually("the claim told to wait for its first consumer", || async {
+        let events = cluster
+            .kubectl(&[
+                "get",
+                "events",
+                "--field-selector=involvedObject.name=data",
+                "-o",
+                "name",
+            ])
+            .await?;
+        Ok((!events.trim().is_empty()).then_some(()))
+    })
+    .await?;
+    assert_eq!(
+        claim_state(&claims, "data").await?,
+        ("Pending".into(), String::new())
+    );
+    pods.create(&pp, &pod_using("db", "data")?).await?;
+    assert_eq!(scheduled_node(&pods, "db").await?, names[1]);
+    assert_eq!(
+        claim_state(&claims, "data").await?,
+        ("Bound".into(), "disk-1".into())
+    );
+    let bound = volumes.get("disk-1").await?;
+    let claim_ref = bound.spec.and_then(|s| s.claim_ref).unwrap_or_default();
+    assert_eq!(claim_ref.name.as_deref(), Some("data"));
+    assert_eq!(claim_ref.uid, claims.get("data").await?.metadata.uid);
+
+    // No volume left in the class: the next pod is unschedulable with upstream's reason,
+    // until a volume appears on some node.
+    claims.create(&pp, &claim("more", "local")?).await?;
+    pods.create(&pp, &pod_using("second", "more")?).await?;
+    eventually("second marked unschedulable", || async {
+        let pod = pods.get("second").await?;
+        let condition = pod
+            .status
+            .and_then(|s| s.conditions)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| c.type_ == "PodScheduled");
+        Ok(condition.filter(|c| {
+            c.status == "False"
+                && c.message.as_deref().is_some_and(|m| {
+                    m.contains("3 node(s) didn't find available persistent volumes to bind")
+                })
+        }))
+    })
+    .await?;
+    volumes
+        .create(&pp, &local_volume("disk-2", &names[2], "local")?)
+        .await?;
+    assert_eq!(scheduled_node(&pods, "second").await?, names[2]);
+    assert_eq!(
+        claim_state(&claims, "more").await?,
+        ("Bound".into(), "disk-2".into())
+    );
+
+    // Immediate binding: the PV controller binds first; the pod follows the volume.
+    volumes
+        .create(&pp, &local_volume("disk-0", &names[0], "")?)
+        .await?;
+    claims.create(&pp, &claim("logs", "")?).await?;
+    eventually("logs bound by the PV controller", || async {
+        let state = claim_state(&claims, "logs").await?;
+        Ok((state == ("Bound".into(), "disk-0".into())).then_some(()))
+    })
+    .await?;
+    pods.create(&pp, &pod_using("reader", "logs")?).await?;
+    assert_eq!(scheduled_node(&pods, "reader").await?, names[0]);
     Ok(())
 }

@@ -13,6 +13,8 @@ use k8s_openapi::api::core::v1::{Node, Pod};
 
 use crate::framework::{NodeInfo, PodInfo};
 
+pub mod volumes;
+
 /// How long after its binding finished an assumed pod waits for the watch to confirm it.
 pub const ASSUMED_POD_TTL: Duration = Duration::from_secs(30);
 

@@ -3,7 +3,9 @@
 //! says which points it implements through the `as_*` methods.
 
 use std::any::Any;
+use std::time::Duration;
 
+use futures::future::BoxFuture;
 use k8s_openapi::api::core::v1::Pod;
 
 use super::node_info::{NodeInfo, PodInfo};
@@ -44,6 +46,14 @@ impl CycleState {
             .find(|(k, _)| *k == key)
             .and_then(|(_, v)| v.downcast_ref())
     }
+
+    /// The value stored under `key`, if it has type `T`, to change it.
+    pub fn read_mut<T: Any + Send + Sync>(&mut self, key: &'static str) -> Option<&mut T> {
+        self.data
+            .iter_mut()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| v.downcast_mut())
+    }
 }
 
 /// Changes in the cluster that can make a rejected pod schedulable; each plugin lists the ones
@@ -60,6 +70,12 @@ pub enum ClusterEvent {
     AssignedPodChanged,
     /// A pod left a node.
     AssignedPodDeleted,
+    /// A PersistentVolume was added or changed.
+    PersistentVolumeChanged,
+    /// A PersistentVolumeClaim was added or changed.
+    PersistentVolumeClaimChanged,
+    /// A StorageClass was added or changed.
+    StorageClassChanged,
 }
 
 /// Every event; for plugins whose rejections any change may resolve.
@@ -69,6 +85,9 @@ pub const ALL_EVENTS: &[ClusterEvent] = &[
     ClusterEvent::AssignedPodAdded,
     ClusterEvent::AssignedPodChanged,
     ClusterEvent::AssignedPodDeleted,
+    ClusterEvent::PersistentVolumeChanged,
+    ClusterEvent::PersistentVolumeClaimChanged,
+    ClusterEvent::StorageClassChanged,
 ];
 
 /// A scheduler plugin.
@@ -97,6 +116,26 @@ pub trait Plugin: Send + Sync {
     }
     /// The Score point (with NormalizeScore), if the plugin has it.
     fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        None
+    }
+    /// The Reserve point (with Unreserve), if the plugin has it.
+    fn as_reserve(&self) -> Option<&dyn ReservePlugin> {
+        None
+    }
+    /// The Permit point, if the plugin has it.
+    fn as_permit(&self) -> Option<&dyn PermitPlugin> {
+        None
+    }
+    /// The PreBind point, if the plugin has it.
+    fn as_pre_bind(&self) -> Option<&dyn PreBindPlugin> {
+        None
+    }
+    /// The Bind point, if the plugin has it.
+    fn as_bind(&self) -> Option<&dyn BindPlugin> {
+        None
+    }
+    /// The PostBind point, if the plugin has it.
+    fn as_post_bind(&self) -> Option<&dyn PostBindPlugin> {
         None
     }
 }
@@ -142,6 +181,60 @@ pub trait ScorePlugin {
     fn normalize(&self, _state: &CycleState, _pod: &PodInfo, _scores: &mut [NodeScore]) -> Status {
         Status::success()
     }
+}
+
+/// Claims resources for the chosen node before the pod is bound (in the scheduling cycle, so
+/// the next cycle sees them), and releases them when the pod's cycle fails later.
+pub trait ReservePlugin {
+    /// Reserves for `pod` on `node`; a failure ends the cycle (and every Reserve plugin's
+    /// Unreserve runs).
+    fn reserve(&self, state: &mut CycleState, pod: &Pod, node: &str) -> Status;
+    /// Undoes [`ReservePlugin::reserve`]; must be idempotent and cope with a Reserve that never
+    /// ran for this pod.
+    fn unreserve(&self, state: &mut CycleState, pod: &Pod, node: &str);
+}
+
+/// Approves, rejects or delays the binding of a pod to its chosen node.
+pub trait PermitPlugin {
+    /// Success, a rejection, or [`Status::wait`] with how long to wait at most (upstream caps
+    /// it at 15 minutes); a waiting pod is let go through the framework's waiting pods.
+    fn permit(&self, state: &CycleState, pod: &Pod, node: &str) -> (Status, Duration);
+}
+
+/// What the binding points may use: the scheduler's API client.
+pub struct BindContext {
+    /// The client (TLS, the scheduler's kubeconfig).
+    pub client: kube::Client,
+}
+
+/// Runs before the pod is bound, off the scheduling cycle (API updates, waiting for them).
+pub trait PreBindPlugin: Send + Sync {
+    /// Success lets binding go on; anything else fails the pod's binding cycle.
+    fn pre_bind<'a>(
+        &'a self,
+        ctx: &'a BindContext,
+        state: &'a CycleState,
+        pod: &'a Pod,
+        node: &'a str,
+    ) -> BoxFuture<'a, Status>;
+}
+
+/// Binds the pod to its node; the first Bind plugin that does not Skip decides.
+pub trait BindPlugin: Send + Sync {
+    /// Success, an error, or Skip to leave the pod to the next Bind plugin.
+    fn bind<'a>(
+        &'a self,
+        ctx: &'a BindContext,
+        state: &'a CycleState,
+        pod: &'a Pod,
+        node: &'a str,
+    ) -> BoxFuture<'a, Status>;
+}
+
+/// Told after a pod was bound (informational: cleanup).
+pub trait PostBindPlugin {
+    /// The pod is bound to `node`.
+    fn post_bind(&self, state: &CycleState, pod: &Pod, node: &str);
 }
 
 /// Upstream's `helper.DefaultNormalizeScore`: scales scores so the highest becomes

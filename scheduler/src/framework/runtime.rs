@@ -2,13 +2,14 @@
 //! `frameworkruntime.frameworkImpl`).
 
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::Pod;
 
 use super::node_info::{NodeInfo, PodInfo};
-use super::plugin::{ClusterEvent, CycleState, MAX_NODE_SCORE, NodeScore, Plugin};
+use super::plugin::{BindContext, ClusterEvent, CycleState, MAX_NODE_SCORE, NodeScore, Plugin};
 use super::status::{Code, Status};
+use super::waiting_pods::{Wait, WaitingPods};
 use crate::metrics::Metrics;
 
 /// The plugins enabled at each extension point, in order.
@@ -24,6 +25,26 @@ pub struct Points {
     pub pre_score: Vec<Arc<dyn Plugin>>,
     /// Score plugins with their weights.
     pub score: Vec<(Arc<dyn Plugin>, i64)>,
+    /// Reserve plugins.
+    pub reserve: Vec<Arc<dyn Plugin>>,
+    /// Permit plugins.
+    pub permit: Vec<Arc<dyn Plugin>>,
+    /// PreBind plugins.
+    pub pre_bind: Vec<Arc<dyn Plugin>>,
+    /// Bind plugins.
+    pub bind: Vec<Arc<dyn Plugin>>,
+    /// PostBind plugins.
+    pub post_bind: Vec<Arc<dyn Plugin>>,
+}
+
+/// What a Permit run decided.
+pub enum PermitOutcome {
+    /// Bind now.
+    Allowed,
+    /// Wait for the waiting pods' verdict before binding.
+    Wait(Wait),
+    /// Not on this node: a rejection or an error.
+    Denied(Status),
 }
 
 impl Points {
@@ -46,6 +67,21 @@ impl Points {
             if plugin.as_score().is_some() {
                 points.score.push((plugin.clone(), (*weight).max(1)));
             }
+            if plugin.as_reserve().is_some() {
+                points.reserve.push(plugin.clone());
+            }
+            if plugin.as_permit().is_some() {
+                points.permit.push(plugin.clone());
+            }
+            if plugin.as_pre_bind().is_some() {
+                points.pre_bind.push(plugin.clone());
+            }
+            if plugin.as_bind().is_some() {
+                points.bind.push(plugin.clone());
+            }
+            if plugin.as_post_bind().is_some() {
+                points.post_bind.push(plugin.clone());
+            }
         }
         points
     }
@@ -56,16 +92,23 @@ pub struct Framework {
     /// The `spec.schedulerName` of the pods this profile schedules.
     pub scheduler_name: String,
     points: Points,
+    /// Pods a Permit plugin holds (shared by every profile).
+    waiting_pods: Arc<WaitingPods>,
     /// Where durations go, once the daemon has a registry (unit tests run without).
     metrics: OnceLock<Metrics>,
 }
 
 impl Framework {
-    /// A profile with these plugins.
-    pub fn new(scheduler_name: impl Into<String>, points: Points) -> Self {
+    /// A profile with these plugins, holding waiting pods in `waiting_pods`.
+    pub fn new(
+        scheduler_name: impl Into<String>,
+        points: Points,
+        waiting_pods: Arc<WaitingPods>,
+    ) -> Self {
         Self {
             scheduler_name: scheduler_name.into(),
             points,
+            waiting_pods,
             metrics: OnceLock::new(),
         }
     }
@@ -119,6 +162,11 @@ impl Framework {
                 "score",
                 self.points.score.iter().map(|(p, _)| p.name()).collect(),
             ),
+            ("reserve", names(&self.points.reserve)),
+            ("permit", names(&self.points.permit)),
+            ("preBind", names(&self.points.pre_bind)),
+            ("bind", names(&self.points.bind)),
+            ("postBind", names(&self.points.post_bind)),
         ]
     }
 
@@ -130,6 +178,9 @@ impl Framework {
             .iter()
             .chain(&points.pre_filter)
             .chain(&points.filter)
+            .chain(&points.reserve)
+            .chain(&points.permit)
+            .chain(&points.pre_bind)
             .find(|p| p.name() == plugin)
             .map_or(super::plugin::ALL_EVENTS, |p| p.events())
     }
@@ -218,6 +269,136 @@ impl Framework {
         totals
     }
 
+    /// Reserve on the chosen node: the first failure stops (the caller then runs
+    /// [`Framework::run_unreserve`]).
+    pub fn run_reserve(&self, state: &mut CycleState, pod: &Pod, node: &str) -> Status {
+        let start = Instant::now();
+        for plugin in &self.points.reserve {
+            if let Some(point) = plugin.as_reserve() {
+                let status = point.reserve(state, pod, node);
+                if !status.is_success() {
+                    self.record_point("Reserve", status.code, start);
+                    return status.with_plugin(plugin.name());
+                }
+            }
+        }
+        self.record_point("Reserve", Code::Success, start);
+        Status::success()
+    }
+
+    /// Unreserve: every Reserve plugin, in reverse order.
+    pub fn run_unreserve(&self, state: &mut CycleState, pod: &Pod, node: &str) {
+        let start = Instant::now();
+        for plugin in self.points.reserve.iter().rev() {
+            if let Some(point) = plugin.as_reserve() {
+                point.unreserve(state, pod, node);
+            }
+        }
+        self.record_point("Unreserve", Code::Success, start);
+    }
+
+    /// Permit: a rejection or error from any plugin denies; otherwise the pod waits for the
+    /// plugins that said Wait, or is allowed.
+    pub fn run_permit(&self, state: &CycleState, pod: &Pod, node: &str) -> PermitOutcome {
+        let start = Instant::now();
+        let mut waits: Vec<(&'static str, Duration)> = Vec::new();
+        for plugin in &self.points.permit {
+            let Some(point) = plugin.as_permit() else {
+                continue;
+            };
+            let (status, timeout) = point.permit(state, pod, node);
+            match status.code {
+                Code::Success | Code::Skip => {}
+                Code::Wait => waits.push((plugin.name(), timeout)),
+                code => {
+                    self.record_point("Permit", code, start);
+                    let status = if status.is_rejected() {
+                        status
+                    } else {
+                        Status::error(format!(
+                            "running Permit plugin {:?}: {}",
+                            plugin.name(),
+                            status.message()
+                        ))
+                    };
+                    return PermitOutcome::Denied(status.with_plugin(plugin.name()));
+                }
+            }
+        }
+        if waits.is_empty() {
+            self.record_point("Permit", Code::Success, start);
+            return PermitOutcome::Allowed;
+        }
+        self.record_point("Permit", Code::Wait, start);
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+        PermitOutcome::Wait(self.waiting_pods.add(uid, &waits, Instant::now()))
+    }
+
+    /// Waits for a pod Permit held (upstream's `WaitOnPermit`).
+    pub async fn wait_on_permit(&self, wait: Wait) -> Status {
+        self.waiting_pods.wait_on(wait).await
+    }
+
+    /// The pods Permit plugins hold, for plugins that let them go.
+    pub fn waiting_pods(&self) -> &WaitingPods {
+        &self.waiting_pods
+    }
+
+    /// PreBind: the first plugin that does not succeed fails the binding cycle.
+    pub async fn run_pre_bind(
+        &self,
+        ctx: &BindContext,
+        state: &CycleState,
+        pod: &Pod,
+        node: &str,
+    ) -> Status {
+        let start = Instant::now();
+        for plugin in &self.points.pre_bind {
+            if let Some(point) = plugin.as_pre_bind() {
+                let status = point.pre_bind(ctx, state, pod, node).await;
+                if !status.is_success() {
+                    self.record_point("PreBind", status.code, start);
+                    return status.with_plugin(plugin.name());
+                }
+            }
+        }
+        self.record_point("PreBind", Code::Success, start);
+        Status::success()
+    }
+
+    /// Bind: plugins in order until one does not Skip.
+    pub async fn run_bind(
+        &self,
+        ctx: &BindContext,
+        state: &CycleState,
+        pod: &Pod,
+        node: &str,
+    ) -> Status {
+        let start = Instant::now();
+        for plugin in &self.points.bind {
+            if let Some(point) = plugin.as_bind() {
+                let status = point.bind(ctx, state, pod, node).await;
+                if status.code != Code::Skip {
+                    self.record_point("Bind", status.code, start);
+                    return status.with_plugin(plugin.name());
+                }
+            }
+        }
+        self.record_point("Bind", Code::Skip, start);
+        Status::error("all bind plugins skipped the pod")
+    }
+
+    /// PostBind: every plugin is told.
+    pub fn run_post_bind(&self, state: &CycleState, pod: &Pod, node: &str) {
+        let start = Instant::now();
+        for plugin in &self.points.post_bind {
+            if let Some(point) = plugin.as_post_bind() {
+                point.post_bind(state, pod, node);
+            }
+        }
+        self.record_point("PostBind", Code::Success, start);
+    }
+
     fn pre_score_plugins(
         &self,
         state: &mut CycleState,
@@ -295,3 +476,7 @@ impl Framework {
         Ok(totals)
     }
 }
+
+#[cfg(test)]
+#[path = "runtime_tests.rs"]
+mod tests;

@@ -12,8 +12,10 @@ pub enum Code {
     /// The pod does not fit this node, and preemption on it cannot change that.
     UnschedulableAndUnresolvable,
     /// The plugin has nothing to do for this pod (PreFilter/PreScore): its later points are
-    /// skipped for the cycle.
+    /// skipped for the cycle; at Bind, the next Bind plugin binds.
     Skip,
+    /// Permit: the pod waits until every waiting plugin allows it, one rejects it, or a timeout.
+    Wait,
 }
 
 /// The outcome of one plugin at one extension point.
@@ -46,6 +48,11 @@ impl Status {
     /// `UnschedulableAndUnresolvable` with one reason.
     pub fn unresolvable(reason: impl Into<String>) -> Self {
         Self::new(Code::UnschedulableAndUnresolvable, vec![reason.into()])
+    }
+
+    /// Permit: wait.
+    pub fn wait() -> Self {
+        Self::new(Code::Wait, Vec::new())
     }
 
     /// An internal error.

@@ -13,18 +13,21 @@
 //! - [`inter_pod_affinity`]: InterPodAffinity (PreFilter, Filter, PreScore, Score).
 //! - [`node_resources_balanced_allocation`]: NodeResourcesBalancedAllocation (Score).
 //! - [`image_locality`]: ImageLocality (Score).
+//! - [`volume_binding`]: VolumeBinding (PreFilter, Filter, Reserve, PreBind); which volume
+//!   fits a claim on a node is in [`volume_matching`].
+//! - [`default_binder`]: DefaultBinder (Bind).
 //!
 //! Shared pieces: [`resource_allocation`] (what the resource scorers have in common); label
 //! selectors and name checks come from `common`.
-//! DefaultPreemption (PostFilter) lives in `crate::preemption`, PrioritySort in the queue and
-//! DefaultBinder in the scheduler loop.
+//! DefaultPreemption (PostFilter) lives in `crate::preemption` and PrioritySort in the queue.
 
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::framework::Plugin;
+use crate::framework::{Handle, Plugin};
 
+pub mod default_binder;
 pub mod image_locality;
 pub mod inter_pod_affinity;
 pub mod node_affinity;
@@ -38,6 +41,8 @@ pub mod pod_topology_spread;
 pub mod resource_allocation;
 pub mod scheduling_gates;
 pub mod taint_toleration;
+pub mod volume_binding;
+pub mod volume_matching;
 
 #[cfg(test)]
 pub(crate) mod test_util;
@@ -81,8 +86,13 @@ pub(crate) fn parse_args<T: DeserializeOwned + Default>(
     serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 
-/// The plugin called `name`, configured with its `pluginConfig` args (JSON) if any.
-pub fn new_plugin(name: &str, args: Option<&serde_json::Value>) -> Result<Arc<dyn Plugin>, Error> {
+/// The plugin called `name`, configured with its `pluginConfig` args (JSON) if any, with the
+/// scheduler's shared state in `handle`.
+pub fn new_plugin(
+    name: &str,
+    args: Option<&serde_json::Value>,
+    handle: &Handle,
+) -> Result<Arc<dyn Plugin>, Error> {
     Ok(match name {
         scheduling_gates::NAME => Arc::new(scheduling_gates::SchedulingGates),
         node_unschedulable::NAME => Arc::new(node_unschedulable::NodeUnschedulable),
@@ -97,6 +107,8 @@ pub fn new_plugin(name: &str, args: Option<&serde_json::Value>) -> Result<Arc<dy
         node_resources_balanced_allocation::NAME => Arc::new(
             node_resources_balanced_allocation::NodeResourcesBalancedAllocation::new(args)?,
         ),
+        volume_binding::NAME => Arc::new(volume_binding::VolumeBinding::new(args, handle)?),
+        default_binder::NAME => Arc::new(default_binder::DefaultBinder),
         other => return Err(Error::Unknown(other.to_owned())),
     })
 }
@@ -111,10 +123,12 @@ pub const DEFAULT_PLUGINS: &[(&str, i64)] = &[
     (node_affinity::NAME, 2),
     (node_ports::NAME, 0),
     (node_resources_fit::NAME, 1),
+    (volume_binding::NAME, 0),
     (pod_topology_spread::NAME, 2),
     (inter_pod_affinity::NAME, 2),
     (node_resources_balanced_allocation::NAME, 1),
     (image_locality::NAME, 1),
+    (default_binder::NAME, 0),
 ];
 
 #[cfg(test)]
@@ -124,25 +138,35 @@ mod tests {
     #[test]
     fn every_default_plugin_builds_with_default_args() {
         for (name, weight) in DEFAULT_PLUGINS {
-            let plugin = new_plugin(name, None).unwrap();
+            let plugin = new_plugin(name, None, &Handle::default()).unwrap();
             assert_eq!(plugin.name(), *name);
             assert_eq!(*weight > 0, plugin.as_score().is_some(), "{name}");
         }
-        assert!(matches!(new_plugin("Nope", None), Err(Error::Unknown(_))));
+        assert!(matches!(
+            new_plugin("Nope", None, &Handle::default()),
+            Err(Error::Unknown(_))
+        ));
     }
 
     #[test]
     fn args_are_decoded_strictly() {
         let typed = serde_json::json!({"apiVersion": "kubescheduler.config.k8s.io/v1",
             "kind": "NodeResourcesFitArgs", "ignoredResources": ["example.com/foo"]});
-        assert!(new_plugin(node_resources_fit::NAME, Some(&typed)).is_ok());
+        assert!(new_plugin(node_resources_fit::NAME, Some(&typed), &Handle::default()).is_ok());
         let unknown = serde_json::json!({"ignoredResourcez": []});
         assert!(matches!(
-            new_plugin(node_resources_fit::NAME, Some(&unknown)),
+            new_plugin(node_resources_fit::NAME, Some(&unknown), &Handle::default()),
             Err(Error::InvalidArgs { .. })
         ));
         let not_object = serde_json::json!([1]);
-        assert!(new_plugin(node_affinity::NAME, Some(&not_object)).is_err());
-        assert!(new_plugin(node_affinity::NAME, Some(&serde_json::Value::Null)).is_ok());
+        assert!(new_plugin(node_affinity::NAME, Some(&not_object), &Handle::default()).is_err());
+        assert!(
+            new_plugin(
+                node_affinity::NAME,
+                Some(&serde_json::Value::Null),
+                &Handle::default()
+            )
+            .is_ok()
+        );
     }
 }
