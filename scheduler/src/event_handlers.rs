@@ -323,6 +323,9 @@ async fn watch_pods(scheduler: Arc<Scheduler>) {
             Event::Delete(pod) => {
                 let key = pod_key(&pod);
                 known.remove(&key);
+                if let Some(uid) = pod.metadata.uid.as_deref() {
+                    scheduler.pod_deleted(uid);
+                }
                 on_pod_gone(&scheduler, &key);
             }
             Event::InitDone => {

@@ -97,6 +97,8 @@ pub enum ScheduleError {
     Fit(Box<FitError>),
     /// A plugin failed.
     Internal(Status),
+    /// A point after Filter (Reserve, Permit) failed; the message is complete.
+    Point(String),
 }
 
 impl ScheduleError {
@@ -108,6 +110,7 @@ impl ScheduleError {
             Self::Internal(status) => {
                 format!("running {:?} plugin: {}", status.plugin, status.message())
             }
+            Self::Point(message) => message.clone(),
         }
     }
 }

@@ -41,6 +41,8 @@ pub struct Scheduler {
     pub(crate) profiles: HashMap<String, Arc<Profile>>,
     /// What the plugins share; the watches feed its volume cache.
     pub(crate) handle: Handle,
+    /// The binding cycles in flight, by pod uid, woken when their pod is deleted.
+    bindings: Mutex<HashMap<String, Arc<Notify>>>,
     state: Mutex<State>,
     /// Woken when a pod enters the active queue.
     pub(crate) wake: Notify,
@@ -74,6 +76,7 @@ impl Scheduler {
             }),
             profiles: config.profiles,
             handle: config.handle,
+            bindings: Mutex::new(HashMap::new()),
             wake: Notify::new(),
             synced: tokio::sync::watch::Sender::new(0),
             metrics,
@@ -117,6 +120,22 @@ impl Scheduler {
                 self.wake.notify_one();
             }
         }
+    }
+
+    /// Pod `uid` was deleted: its binding cycle stops, and a Permit wait ends (upstream's
+    /// `RejectWaitingPod` on delete).
+    pub(crate) fn pod_deleted(&self, uid: &str) {
+        let cancel = self
+            .bindings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(uid);
+        if let Some(cancel) = cancel {
+            cancel.notify_one();
+        }
+        self.handle
+            .waiting_pods
+            .reject(uid, "", "removed: the pod was deleted");
     }
 
     /// A watch finished its first list.
@@ -195,6 +214,7 @@ impl Scheduler {
             self.scheduling_failed(state, queued, &profile, &info, error, start);
             return;
         }
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
         let wait = match framework.run_permit(&cycle, &pod, &node) {
             PermitOutcome::Allowed => None,
             PermitOutcome::Wait(wait) => Some(wait),
@@ -206,10 +226,27 @@ impl Scheduler {
             }
         };
         state.cache.assume(info, &node);
+        // Registered before the task starts, so a deletion right now still cancels it.
+        let cancel = Arc::new(Notify::new());
+        self.bindings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(uid.clone(), cancel.clone());
         let this = self.clone();
         tokio::spawn(async move {
-            this.binding_cycle(queued, profile, node, cycle, wait, start)
-                .await;
+            let assumed = Assumed {
+                queued,
+                profile,
+                node,
+                cycle,
+                wait,
+                start,
+            };
+            this.binding_cycle(assumed, cancel).await;
+            this.bindings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&uid);
         });
     }
 
@@ -269,7 +306,7 @@ impl Scheduler {
                 );
                 metrics::UNSCHEDULABLE
             }
-            ScheduleError::Internal(_) => {
+            ScheduleError::Internal(_) | ScheduleError::Point(_) => {
                 state.queue.requeue_backoff(queued, now);
                 metrics::ERROR
             }
@@ -288,34 +325,43 @@ impl Scheduler {
 
     /// The binding cycle of an assumed pod: wait for Permit, PreBind, Bind, PostBind; on a
     /// failure, Unreserve, forget the assumption and requeue.
-    async fn binding_cycle(
-        &self,
-        queued: QueuedPod,
-        profile: Arc<Profile>,
-        node: String,
-        mut cycle: CycleState,
-        wait: Option<Wait>,
-        start: Instant,
-    ) {
+    async fn binding_cycle(&self, assumed: Assumed, cancel: Arc<Notify>) {
+        let Assumed {
+            queued,
+            profile,
+            node,
+            mut cycle,
+            wait,
+            start,
+        } = assumed;
         let pod = queued.pod.clone();
         let key = pod_key(&pod);
         let framework = &profile.framework;
         let ctx = BindContext {
             client: self.client.clone(),
         };
-        let mut status = match wait {
-            Some(wait) => framework.wait_on_permit(wait).await,
-            None => Status::success(),
+        let work = async {
+            let status = match wait {
+                Some(wait) => framework.wait_on_permit(wait).await,
+                None => Status::success(),
+            };
+            if !status.is_success() {
+                return (status, "Permit");
+            }
+            let status = framework.run_pre_bind(&ctx, &cycle, &pod, &node).await;
+            if !status.is_success() {
+                return (status, "PreBind");
+            }
+            (framework.run_bind(&ctx, &cycle, &pod, &node).await, "Bind")
         };
-        let mut point = "Permit";
-        if status.is_success() {
-            point = "PreBind";
-            status = framework.run_pre_bind(&ctx, &cycle, &pod, &node).await;
-        }
-        if status.is_success() {
-            point = "Bind";
-            status = framework.run_bind(&ctx, &cycle, &pod, &node).await;
-        }
+        let mut deleted = false;
+        let (status, point) = tokio::select! {
+            outcome = work => outcome,
+            () = cancel.notified() => {
+                deleted = true;
+                (Status::error("pod does not exist any more"), "PreBind")
+            }
+        };
         let scheduler_name = &framework.scheduler_name;
         if status.is_success() {
             {
@@ -333,10 +379,12 @@ impl Scheduler {
             return;
         }
         framework.run_unreserve(&mut cycle, &pod, &node);
-        let rejected = status.is_rejected();
+        // Only a Permit rejection parks the pod as unschedulable; upstream backs off pods
+        // that fail at PreBind or Bind whatever the code.
+        let rejected = point == "Permit" && status.is_rejected();
         let message = match point {
-            "Bind" if status.plugin == crate::plugins::default_binder::NAME => status.message(),
             "Permit" if rejected => point_failure(status.clone(), &node).message(),
+            "Permit" => format!("waiting on permit for pod: {}", status.message()),
             _ => format!(
                 "running {point} plugin {:?}: {}",
                 status.plugin,
@@ -346,7 +394,7 @@ impl Scheduler {
         {
             let now = Instant::now();
             let mut state = self.state();
-            state.cache.forget(&key);
+            state.cache.forget(&key, pod.metadata.uid.as_deref());
             if rejected {
                 let retry_on = framework.events_of(status.plugin).iter().copied().collect();
                 state.queue.requeue_unschedulable(
@@ -370,14 +418,29 @@ impl Scheduler {
             start.elapsed().as_secs_f64(),
         );
         tracing::warn!(pod = %key, %node, %message, "binding cycle failed");
-        self.reporter
-            .failed_scheduling(&pod, scheduler_name, &message)
-            .await;
+        if !deleted {
+            self.reporter
+                .failed_scheduling(&pod, scheduler_name, &message)
+                .await;
+        }
     }
 }
 
+/// A pod assumed on a node, with what its binding cycle needs from the scheduling cycle.
+struct Assumed {
+    queued: QueuedPod,
+    profile: Arc<Profile>,
+    node: String,
+    /// What the plugins wrote in the scheduling cycle.
+    cycle: CycleState,
+    /// The Permit wait, if a plugin asked for one.
+    wait: Option<Wait>,
+    /// When the scheduling cycle started.
+    start: Instant,
+}
+
 /// A node turned down after Filter (Reserve, Permit): a rejection reads as upstream's
-/// one-node fit error (`0/1 nodes are available: …`), anything else as an internal error.
+/// one-node fit error (`0/1 nodes are available: …`), anything else as the point's error.
 fn point_failure(status: Status, node: &str) -> ScheduleError {
     if status.is_rejected() {
         ScheduleError::Fit(Box::new(FitError {
@@ -389,6 +452,6 @@ fn point_failure(status: Status, node: &str) -> ScheduleError {
             after_filter: true,
         }))
     } else {
-        ScheduleError::Internal(status)
+        ScheduleError::Point(status.message())
     }
 }

@@ -631,6 +631,13 @@ async fn claims_bind_to_volumes_where_their_pods_land() -> Result<()> {
     volumes
         .create(&pp, &local_volume("disk-0", &names[0], "")?)
         .await?;
+    // As upstream, a volume becomes a candidate once the controller marks it Available; a
+    // claim that came earlier would wait for the 15 s resync.
+    eventually("disk-0 Available", || async {
+        let phase = volumes.get("disk-0").await?.status.and_then(|s| s.phase);
+        Ok((phase.as_deref() == Some("Available")).then_some(()))
+    })
+    .await?;
     claims.create(&pp, &claim("logs", "")?).await?;
     eventually("logs bound by the PV controller", || async {
         let state = claim_state(&claims, "logs").await?;

@@ -21,6 +21,8 @@ pub const ASSUMED_POD_TTL: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 struct PodState {
     node: String,
+    /// The pod's uid: a pod recreated under the same name is another pod.
+    uid: Option<String>,
     assumed: bool,
     /// For assumed pods: when the binding finished (then the expiry clock runs).
     binding_finished: Option<Instant>,
@@ -138,6 +140,7 @@ impl Cache {
     /// A pod the watch shows bound to `spec.nodeName`: added, updated, or an assumed pod
     /// confirmed (moved if it landed elsewhere).
     pub fn upsert_bound_pod(&mut self, pod: Arc<Pod>) {
+        let uid = pod.metadata.uid.clone();
         let info = PodInfo::new(pod);
         let key = info.key();
         let node = info
@@ -154,6 +157,7 @@ impl Cache {
             key,
             PodState {
                 node,
+                uid,
                 assumed: false,
                 binding_finished: None,
             },
@@ -175,6 +179,7 @@ impl Cache {
     /// Puts `pod` on `node` before its binding is confirmed.
     pub fn assume(&mut self, pod: PodInfo, node: &str) {
         let key = pod.key();
+        let uid = pod.pod.metadata.uid.clone();
         if let Some(old) = self.pods.remove(&key) {
             self.unplace(&old.node, &key);
         }
@@ -183,6 +188,7 @@ impl Cache {
             key,
             PodState {
                 node: node.to_owned(),
+                uid,
                 assumed: true,
                 binding_finished: None,
             },
@@ -196,9 +202,14 @@ impl Cache {
         }
     }
 
-    /// The binding of an assumed pod failed: take it off its node.
-    pub fn forget(&mut self, key: &str) {
-        if self.pods.get(key).is_some_and(|s| s.assumed) {
+    /// The binding of assumed pod `key` (with this uid) failed: take it off its node. A pod
+    /// recreated under the same name meanwhile is left alone.
+    pub fn forget(&mut self, key: &str, uid: Option<&str>) {
+        if self
+            .pods
+            .get(key)
+            .is_some_and(|s| s.assumed && s.uid.as_deref() == uid)
+        {
             self.remove_pod(key);
         }
     }
@@ -252,7 +263,8 @@ mod tests {
 
     fn pod(name: &str, node: Option<&str>) -> Arc<Pod> {
         Arc::new(
-            serde_json::from_value(json!({"metadata": {"name": name, "namespace": "ns"},
+            serde_json::from_value(json!({"metadata": {"name": name, "namespace": "ns",
+                "uid": format!("uid-{name}")},
                 "spec": {"nodeName": node, "containers": [{"name": "c", "image": "i",
                     "resources": {"requests": {"cpu": "1"}}}]}}))
             .unwrap(),
@@ -274,10 +286,13 @@ mod tests {
         cache.upsert_bound_pod(pod("p", Some("b")));
         assert_eq!((cpu(&cache, "a"), cpu(&cache, "b")), (0, 1000));
         // A confirmed pod is not forgotten.
-        cache.forget("ns/p");
+        cache.forget("ns/p", Some("uid-p"));
         assert_eq!(cpu(&cache, "b"), 1000);
         cache.assume(PodInfo::new(pod("q", None)), "a");
-        cache.forget("ns/q");
+        // A failed binding of an older pod of the same name leaves this one assumed.
+        cache.forget("ns/q", Some("uid-older-q"));
+        assert_eq!(cpu(&cache, "a"), 1000);
+        cache.forget("ns/q", Some("uid-q"));
         assert_eq!(cpu(&cache, "a"), 0);
         assert!(!cache.contains_pod("ns/q"));
     }

@@ -270,7 +270,7 @@ impl Framework {
     }
 
     /// Reserve on the chosen node: the first failure stops (the caller then runs
-    /// [`Framework::run_unreserve`]).
+    /// [`Framework::run_unreserve`]); an error reads `running Reserve plugin "X": …`.
     pub fn run_reserve(&self, state: &mut CycleState, pod: &Pod, node: &str) -> Status {
         let start = Instant::now();
         for plugin in &self.points.reserve {
@@ -278,6 +278,15 @@ impl Framework {
                 let status = point.reserve(state, pod, node);
                 if !status.is_success() {
                     self.record_point("Reserve", status.code, start);
+                    let status = if status.is_rejected() {
+                        status
+                    } else {
+                        Status::error(format!(
+                            "running Reserve plugin {:?}: {}",
+                            plugin.name(),
+                            status.message()
+                        ))
+                    };
                     return status.with_plugin(plugin.name());
                 }
             }
@@ -308,7 +317,7 @@ impl Framework {
             };
             let (status, timeout) = point.permit(state, pod, node);
             match status.code {
-                Code::Success | Code::Skip => {}
+                Code::Success => {}
                 Code::Wait => waits.push((plugin.name(), timeout)),
                 code => {
                     self.record_point("Permit", code, start);

@@ -64,7 +64,8 @@ impl BindPlugin for DefaultBinder {
                 .await
             {
                 Ok(_) => Status::success(),
-                Err(error) => Status::error(format!("Binding rejected: {error}")),
+                Err(kube::Error::Api(status)) => Status::error(status.message),
+                Err(error) => Status::error(error.to_string()),
             }
         }
         .boxed()

@@ -55,6 +55,9 @@ pub const REASON_UNBOUND_IMMEDIATE: &str = "pod has unbound immediate Persistent
 const STATE_KEY: &str = "PreFilterVolumeBinding";
 /// Upstream's default `bindTimeoutSeconds`.
 const DEFAULT_BIND_TIMEOUT_SECONDS: i64 = 600;
+/// The longest wait taken from `bindTimeoutSeconds` (upstream has no cap; a year is forever
+/// here, and keeps deadline arithmetic from overflowing).
+const MAX_BIND_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
 /// How often PreBind looks at the claims even without a watch event (upstream polls each
 /// second).
 const CHECK_PERIOD: Duration = Duration::from_secs(1);
@@ -94,7 +97,7 @@ impl VolumeBinding {
         }
         Ok(Self {
             volumes: handle.volumes.clone(),
-            bind_timeout: Duration::from_secs(seconds.unsigned_abs()),
+            bind_timeout: Duration::from_secs(seconds.unsigned_abs()).min(MAX_BIND_TIMEOUT),
         })
     }
 }
@@ -110,8 +113,9 @@ struct Volume {
 struct Claims {
     /// Fully bound claims with their volumes (`None`: the volume is gone).
     bound: Vec<(Arc<PersistentVolumeClaim>, Option<Arc<PersistentVolume>>)>,
-    /// Unbound `WaitForFirstConsumer` claims, smallest request first.
-    delayed: Vec<Arc<PersistentVolumeClaim>>,
+    /// Unbound `WaitForFirstConsumer` claims, smallest request first, with the node each is
+    /// to be provisioned on (its `selected-node`, or the node an in-flight pod reserved).
+    delayed: Vec<(Arc<PersistentVolumeClaim>, Option<String>)>,
     /// The volumes of the delayed claims' classes.
     volumes_by_class: HashMap<String, Vec<Volume>>,
     /// The delayed claims' classes.
@@ -299,7 +303,10 @@ impl PreFilterPlugin for VolumeBinding {
             }
             let class = volumes.classes.get(claim_class(&claim));
             if is_delay_binding(&claim, class.map(Arc::as_ref)) && volume_name(&claim).is_empty() {
-                claims.delayed.push(claim);
+                let selected = annotation(&claim, ANN_SELECTED_NODE)
+                    .or_else(|| volumes.provision_node(&key_of(&claim)))
+                    .map(str::to_owned);
+                claims.delayed.push((claim, selected));
             } else {
                 unbound_immediate = true;
             }
@@ -309,8 +316,8 @@ impl PreFilterPlugin for VolumeBinding {
         }
         claims
             .delayed
-            .sort_by(|a, b| requested_storage(a).compare(&requested_storage(b)));
-        for claim in &claims.delayed {
+            .sort_by(|a, b| requested_storage(&a.0).compare(&requested_storage(&b.0)));
+        for (claim, _) in &claims.delayed {
             let class = claim_class(claim);
             if let Some(object) = volumes.classes.get(class) {
                 claims.classes.insert(class.to_owned(), object.clone());
@@ -378,8 +385,8 @@ impl FilterPlugin for VolumeBinding {
         let mut satisfied = true;
         let mut to_provision = Vec::new();
         let mut to_match = Vec::new();
-        for claim in &claims.delayed {
-            match annotation(claim, ANN_SELECTED_NODE) {
+        for (claim, selected) in &claims.delayed {
+            match selected.as_deref() {
                 Some(selected) if selected != node_name => {
                     satisfied = false;
                     to_match.clear();
@@ -606,7 +613,8 @@ impl VolumeBinding {
             let changed = self.volumes.changed();
             tokio::pin!(changed);
             changed.as_mut().enable();
-            if check_bindings(&self.volumes.lock(), node, reserved, &written)? {
+            let checked = check_bindings(&self.volumes.lock(), node, reserved, &written);
+            if checked.map_err(|e| format!("binding volumes: {e}"))? {
                 return Ok(());
             }
             let now = Instant::now();

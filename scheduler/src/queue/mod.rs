@@ -269,12 +269,12 @@ impl SchedulingQueue {
         now: Instant,
     ) {
         let key = pod.key();
-        let Some(since) = self.in_flight_since.remove(&key) else {
-            return; // Deleted or bound meanwhile.
-        };
-        if !self.pods.contains_key(&key) {
-            return;
+        if !self.holds(&key, &pod) {
+            return; // Deleted (or recreated under the same name) meanwhile.
         }
+        let Some(since) = self.in_flight_since.remove(&key) else {
+            return; // Bound meanwhile.
+        };
         pod.timestamp = now;
         pod.rejected_by = rejected_by;
         pod.retry_on = retry_on;
@@ -289,12 +289,19 @@ impl SchedulingQueue {
     /// A popped pod failed for another reason (an error, a failed binding): back off.
     pub fn requeue_backoff(&mut self, mut pod: QueuedPod, now: Instant) {
         let key = pod.key();
-        if self.in_flight_since.remove(&key).is_none() || !self.pods.contains_key(&key) {
+        if !self.holds(&key, &pod) || self.in_flight_since.remove(&key).is_none() {
             return;
         }
         pod.timestamp = now;
         let until = self.backoff_until(&pod);
         self.put(key, (pod, Place::Backoff(until)));
+    }
+
+    /// Whether the queue holds this very pod under `key` (not one recreated with its name).
+    fn holds(&self, key: &str, pod: &QueuedPod) -> bool {
+        self.pods
+            .get(key)
+            .is_some_and(|(held, _)| held.pod.metadata.uid == pod.pod.metadata.uid)
     }
 
     /// A popped pod was scheduled (assumed): it leaves the queue.

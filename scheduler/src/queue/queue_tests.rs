@@ -137,3 +137,26 @@ fn status_only_updates_leave_unschedulable_pods_parked() {
     q.upsert(Arc::new(labelled), true, t + Duration::from_secs(5));
     assert_eq!(q.pending().unschedulable, 0);
 }
+
+#[test]
+fn a_failed_attempt_of_a_deleted_pod_leaves_its_successor_alone() {
+    let with_uid = |uid: &str| {
+        let mut p = (*pod("web-0", 0)).clone();
+        p.metadata.uid = Some(uid.to_owned());
+        Arc::new(p)
+    };
+    let mut q = queue();
+    let t = Instant::now();
+    q.upsert(with_uid("old"), true, t);
+    let old = q.pop(t).unwrap();
+    // Deleted and recreated under the same name while the old attempt was binding.
+    q.remove("ns/web-0");
+    q.upsert(with_uid("new"), true, t);
+    let new = q.pop(t).unwrap();
+    q.requeue_backoff(old.clone(), t);
+    q.requeue_unschedulable(old, HashSet::new(), HashSet::new(), t);
+    assert_eq!(q.pending().backoff + q.pending().unschedulable, 0);
+    // The successor's own failure still counts.
+    q.requeue_backoff(new, t);
+    assert_eq!(q.pending().backoff, 1);
+}
