@@ -22,6 +22,12 @@ use crate::storage::{Error, KeyValue, LeaseId, Result, Revision};
 
 const FORMAT: i64 = 1;
 const FOLDER: &str = "store";
+/// fjall's block cache. Reads come from the in-memory index ([`super::mvcc`]); fjall is read
+/// only once, at start, so its cache would hold copies nobody reads (its default is 32 MiB).
+const CACHE_BYTES: u64 = 4 << 20;
+/// The memtable of each keyspace: written values wait here until flushed to a segment, a
+/// second copy of what the in-memory index holds (fjall's default is 64 MiB).
+const MEMTABLE_BYTES: u64 = 16 << 20;
 
 const TAG_PUT: u8 = 1;
 const TAG_DELETE: u8 = 2;
@@ -55,11 +61,14 @@ impl Disk {
             .map(|mut entries| entries.next().is_some())
             .unwrap_or(false);
         let db = Database::builder(&path)
+            .cache_size(CACHE_BYTES)
             .open()
             .map_err(|e| open_error(&path, e))?;
         let keyspace = |name: &str| {
-            db.keyspace(name, KeyspaceCreateOptions::default)
-                .map_err(|e| open_error(&path, e))
+            db.keyspace(name, || {
+                KeyspaceCreateOptions::default().max_memtable_size(MEMTABLE_BYTES)
+            })
+            .map_err(|e| open_error(&path, e))
         };
         let disk = Disk {
             revisions: keyspace("revisions")?,
@@ -341,5 +350,34 @@ mod tests {
         }
         let (_, loaded) = Disk::open(dir.path()).unwrap();
         assert_eq!(loaded.records, vec![Record::Put(kv)]);
+    }
+
+    #[test]
+    fn writes_beyond_several_memtables_reopen_intact() {
+        // Three times the memtable: flushed segments and the journal's tail together.
+        let dir = tempfile::tempdir().unwrap();
+        let value = Bytes::from(vec![b'x'; 64 * 1024]);
+        let count = usize::try_from(3 * MEMTABLE_BYTES).unwrap() / value.len();
+        let kv = |i: usize| KeyValue {
+            key: format!("/k/{i}"),
+            value: value.clone(),
+            create_revision: i64::try_from(i).unwrap() + 1,
+            mod_revision: i64::try_from(i).unwrap() + 1,
+            version: 1,
+            lease: 0,
+        };
+        {
+            let (disk, _) = Disk::open(dir.path()).unwrap();
+            for i in 0..count {
+                let put = Mutation::Put {
+                    kv: kv(i),
+                    prev: None,
+                };
+                disk.commit(&[put], None).unwrap();
+            }
+        }
+        let (_, loaded) = Disk::open(dir.path()).unwrap();
+        assert_eq!(loaded.records.len(), count);
+        assert_eq!(loaded.records.last(), Some(&Record::Put(kv(count - 1))));
     }
 }
