@@ -523,6 +523,61 @@ async fn config_volumes_static_pods_and_kubelet_restart() -> Result<()> {
     .await
     .with_context(|| cluster.logs())?;
 
+    // A local PersistentVolume with WaitForFirstConsumer: the scheduler binds it where the pod
+    // goes, the PV controller completes the claim, and the kubelet mounts the host folder.
+    let disk = tempfile::tempdir()?;
+    cluster.apply(&json!({
+        "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+        "metadata": {"name": "local"}, "provisioner": "kubernetes.io/no-provisioner",
+        "volumeBindingMode": "WaitForFirstConsumer",
+    }))?;
+    cluster.apply(&json!({
+        "apiVersion": "v1", "kind": "PersistentVolume",
+        "metadata": {"name": "local-disk"},
+        "spec": {
+            "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+            "storageClassName": "local", "local": {"path": disk.path()},
+            "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [{
+                "key": "kubernetes.io/hostname", "operator": "In",
+                "values": [cluster.node_name.clone()]}]}]}},
+        },
+    }))?;
+    cluster.apply(&json!({
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "local",
+                 "resources": {"requests": {"storage": "100Mi"}}},
+    }))?;
+    cluster.apply(&json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "writer"},
+        "spec": {
+            "containers": [{"name": "app", "image": image,
+                "command": ["sh", "-c", "echo stored > /data/out && sleep 3600"],
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+            "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}],
+        },
+    }))?;
+    running_pod(&cluster, "writer").await?;
+    eventually(
+        "the pod's write reaches the local volume",
+        Duration::from_secs(30),
+        || async {
+            let text = std::fs::read_to_string(disk.path().join("out")).unwrap_or_default();
+            Ok((text.trim() == "stored").then_some(()))
+        },
+    )
+    .await
+    .with_context(|| cluster.logs())?;
+    let claim = cluster.kubectl_ok(&[
+        "get",
+        "pvc",
+        "data",
+        "-o",
+        "jsonpath={.status.phase} {.spec.volumeName}",
+    ])?;
+    ensure!(claim == "Bound local-disk", "claim: {claim}");
+
     // A static pod runs from the manifest folder and appears as a mirror pod.
     let manifest = json!({
         "apiVersion": "v1", "kind": "Pod",
