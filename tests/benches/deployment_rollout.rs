@@ -17,9 +17,9 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{Namespace, Pod};
-use kube::api::{Api, PostParams};
+use kube::api::{Api, ListParams, PostParams};
 use serde_json::json;
 use tests::apiserver::TestApiServer;
 use tests::daemons::{Daemon, DaemonProcess};
@@ -73,7 +73,7 @@ async fn raw_creates(client: &kube::Client, count: usize) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-async fn run(nodes: usize, replicas: usize) -> (f64, f64, f64) {
+async fn run(nodes: usize, replicas: usize) -> (f64, f64, Milestones) {
     let server = TestApiServer::start().await.expect("API server");
     let client = server.client().await.expect("client");
     namespace(&client, "raw").await;
@@ -116,8 +116,38 @@ async fn run(nodes: usize, replicas: usize) -> (f64, f64, f64) {
         .create(&PostParams::default(), &deployment)
         .await
         .expect("create");
+    let replica_sets: Api<ReplicaSet> = Api::namespaced(client.clone(), "bench");
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "bench");
     let mut first_created = None;
+    // The first replica's way to the Deployment's status: its ReplicaSet, its first pod, the
+    // ReplicaSet's status.
+    let mut milestones = Milestones::default();
     loop {
+        if milestones.replica_set.is_none() || milestones.replica_set_status.is_none() {
+            let listed = replica_sets
+                .list(&ListParams::default())
+                .await
+                .expect("list");
+            if milestones.replica_set.is_none() && !listed.items.is_empty() {
+                milestones.replica_set = Some(start.elapsed().as_secs_f64());
+            }
+            if listed
+                .items
+                .iter()
+                .any(|rs| rs.status.as_ref().is_some_and(|s| s.replicas > 0))
+            {
+                milestones.replica_set_status = Some(start.elapsed().as_secs_f64());
+            }
+        }
+        if milestones.pod.is_none() {
+            let listed = pods
+                .list(&ListParams::default().labels("app=web").limit(1))
+                .await
+                .expect("list");
+            if !listed.items.is_empty() {
+                milestones.pod = Some(start.elapsed().as_secs_f64());
+            }
+        }
         let d = deployments.get("web").await.expect("get");
         let status = d.status.unwrap_or_default();
         if first_created.is_none() && status.replicas.unwrap_or(0) > 0 {
@@ -136,7 +166,18 @@ async fn run(nodes: usize, replicas: usize) -> (f64, f64, f64) {
     drop(controllers);
     drop(scheduler);
     server.stop().await.expect("stop");
-    (raw_seconds, available_seconds, first_created.unwrap_or(0.0))
+    milestones.deployment_status = first_created.unwrap_or(0.0);
+    (raw_seconds, available_seconds, milestones)
+}
+
+/// Seconds from the Deployment's create to each step of its first replica (polled every
+/// 100 ms or so).
+#[derive(Default)]
+struct Milestones {
+    replica_set: Option<f64>,
+    pod: Option<f64>,
+    replica_set_status: Option<f64>,
+    deployment_status: f64,
 }
 
 fn main() {
@@ -146,7 +187,9 @@ fn main() {
         tests::daemons::binary(daemon).unwrap_or_else(|e| panic!("{e}"));
     }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (raw, available, first) = runtime.block_on(run(nodes, replicas));
+    let (raw, available, milestones) = runtime.block_on(run(nodes, replicas));
+    let first = milestones.deployment_status;
+    let seconds = |s: Option<f64>| s.map_or("-".to_owned(), |s| format!("{s:.2} s"));
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let raw_rate = replicas as f64 / raw;
     let rate = replicas as f64 / available;
@@ -159,6 +202,18 @@ fn main() {
     println!("| measure | value |");
     println!("|---|---|");
     println!("| reference: raw pod creates (32 in flight) | {raw:.1} s, {raw_rate:.0} pods/s |");
+    println!(
+        "| Deployment: create → its ReplicaSet exists | {} |",
+        seconds(milestones.replica_set)
+    );
+    println!(
+        "| Deployment: create → first pod exists | {} |",
+        seconds(milestones.pod)
+    );
+    println!(
+        "| Deployment: create → ReplicaSet status.replicas > 0 | {} |",
+        seconds(milestones.replica_set_status)
+    );
     println!("| Deployment: create → status.replicas > 0 | {first:.2} s |");
     println!(
         "| Deployment: create → all {replicas} available | {available:.1} s, {rate:.0} pods/s |"
