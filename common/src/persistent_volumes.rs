@@ -22,14 +22,66 @@ pub const ANN_SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
 /// A class's provisioner meaning "no dynamic provisioning" (static local volumes).
 pub const NOT_SUPPORTED_PROVISIONER: &str = "kubernetes.io/no-provisioner";
 
-fn annotation<'a>(annotations: Option<&'a BTreeMap<String, String>>, key: &str) -> Option<&'a str> {
-    annotations.and_then(|a| a.get(key)).map(String::as_str)
+/// The annotation `key` of `object`.
+pub fn annotation<'a, K: kube::Resource>(object: &'a K, key: &str) -> Option<&'a str> {
+    object
+        .meta()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(key))
+        .map(String::as_str)
+}
+
+/// Whether `object` carries the annotation `key` (any value).
+pub fn has_annotation<K: kube::Resource>(object: &K, key: &str) -> bool {
+    annotation(object, key).is_some()
+}
+
+/// `namespace/name` of a claim (upstream's `claimToClaimKey`).
+pub fn claim_key(claim: &PersistentVolumeClaim) -> String {
+    format!(
+        "{}/{}",
+        claim.metadata.namespace.as_deref().unwrap_or_default(),
+        claim.metadata.name.as_deref().unwrap_or_default()
+    )
+}
+
+/// The claim's `spec.volumeName`, "" when unset.
+pub fn claim_volume_name(claim: &PersistentVolumeClaim) -> &str {
+    claim
+        .spec
+        .as_ref()
+        .and_then(|s| s.volume_name.as_deref())
+        .unwrap_or_default()
+}
+
+/// Bound to a volume, and the PV controller finished the binding (`bind-completed`).
+pub fn is_claim_fully_bound(claim: &PersistentVolumeClaim) -> bool {
+    !claim_volume_name(claim).is_empty() && has_annotation(claim, ANN_BIND_COMPLETED)
+}
+
+/// The volume's `status.phase`, "" when unset.
+pub fn volume_phase(volume: &PersistentVolume) -> &str {
+    volume
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or_default()
+}
+
+/// The claim's `status.phase`, "" when unset.
+pub fn claim_phase(claim: &PersistentVolumeClaim) -> &str {
+    claim
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or_default()
 }
 
 /// The claim's class: the beta annotation first, then `spec.storageClassName`, else ""
 /// (`GetPersistentVolumeClaimClass`).
 pub fn claim_class(claim: &PersistentVolumeClaim) -> &str {
-    if let Some(class) = annotation(claim.metadata.annotations.as_ref(), ANN_BETA_STORAGE_CLASS) {
+    if let Some(class) = annotation(claim, ANN_BETA_STORAGE_CLASS) {
         return class;
     }
     claim
@@ -41,7 +93,7 @@ pub fn claim_class(claim: &PersistentVolumeClaim) -> &str {
 
 /// The volume's class, the beta annotation first (`GetPersistentVolumeClass`).
 pub fn volume_class(volume: &PersistentVolume) -> &str {
-    if let Some(class) = annotation(volume.metadata.annotations.as_ref(), ANN_BETA_STORAGE_CLASS) {
+    if let Some(class) = annotation(volume, ANN_BETA_STORAGE_CLASS) {
         return class;
     }
     volume

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::support::{RunningControllers, eventually};
 use anyhow::{Result, ensure};
+use common::persistent_volumes::{annotation, claim_phase, volume_phase};
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim};
 use k8s_openapi::api::events::v1::Event;
 use k8s_openapi::api::storage::v1::StorageClass;
@@ -43,31 +44,6 @@ async fn fixture() -> Result<Fixture> {
     })
 }
 
-fn phase_of_volume(volume: &PersistentVolume) -> &str {
-    volume
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or_default()
-}
-
-fn phase_of_claim(claim: &PersistentVolumeClaim) -> &str {
-    claim
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or_default()
-}
-
-fn annotation<'a, K: kube::Resource>(object: &'a K, key: &str) -> Option<&'a str> {
-    object
-        .meta()
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(key))
-        .map(String::as_str)
-}
-
 impl Fixture {
     async fn volume(&self, name: &str, spec: Value) -> Result<PersistentVolume> {
         let volume = json!({"metadata": {"name": name}, "spec": spec});
@@ -88,7 +64,7 @@ impl Fixture {
     async fn volume_in_phase(&self, name: &str, phase: &str) -> Result<PersistentVolume> {
         eventually(&format!("volume {name} {phase}"), || async {
             let volume = self.volumes.get(name).await?;
-            Ok((phase_of_volume(&volume) == phase).then_some(volume))
+            Ok((volume_phase(&volume) == phase).then_some(volume))
         })
         .await
     }
@@ -96,7 +72,7 @@ impl Fixture {
     async fn claim_in_phase(&self, name: &str, phase: &str) -> Result<PersistentVolumeClaim> {
         eventually(&format!("claim {name} {phase}"), || async {
             let claim = self.claims.get(name).await?;
-            Ok((phase_of_claim(&claim) == phase).then_some(claim))
+            Ok((claim_phase(&claim) == phase).then_some(claim))
         })
         .await
     }
@@ -172,7 +148,7 @@ fn assert_bound_with(
     assert_eq!(claim_ref.name, claim.metadata.name);
     assert_eq!(claim_ref.uid, claim.metadata.uid);
     assert_eq!(claim_ref.resource_version.is_some(), ref_written);
-    assert_eq!(phase_of_volume(volume), "Bound");
+    assert_eq!(volume_phase(volume), "Bound");
 }
 
 /// A claim with no class gets the smallest fitting volume of class "", both sides annotated;
@@ -200,7 +176,7 @@ async fn a_claim_binds_the_smallest_fitting_volume_which_is_released_when_the_cl
     assert_bound(&claim, &volume, "1Gi");
     assert_eq!(annotation(&volume, BOUND_BY_CONTROLLER), Some("yes"));
     let large = f.volumes.get("pv-large").await?;
-    assert_eq!(phase_of_volume(&large), "Available");
+    assert_eq!(volume_phase(&large), "Available");
     assert!(large.spec.unwrap().claim_ref.is_none());
 
     f.delete_claims(&["data"]).await?;
@@ -235,7 +211,7 @@ async fn a_volume_pre_bound_by_name_waits_for_its_claim() -> Result<()> {
     // Still waiting for its claim a moment later.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let waiting = f.volumes.get("pv-reserved").await?;
-    assert_eq!(phase_of_volume(&waiting), "Available");
+    assert_eq!(volume_phase(&waiting), "Available");
     assert!(waiting.spec.unwrap().claim_ref.unwrap().uid.is_none());
 
     let spec = json!({"accessModes": ["ReadWriteOnce"],
@@ -246,10 +222,7 @@ async fn a_volume_pre_bound_by_name_waits_for_its_claim() -> Result<()> {
     assert_bound(&claim, &volume, "2Gi");
     // The user bound the volume, not the controller.
     assert_eq!(annotation(&volume, BOUND_BY_CONTROLLER), None);
-    assert_eq!(
-        phase_of_volume(&f.volumes.get("pv-spare").await?),
-        "Available"
-    );
+    assert_eq!(volume_phase(&f.volumes.get("pv-spare").await?), "Available");
 
     f.delete_claims(&["reserved"]).await?;
     f.delete_volumes(&["pv-reserved", "pv-spare"]).await?;
@@ -313,7 +286,7 @@ async fn a_wait_for_first_consumer_claim_binds_the_volume_the_scheduler_picks() 
     );
     assert_eq!(event.type_.as_deref(), Some("Normal"));
     let claim = f.claims.get("local").await?;
-    assert_eq!(phase_of_claim(&claim), "Pending");
+    assert_eq!(claim_phase(&claim), "Pending");
     ensure!(claim.spec.clone().unwrap_or_default().volume_name.is_none());
 
     // The scheduler picks node-b.
@@ -332,7 +305,7 @@ async fn a_wait_for_first_consumer_claim_binds_the_volume_the_scheduler_picks() 
     );
     assert_eq!(failed.type_.as_deref(), Some("Warning"));
     let claim = f.claims.get("local").await?;
-    assert_eq!(phase_of_claim(&claim), "Pending");
+    assert_eq!(claim_phase(&claim), "Pending");
     for name in ["pv-node-a", "pv-node-b"] {
         let volume = f.volumes.get(name).await?;
         assert!(volume.spec.unwrap().claim_ref.is_none(), "{name} was bound");
@@ -344,7 +317,7 @@ async fn a_wait_for_first_consumer_claim_binds_the_volume_the_scheduler_picks() 
     let volume = f.volume_in_phase("pv-node-b", "Bound").await?;
     assert_bound(&claim, &volume, "2Gi");
     let other = f.volumes.get("pv-node-a").await?;
-    assert_eq!(phase_of_volume(&other), "Available");
+    assert_eq!(volume_phase(&other), "Available");
 
     f.delete_claims(&["local"]).await?;
     f.delete_volumes(&["pv-node-a", "pv-node-b"]).await?;

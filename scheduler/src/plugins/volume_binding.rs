@@ -31,7 +31,7 @@ use super::volume_matching::{
     is_delay_binding, requested_storage, volume_class, volume_fits_node,
 };
 use super::{Error, parse_args};
-use crate::cache::volumes::{ClaimRef, VolumeCache, Volumes, claim_key};
+use crate::cache::volumes::{self, ClaimRef, VolumeCache, Volumes};
 use crate::framework::{
     BindContext, ClusterEvent, Code, CycleState, FilterPlugin, Handle, NodeInfo, Plugin, PodInfo,
     PreBindPlugin, PreFilterPlugin, ReservePlugin, Status,
@@ -42,6 +42,7 @@ pub const NAME: &str = "VolumeBinding";
 pub use common::persistent_volumes::{
     ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE,
 };
+use common::persistent_volumes::{annotation, claim_key, claim_volume_name, is_claim_fully_bound};
 /// Upstream's `ErrReasonBindConflict`.
 pub const REASON_BIND_CONFLICT: &str = "node(s) didn't find available persistent volumes to bind";
 /// Upstream's `ErrReasonNodeConflict`.
@@ -69,8 +70,8 @@ struct Args {
     #[serde(default)]
     bind_timeout_seconds: Option<i64>,
     /// Only read behind upstream's alpha storage-capacity scoring; accepted and ignored.
-    #[serde(default)]
-    shape: Option<serde_json::Value>,
+    #[serde(default, rename = "shape")]
+    _shape: Option<serde_json::Value>,
 }
 
 /// The plugin.
@@ -83,7 +84,6 @@ impl VolumeBinding {
     /// The plugin with its `pluginConfig` args, reading the scheduler's volume cache.
     pub fn new(args: Option<&serde_json::Value>, handle: &Handle) -> Result<Self, Error> {
         let args: Args = parse_args(NAME, args)?;
-        let _ = &args.shape;
         let seconds = args
             .bind_timeout_seconds
             .unwrap_or(DEFAULT_BIND_TIMEOUT_SECONDS);
@@ -150,35 +150,6 @@ fn claim_ref(claim: &PersistentVolumeClaim) -> ClaimRef {
     }
 }
 
-fn key_of(claim: &PersistentVolumeClaim) -> String {
-    claim_key(
-        claim.metadata.namespace.as_deref().unwrap_or_default(),
-        name_of(&claim.metadata),
-    )
-}
-
-fn volume_name(claim: &PersistentVolumeClaim) -> &str {
-    claim
-        .spec
-        .as_ref()
-        .and_then(|s| s.volume_name.as_deref())
-        .unwrap_or_default()
-}
-
-fn annotation<'a>(claim: &'a PersistentVolumeClaim, key: &str) -> Option<&'a str> {
-    claim
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(key))
-        .map(String::as_str)
-}
-
-/// Bound to a volume, and the PV controller finished the binding.
-fn is_fully_bound(claim: &PersistentVolumeClaim) -> bool {
-    !volume_name(claim).is_empty() && annotation(claim, ANN_BIND_COMPLETED).is_some()
-}
-
 fn resource_version(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> u64 {
     meta.resource_version
         .as_deref()
@@ -215,7 +186,7 @@ fn check_claim(
     ephemeral: bool,
 ) -> Result<Arc<PersistentVolumeClaim>, String> {
     let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
-    let Some(claim) = volumes.pvcs.get(&claim_key(namespace, name)) else {
+    let Some(claim) = volumes.pvcs.get(&volumes::claim_key(namespace, name)) else {
         return Err(if ephemeral {
             format!(
                 "waiting for ephemeral volume controller to create the persistentvolumeclaim {name:?}"
@@ -227,7 +198,7 @@ fn check_claim(
     if claim.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Lost") {
         return Err(format!(
             "persistentvolumeclaim {name:?} bound to non-existent persistentvolume {:?}",
-            volume_name(claim)
+            claim_volume_name(claim)
         ));
     }
     if claim.metadata.deletion_timestamp.is_some() {
@@ -296,15 +267,17 @@ impl PreFilterPlugin for VolumeBinding {
         let mut claims = Claims::default();
         let mut unbound_immediate = false;
         for claim in pod_claims {
-            if is_fully_bound(&claim) {
-                let volume = volumes.pvs.get(volume_name(&claim)).cloned();
+            if is_claim_fully_bound(&claim) {
+                let volume = volumes.pvs.get(claim_volume_name(&claim)).cloned();
                 claims.bound.push((claim, volume));
                 continue;
             }
             let class = volumes.classes.get(claim_class(&claim));
-            if is_delay_binding(&claim, class.map(Arc::as_ref)) && volume_name(&claim).is_empty() {
-                let selected = annotation(&claim, ANN_SELECTED_NODE)
-                    .or_else(|| volumes.provision_node(&key_of(&claim)))
+            if is_delay_binding(&claim, class.map(Arc::as_ref))
+                && claim_volume_name(&claim).is_empty()
+            {
+                let selected = annotation(&*claim, ANN_SELECTED_NODE)
+                    .or_else(|| volumes.provision_node(&claim_key(&claim)))
                     .map(str::to_owned);
                 claims.delayed.push((claim, selected));
             } else {
@@ -432,7 +405,7 @@ impl FilterPlugin for VolumeBinding {
             for claim in to_provision {
                 let class_name = claim_class(&claim);
                 if class_name.is_empty() {
-                    return Status::error(format!("no class for claim {:?}", key_of(&claim)));
+                    return Status::error(format!("no class for claim {:?}", claim_key(&claim)));
                 }
                 let Some(class) = claims.classes.get(class_name) else {
                     return Status::error(format!("failed to find storage class {class_name:?}"));
@@ -494,7 +467,7 @@ impl ReservePlugin for VolumeBinding {
             }
         }
         for claim in &pod_volumes.provisions {
-            volumes.reserve_provision(&key_of(claim), node);
+            volumes.reserve_provision(&claim_key(claim), node);
         }
         data.reserved = Some(pod_volumes);
         Status::success()
@@ -512,7 +485,7 @@ impl ReservePlugin for VolumeBinding {
             volumes.release_volume(name_of(&volume.metadata), &claim_ref(claim));
         }
         for claim in &reserved.provisions {
-            volumes.release_provision(&key_of(claim));
+            volumes.release_provision(&claim_key(claim));
         }
     }
 }
@@ -606,7 +579,7 @@ impl VolumeBinding {
                 .replace(name_of(&claim.metadata), &PostParams::default(), &updated)
                 .await
                 .map_err(|e| api_error(&e))?;
-            written.insert(key_of(claim), resource_version(&stored.metadata));
+            written.insert(claim_key(claim), resource_version(&stored.metadata));
         }
         let deadline = Instant::now() + self.bind_timeout;
         loop {
@@ -648,18 +621,18 @@ fn check_bindings(
         if claim_ref.is_none_or(|r| r.uid.as_deref().unwrap_or_default().is_empty()) {
             return Err(format!("ClaimRef got reset for pv {name:?}"));
         }
-        let key = key_of(claim);
+        let key = claim_key(claim);
         let Some(current) = volumes.pvcs.get(&key) else {
             return Err(format!(
                 "failed to check binding: persistentvolumeclaim {key:?} not found"
             ));
         };
-        if !is_fully_bound(current) {
+        if !is_claim_fully_bound(current) {
             return Ok(false);
         }
     }
     for claim in &reserved.provisions {
-        let key = key_of(claim);
+        let key = claim_key(claim);
         let Some(current) = volumes.pvcs.get(&key) else {
             return Err(format!(
                 "failed to check provisioning pvc: persistentvolumeclaim {key:?} not found"
@@ -668,13 +641,13 @@ fn check_bindings(
         if resource_version(&current.metadata) < written.get(&key).copied().unwrap_or(0) {
             return Ok(false);
         }
-        if annotation(current, ANN_SELECTED_NODE) != Some(node) {
+        if annotation(&**current, ANN_SELECTED_NODE) != Some(node) {
             return Err(format!(
                 "provisioning failed for PVC {:?}",
                 name_of(&current.metadata)
             ));
         }
-        if !is_fully_bound(current) {
+        if !is_claim_fully_bound(current) {
             return Ok(false);
         }
     }

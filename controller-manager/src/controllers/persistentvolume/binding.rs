@@ -12,6 +12,8 @@ use k8s_openapi::api::core::v1::{
 };
 use kube::api::{Api, PostParams};
 
+use common::persistent_volumes::{claim_phase, volume_phase};
+
 use super::matching::{annotation, has_annotation, is_volume_bound_to_claim, storage_of};
 use super::{
     ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PRE_RESIZE_CAPACITY, CLAIM_BOUND,
@@ -188,22 +190,6 @@ fn name_of<K: kube::Resource>(object: &K) -> &str {
     object.meta().name.as_deref().unwrap_or_default()
 }
 
-fn phase_of_volume(volume: &PersistentVolume) -> &str {
-    volume
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or_default()
-}
-
-fn phase_of_claim(claim: &PersistentVolumeClaim) -> &str {
-    claim
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or_default()
-}
-
 impl PersistentVolumeController {
     fn volumes_api(&self) -> Api<PersistentVolume> {
         Api::all(self.client.clone())
@@ -252,7 +238,7 @@ impl PersistentVolumeController {
         phase: &str,
         message: &str,
     ) -> Result<Arc<PersistentVolume>> {
-        if phase_of_volume(volume) == phase {
+        if volume_phase(volume) == phase {
             return Ok(volume.clone());
         }
         let mut clone = (**volume).clone();
@@ -279,7 +265,7 @@ impl PersistentVolumeController {
         reason: &str,
         message: &str,
     ) -> Result<Arc<PersistentVolume>> {
-        if phase_of_volume(volume) == phase {
+        if volume_phase(volume) == phase {
             return Ok(volume.clone());
         }
         let written = self.update_volume_phase(volume, phase, message).await?;
@@ -318,7 +304,7 @@ impl PersistentVolumeController {
         reason: &str,
         message: &str,
     ) -> Result<Arc<PersistentVolumeClaim>> {
-        if phase_of_claim(claim) == phase {
+        if claim_phase(claim) == phase {
             return Ok(claim.clone());
         }
         let written = self.update_claim_status(claim, phase, None).await?;

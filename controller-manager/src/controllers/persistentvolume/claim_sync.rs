@@ -21,15 +21,7 @@ use super::{
 use crate::controller::{Error, Result};
 use crate::events::reference_of;
 use crate::informers::split_key;
-
-/// The claim's `spec.volumeName`, "" when unset.
-pub fn volume_name_of(claim: &PersistentVolumeClaim) -> &str {
-    claim
-        .spec
-        .as_ref()
-        .and_then(|s| s.volume_name.as_deref())
-        .unwrap_or_default()
-}
+use common::persistent_volumes::claim_volume_name;
 
 /// Why the volume a user asked for cannot serve the claim (`checkVolumeSatisfyClaim`).
 pub fn check_volume_satisfies_claim(
@@ -121,7 +113,7 @@ impl PersistentVolumeController {
         }
         if let Some(claim) = self.claims.remove(key) {
             // Its volume is released without waiting for the resync.
-            let volume = volume_name_of(&claim);
+            let volume = claim_volume_name(&claim);
             if !volume.is_empty() {
                 self.volume_queue.add(volume.to_owned());
             }
@@ -201,7 +193,7 @@ impl PersistentVolumeController {
 
     /// `syncUnboundClaim`.
     async fn sync_unbound_claim(&self, claim: &Arc<PersistentVolumeClaim>) -> Result<()> {
-        let requested = volume_name_of(claim);
+        let requested = claim_volume_name(claim);
         if requested.is_empty() {
             return self.sync_claim_without_volume(claim).await;
         }
@@ -276,7 +268,7 @@ impl PersistentVolumeController {
 
     /// `syncBoundClaim`.
     async fn sync_bound_claim(&self, claim: &Arc<PersistentVolumeClaim>) -> Result<()> {
-        let name = volume_name_of(claim);
+        let name = claim_volume_name(claim);
         if name.is_empty() {
             self.update_claim_status_with_event(
                 claim,

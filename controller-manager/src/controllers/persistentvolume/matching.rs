@@ -11,44 +11,16 @@ use common::quantity::Quantity;
 use k8s_openapi::api::core::v1::{
     Node, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeSpec,
 };
-use kube::Resource;
 use kube::api::ObjectMeta;
 
 pub use common::persistent_volumes::{
-    access_modes_satisfied, claim_class, is_volume_bound_to_claim, requested_storage, storage_of,
-    volume_capacity, volume_class, volume_mode_mismatches,
+    access_modes_satisfied, annotation, claim_class, claim_key, has_annotation,
+    is_volume_bound_to_claim, requested_storage, storage_of, volume_capacity, volume_class,
+    volume_mode_mismatches,
 };
 
 use super::{ANN_BETA_STORAGE_CLASS, VOLUME_AVAILABLE};
 use crate::controllers::daemonset::eligibility::node_selector_matches;
-
-/// Whether `object` carries the annotation `key` (any value).
-pub fn has_annotation<K: Resource>(object: &K, key: &str) -> bool {
-    object
-        .meta()
-        .annotations
-        .as_ref()
-        .is_some_and(|a| a.contains_key(key))
-}
-
-/// The annotation `key` of `object`.
-pub fn annotation<'a, K: Resource>(object: &'a K, key: &str) -> Option<&'a str> {
-    object
-        .meta()
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(key))
-        .map(String::as_str)
-}
-
-/// `namespace/name` of a claim (upstream's `claimToClaimKey`).
-pub fn claim_key(claim: &PersistentVolumeClaim) -> String {
-    format!(
-        "{}/{}",
-        claim.metadata.namespace.as_deref().unwrap_or_default(),
-        claim.metadata.name.as_deref().unwrap_or_default()
-    )
-}
 
 /// Whether the claim asks for a class at all, even "" (`PersistentVolumeClaimHasClass`).
 pub fn claim_has_class(claim: &PersistentVolumeClaim) -> bool {

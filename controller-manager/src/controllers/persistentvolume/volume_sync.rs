@@ -167,7 +167,7 @@ impl PersistentVolumeController {
             };
             return self.reclaim_volume(&volume).await;
         };
-        let claim_volume = super::claim_sync::volume_name_of(&claim);
+        let claim_volume = common::persistent_volumes::claim_volume_name(&claim);
         if claim_volume.is_empty() {
             let claim_spec = claim.spec.clone().unwrap_or_default();
             let volume_spec = volume.spec.clone().unwrap_or_default();
@@ -255,7 +255,7 @@ impl PersistentVolumeController {
         let key = claim_ref_key(volume).unwrap_or_default();
         match self.claims.get(&key) {
             Some(claim) if uid_of(&claim) == ref_uid => {
-                let bound_to = super::claim_sync::volume_name_of(&claim);
+                let bound_to = common::persistent_volumes::claim_volume_name(&claim);
                 !bound_to.is_empty()
                     && bound_to != volume.metadata.name.as_deref().unwrap_or_default()
             }
