@@ -37,6 +37,38 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// How long a client may take to complete the TLS handshake.
 pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Where the kernel's cap on listen backlogs is read from.
+const SOMAXCONN: &str = "/proc/sys/net/core/somaxconn";
+
+/// The accept backlog a listener asks for: the kernel's cap (`net.core.somaxconn`), as Go's
+/// `net.Listen` asks for and so every upstream daemon gets; 4096 when it cannot be read.
+/// Rust's (and tokio's) default of 128 overflows when hundreds of clients connect at once,
+/// and every dropped SYN then costs its client a one-second retransmission.
+pub fn listen_backlog() -> u32 {
+    parse_somaxconn(&std::fs::read_to_string(SOMAXCONN).unwrap_or_default())
+}
+
+fn parse_somaxconn(text: &str) -> u32 {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n > 0)
+        .unwrap_or(4096)
+        .min(i32::MAX as u32)
+}
+
+/// Binds `address` (with `SO_REUSEADDR`, as Go does) and listens with [`listen_backlog`].
+pub fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(listen_backlog())
+}
+
 /// What the server serves.
 #[derive(Clone, Debug)]
 pub struct ServingState {
@@ -256,7 +288,7 @@ async fn serve_connection<H: Handler>(
 
 #[cfg(test)]
 mod tests {
-    use std::net::{IpAddr, Ipv4Addr};
+    use std::net::Ipv4Addr;
 
     use http_body_util::{BodyExt, Empty};
     use rustls_pki_types::ServerName;
@@ -265,7 +297,7 @@ mod tests {
 
     use super::*;
     use crate::{
-        pki::{CertificateAuthority, ClientCertSpec, ServingCertSpec},
+        pki::{CertificateAuthority, ClientCertSpec},
         tls,
     };
 
@@ -278,20 +310,7 @@ mod tests {
 
     async fn start(health: HealthChecks) -> Fixture {
         let ca = CertificateAuthority::generate().expect("ca");
-        let serving = ca
-            .issue_serving(
-                &ServingCertSpec::new("test-server")
-                    .with_dns_names(["localhost"])
-                    .with_ip_addresses([IpAddr::V4(Ipv4Addr::LOCALHOST)]),
-            )
-            .expect("serving cert");
-        let ca_certs = tls::parse_certificates(ca.cert_pem().as_bytes()).expect("ca pem");
-        let config = tls::server_config(
-            tls::parse_certificates(serving.cert_pem.as_bytes()).expect("chain"),
-            tls::parse_private_key(serving.key_pem.as_bytes()).expect("key"),
-            Some(&ca_certs),
-        )
-        .expect("server config");
+        let config = tls::loopback_server_config(&ca);
         let registry = metrics::new_registry();
         let counter =
             prometheus::IntCounter::new("test_requests_total", "Test counter.").expect("counter");
@@ -531,5 +550,39 @@ mod tests {
             .expect("serve");
         // Listener closed: new connections are refused.
         assert!(TcpStream::connect(fx.addr).await.is_err());
+    }
+
+    #[test]
+    fn backlog_follows_somaxconn_and_falls_back_to_4096() {
+        assert_eq!(parse_somaxconn("4096\n"), 4096);
+        assert_eq!(parse_somaxconn("65535"), 65535);
+        assert_eq!(parse_somaxconn(""), 4096);
+        assert_eq!(parse_somaxconn("0"), 4096);
+        assert_eq!(parse_somaxconn("junk"), 4096);
+        assert_eq!(parse_somaxconn("4294967295"), i32::MAX as u32);
+    }
+
+    /// A burst of clients connecting while nobody accepts yet all complete their TCP
+    /// handshake: the listener's backlog is the kernel's cap, not Rust's default of 128 (with
+    /// which the extra SYNs are dropped and those connects hang).
+    #[tokio::test]
+    async fn listener_queues_a_burst_of_connections_beyond_128() {
+        const CLIENTS: usize = 300;
+        if listen_backlog() < CLIENTS as u32 + 10 {
+            eprintln!("net.core.somaxconn is below {CLIENTS}: nothing to check here");
+            return;
+        }
+        let listener = listen(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).expect("listen");
+        let addr = listener.local_addr().expect("addr");
+        let connects = (0..CLIENTS).map(|_| TcpStream::connect(addr));
+        let connected =
+            tokio::time::timeout(Duration::from_secs(20), futures::future::join_all(connects))
+                .await
+                .expect("connects hung: the backlog overflowed");
+        assert!(connected.iter().all(Result::is_ok));
+        // They are all waiting in the accept queue.
+        for _ in 0..CLIENTS {
+            listener.accept().await.expect("accept");
+        }
     }
 }

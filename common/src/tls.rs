@@ -137,6 +137,27 @@ pub fn server_config(
     Ok(config)
 }
 
+/// A server configuration for tests: a fresh serving certificate of `ca` for `localhost` and
+/// 127.0.0.1, asking clients for certificates of `ca`.
+#[cfg(test)]
+pub(crate) fn loopback_server_config(ca: &crate::pki::CertificateAuthority) -> ServerConfig {
+    use std::net::{IpAddr, Ipv4Addr};
+    let serving = ca
+        .issue_serving(
+            &crate::pki::ServingCertSpec::new("test-server")
+                .with_dns_names(["localhost"])
+                .with_ip_addresses([IpAddr::V4(Ipv4Addr::LOCALHOST)]),
+        )
+        .expect("serving cert");
+    let ca_certs = parse_certificates(ca.cert_pem().as_bytes()).expect("ca pem");
+    server_config(
+        parse_certificates(serving.cert_pem.as_bytes()).expect("chain"),
+        parse_private_key(serving.key_pem.as_bytes()).expect("key"),
+        Some(&ca_certs),
+    )
+    .expect("server config")
+}
+
 /// A client configuration trusting only `ca`, optionally presenting a client certificate
 /// (`(chain, key)`). No ALPN is set; set `alpn_protocols` to match the HTTP version you speak.
 pub fn client_config(

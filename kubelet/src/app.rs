@@ -224,8 +224,7 @@ pub async fn run(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
             config.kubelet.healthz_bind_address,
             config.kubelet.healthz_port,
         );
-        let listener = tokio::net::TcpListener::bind(address)
-            .await
+        let listener = common::serving::listen(address)
             .with_context(|| format!("binding the healthz endpoint {address}"))?;
         tokio::spawn(serve_healthz(listener, shutdown.clone()));
     }
@@ -308,8 +307,7 @@ async fn start_server(
         Some(client_ca.as_deref().unwrap_or(&[])),
     )?;
     let address = SocketAddr::new(config.kubelet.address, config.kubelet.port);
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
+    let listener = common::serving::listen(address)
         .with_context(|| format!("binding the kubelet server {address}"))?;
     let state = crate::server::ServerState::new(cri, pods, registry, config.node_name.clone());
     let shutdown = shutdown.clone();

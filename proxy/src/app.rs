@@ -45,8 +45,7 @@ pub fn node_name(config: &Config) -> String {
 }
 
 async fn bind(address: std::net::SocketAddr, what: &str) -> Result<TcpListener> {
-    TcpListener::bind(address)
-        .await
+    common::serving::listen(address)
         .with_context(|| format!("binding the {what} server to {address}"))
 }
 

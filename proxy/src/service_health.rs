@@ -12,7 +12,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use http::StatusCode;
-use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use common::shutdown::Shutdown;
@@ -141,7 +140,7 @@ impl ServiceHealthServer {
     async fn listen(&self, name: &ServiceName, port: u16) -> std::io::Result<Vec<JoinHandle<()>>> {
         let mut listeners = Vec::new();
         for ip in &self.addresses {
-            listeners.push(TcpListener::bind(SocketAddr::new(*ip, port)).await?);
+            listeners.push(common::serving::listen(SocketAddr::new(*ip, port))?);
         }
         let handler = self.handler(name.clone());
         Ok(listeners

@@ -17,8 +17,7 @@ async fn main() -> anyhow::Result<()> {
     common::logging::init(&options.logging)?;
     let shutdown = common::shutdown::Shutdown::on_signals()?;
     let address = SocketAddr::new(options.bind_address, options.secure_port);
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .with_context(|| format!("binding {address}"))?;
+    let listener =
+        common::serving::listen(address).with_context(|| format!("binding {address}"))?;
     scheduler::app::run(options, listener, shutdown).await
 }

@@ -50,7 +50,7 @@ impl TestApiServer {
         std::fs::write(path("apiserver.crt"), &serving.cert_pem)?;
         std::fs::write(path("apiserver.key"), &serving.key_pem)?;
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = common::serving::listen(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
         let address = listener.local_addr()?;
         let options = apiserver::options::Options::try_parse_from([
             "kube-apiserver".to_owned(),
@@ -132,7 +132,7 @@ impl TestApiServer {
         if let Some(server) = self.server.take() {
             server.await??;
         }
-        let listener = tokio::net::TcpListener::bind(self.address).await?;
+        let listener = common::serving::listen(self.address)?;
         self.shutdown = Shutdown::new();
         self.server = Some(tokio::spawn(apiserver::app::run(
             self.options.clone(),
