@@ -99,9 +99,10 @@ impl KubeconfigOptions {
         Ok(config)
     }
 
-    /// A client for the configuration these flags select.
+    /// A client for the configuration these flags select, over HTTP/2 when the server
+    /// offers it ([`crate::api_client`]).
     pub async fn client(&self) -> Result<kube::Client> {
-        Ok(kube::Client::try_from(self.config().await?)?)
+        Ok(crate::api_client::client(self.config().await?)?)
     }
 }
 
@@ -219,14 +220,14 @@ pub fn write(path: impl AsRef<Path>, config: &Kubeconfig) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use std::{net::Ipv4Addr, sync::Arc};
+    use std::sync::Arc;
 
     use secrecy_free::expose;
 
     use super::*;
     use crate::{
         health::HealthChecks,
-        pki::{CertificateAuthority, ClientCertSpec, ServingCertSpec},
+        pki::{CertificateAuthority, ClientCertSpec},
         serving::{ServingState, serve},
         shutdown::Shutdown,
         tls,
@@ -348,19 +349,7 @@ mod tests {
     #[tokio::test]
     async fn client_from_written_kubeconfig_reaches_a_tls_server() {
         let ca = CertificateAuthority::generate().expect("ca");
-        let serving = ca
-            .issue_serving(
-                &ServingCertSpec::new("kube-apiserver")
-                    .with_ip_addresses([Ipv4Addr::LOCALHOST.into()]),
-            )
-            .expect("serving");
-        let ca_certs = tls::parse_certificates(ca.cert_pem().as_bytes()).expect("ca");
-        let server_tls = tls::server_config(
-            tls::parse_certificates(serving.cert_pem.as_bytes()).expect("chain"),
-            tls::parse_private_key(serving.key_pem.as_bytes()).expect("key"),
-            Some(&ca_certs),
-        )
-        .expect("server config");
+        let server_tls = tls::loopback_server_config(&ca);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -13,7 +13,8 @@
 //! - [`shutdown`]: the clonable graceful-shutdown handle (SIGTERM/SIGINT or manual).
 //! - [`tls`]: PEM loading and rustls server/client configurations (ring provider).
 //! - [`pki`]: kubeadm-shaped CA, serving and client certificates on rcgen.
-//! - [`kubeconfig`]: `--kubeconfig` flags, `kube::Client` from a kubeconfig, and writing one.
+//! - [`kubeconfig`]: `--kubeconfig` flags, `kube::Client` from a kubeconfig, and writing one;
+//!   [`api_client`]: that client over HTTP/2, as client-go.
 //! - [`events`]: Kubernetes events sent asynchronously behind upstream's spam filter.
 //! - [`leader_election`]: leader election on `coordination.k8s.io/v1` Leases.
 //! - [`go_duration`]: parsing of Go-style duration flags (`15s`, `1m30s`).
@@ -24,6 +25,7 @@
 //!   [`name_validation`]: upstream's name checks (qualified names, label values, DNS-1123).
 
 pub mod allocator;
+pub mod api_client;
 pub mod config_file;
 pub mod events;
 pub mod go_duration;
