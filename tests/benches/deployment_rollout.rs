@@ -162,6 +162,7 @@ async fn run(nodes: usize, replicas: usize) -> (f64, f64, Milestones) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let available_seconds = start.elapsed().as_secs_f64();
+    milestones.refused = refused_requests(&client).await;
     hollow.shutdown().await;
     drop(controllers);
     drop(scheduler);
@@ -178,6 +179,21 @@ struct Milestones {
     pod: Option<f64>,
     replica_set_status: Option<f64>,
     deployment_status: f64,
+    /// Requests the API server answered with 429 (each costs its client a second's wait).
+    refused: u64,
+}
+
+/// The API server's count of requests answered with 429 so far, from its `/metrics`.
+async fn refused_requests(client: &kube::Client) -> u64 {
+    let request = http::Request::get("/metrics")
+        .body(Vec::new())
+        .expect("request");
+    let metrics = client.request_text(request).await.expect("metrics");
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("apiserver_request_total{") && l.contains("code=\"429\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
 }
 
 fn main() {
@@ -221,5 +237,9 @@ fn main() {
     println!(
         "| ratio: rollout pods/s ÷ raw creates/s (goal ≥ 0.8) | {:.2} |",
         rate / raw_rate
+    );
+    println!(
+        "| API requests refused with 429 during the run | {} |",
+        milestones.refused
     );
 }

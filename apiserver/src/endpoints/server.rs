@@ -62,14 +62,15 @@ impl Handler for ApiServer {
             request.uri().path(),
             request.uri().query().unwrap_or(""),
         );
-        let response = match self.limits.admit(&info) {
+        let deadline = self
+            .limits
+            .deadline(&info, request.uri().query().unwrap_or(""));
+        let response = match self.limits.admit(&info, deadline).await {
             Err(refused) => status_response(&refused),
             Ok(_permit) => {
-                let deadline = self
-                    .limits
-                    .deadline(&info, request.uri().query().unwrap_or(""));
                 let serving = self.serve(request, &connection);
-                let answer = match deadline {
+                // The wait for a seat counts against the request's deadline.
+                let answer = match deadline.map(|d| d.saturating_sub(started.elapsed())) {
                     Some(deadline) => tokio::time::timeout(deadline, serving)
                         .await
                         .unwrap_or_else(|_| Err(limits::timed_out())),
