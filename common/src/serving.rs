@@ -265,8 +265,19 @@ async fn serve_connection<H: Handler>(
             method = %request.method(),
             path = request.uri().path(),
         );
-        async move { Ok::<_, Infallible>(handler.handle(request, connection).await) }
-            .instrument(span)
+        // A HEAD answer carries GET's headers and no body. hyper drops the body itself on
+        // HTTP/1.1 but sends it on HTTP/2, where the client takes it as a protocol error.
+        let head = request.method() == http::Method::HEAD;
+        async move {
+            let response = handler.handle(request, connection).await;
+            let response = if head {
+                response.map(|_| full_body(Bytes::new()))
+            } else {
+                response
+            };
+            Ok::<_, Infallible>(response)
+        }
+        .instrument(span)
     });
     // HTTP/2 frames are joined into large TLS records; HTTP/1.1 buffers by itself.
     let http2 = tls_stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
@@ -447,6 +458,21 @@ mod tests {
             .expect("body")
             .to_bytes();
         assert!(body.ends_with(b"livez check passed\n"));
+
+        // HEAD gets the headers of GET and no body, over HTTP/2 as over HTTP/1.1 (a body
+        // there is a protocol error the client reports as a cut-off body).
+        let request = Request::head(format!("https://{}/livez?verbose", fx.addr))
+            .body(Empty::<Bytes>::new())
+            .expect("request");
+        let response = sender.send_request(request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("HEAD body")
+            .to_bytes();
+        assert!(body.is_empty());
         fx.shutdown.trigger();
         fx.server.await.expect("join").expect("serve");
     }
