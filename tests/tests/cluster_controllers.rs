@@ -506,6 +506,18 @@ async fn a_silent_node_is_tainted_and_its_pods_evicted_after_their_toleration() 
 }
 
 /// A claim's phase and the volume it is bound to.
+/// Waits for the claim to be Bound to `volume`. Once its pod is placed the claim already names
+/// the volume (the scheduler's PreBind waits for that, as upstream's `isPVCFullyBound`, which
+/// does not look at the phase); the phase follows in the PV controller's next status write.
+async fn bound_to(claims: &Api<PersistentVolumeClaim>, name: &str, volume: &str) -> Result<()> {
+    assert_eq!(claim_state(claims, name).await?.1, volume);
+    eventually(&format!("{name} Bound to {volume}"), || async {
+        let state = claim_state(claims, name).await?;
+        Ok((state == ("Bound".into(), volume.into())).then_some(()))
+    })
+    .await
+}
+
 async fn claim_state(claims: &Api<PersistentVolumeClaim>, name: &str) -> Result<(String, String)> {
     let claim = claims.get(name).await?;
     let phase = claim.status.and_then(|s| s.phase).unwrap_or_default();
@@ -589,10 +601,7 @@ async fn claims_bind_to_volumes_where_their_pods_land() -> Result<()> {
     );
     pods.create(&pp, &pod_using("db", "data")?).await?;
     assert_eq!(scheduled_node(&pods, "db").await?, names[1]);
-    assert_eq!(
-        claim_state(&claims, "data").await?,
-        ("Bound".into(), "disk-1".into())
-    );
+    bound_to(&claims, "data", "disk-1").await?;
     let bound = volumes.get("disk-1").await?;
     let claim_ref = bound.spec.and_then(|s| s.claim_ref).unwrap_or_default();
     assert_eq!(claim_ref.name.as_deref(), Some("data"));
@@ -622,10 +631,7 @@ async fn claims_bind_to_volumes_where_their_pods_land() -> Result<()> {
         .create(&pp, &local_volume("disk-2", &names[2], "local")?)
         .await?;
     assert_eq!(scheduled_node(&pods, "second").await?, names[2]);
-    assert_eq!(
-        claim_state(&claims, "more").await?,
-        ("Bound".into(), "disk-2".into())
-    );
+    bound_to(&claims, "more", "disk-2").await?;
 
     // Immediate binding: the PV controller binds first; the pod follows the volume.
     volumes
