@@ -72,11 +72,11 @@ impl Pool {
         if let Ok(permit) = self.seats.clone().try_acquire_owned() {
             return Ok(permit);
         }
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.queue_limit {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let ahead = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let _waiting = Waiting(&self.waiting);
+        if ahead >= self.queue_limit {
             return Err(refused());
         }
-        let _waiting = Waiting(&self.waiting);
         match tokio::time::timeout(wait, self.seats.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(refused()),
