@@ -1436,6 +1436,9 @@ fn ratio(a: f64, b: f64) -> String {
 // ----------------------------------------------------------------------------------------------
 
 fn main() {
+    // The watchers' TLS copies hit glibc's slow `rep movsb` on AMD as the server's did; clients
+    // written in Go (upstream's) never use glibc's copy, so neither side should here.
+    common::glibc_memcpy::avoid_slow_rep_movsb();
     // `cargo bench` passes `--bench`; there are no options of our own.
     let quick = std::env::var("APISERVER_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
     let only = std::env::var("APISERVER_BENCH_ONLY").unwrap_or_default();

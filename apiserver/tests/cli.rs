@@ -12,3 +12,37 @@ fn unknown_flags_are_refused() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--no-such-flag"));
 }
+
+/// On AMD processors under glibc the binary executes itself once more with
+/// `glibc.cpu.x86_rep_movsb_threshold` set (`common::glibc_memcpy`); glibc's loader, asked to
+/// report what it loads (`LD_DEBUG=libs`), says once per program it starts.
+#[test]
+fn amd_processors_run_it_with_the_memcpy_tunable() {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let amd = cpuinfo
+        .lines()
+        .find(|line| line.starts_with("vendor_id"))
+        .is_some_and(|line| line.contains("AuthenticAMD") || line.contains("HygonGenuine"));
+    let starts = |tunables: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kube-apiserver"));
+        command
+            .arg("--no-such-flag")
+            .env("LD_DEBUG", "libs")
+            .env_remove("GLIBC_TUNABLES");
+        if let Some(tunables) = tunables {
+            command.env("GLIBC_TUNABLES", tunables);
+        }
+        let output = command.output().expect("kube-apiserver runs");
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr)
+            .matches("initialize program")
+            .count()
+    };
+    let plain = starts(None);
+    if plain == 0 {
+        return; // not glibc's loader: nothing to check
+    }
+    assert_eq!(plain, if amd { 2 } else { 1 });
+    // An operator's own setting is kept, and the program starts once.
+    assert_eq!(starts(Some("glibc.cpu.x86_rep_movsb_threshold=4096")), 1);
+}

@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //!
-//! - [`allocator`]: when the daemons' allocator returns freed memory.
+//! - [`allocator`]: when the daemons' allocator returns freed memory; [`glibc_memcpy`]: keeping
+//!   glibc's `memcpy` off its slow path on AMD processors.
 //! - [`logging`]: `--v` / `--logging-format` flags and the `tracing` subscriber.
 //! - [`metrics`]: the Prometheus registry passed down from `main`, and its text encoder.
 //! - [`health`]: named `/healthz`, `/livez` and `/readyz` checks, rendered like upstream.
@@ -28,6 +29,7 @@ pub mod allocator;
 pub mod api_client;
 pub mod config_file;
 pub mod events;
+pub mod glibc_memcpy;
 pub mod go_duration;
 pub mod health;
 pub mod kubeconfig;

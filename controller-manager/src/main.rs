@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    common::glibc_memcpy::avoid_slow_rep_movsb();
     common::allocator::return_freed_memory_promptly();
     let options = controller_manager::options::Options::parse();
     common::logging::init(&options.logging)?;
