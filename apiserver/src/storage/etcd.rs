@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use etcd_client::{
-    Certificate, Client, Compare, CompareOp, ConnectOptions, DeleteOptions, EventType, GetOptions,
-    Identity, PutOptions, TlsOptions, Txn, TxnOp, TxnOpResponse, WatchOptions,
+    Certificate, Client, Compare, CompareOp, DeleteOptions, EventType, GetOptions, Identity,
+    PutOptions, TlsOptions, Txn, TxnOp, TxnOpResponse, WatchOptions,
 };
 use futures::stream;
 
@@ -69,14 +69,18 @@ impl EtcdStore {
         if options.endpoints.is_empty() {
             return Err(Error::InvalidRequest("no etcd endpoints given".into()));
         }
-        let mut connect = ConnectOptions::new()
-            .with_connect_timeout(options.dial_timeout)
-            .with_keep_alive(Duration::from_secs(30), Duration::from_secs(10))
-            .with_keep_alive_while_idle(true);
-        if options.endpoints.iter().any(|e| e.starts_with("https://")) {
-            connect = connect.with_tls(tls_options(&options)?);
-        }
-        let client = Client::connect(&options.endpoints, Some(connect))
+        let tls = if options.endpoints.iter().any(|e| e.starts_with("https://")) {
+            Some(tls_options(&options)?)
+        } else {
+            None
+        };
+        let endpoints = options
+            .endpoints
+            .iter()
+            .map(|url| endpoint(url, tls.as_ref(), &options))
+            .collect::<Result<Vec<_>>>()?;
+        let channel = tonic::transport::Channel::balance_list(endpoints.into_iter());
+        let client = Client::from_channel(etcd_client::Channel::Tonic(channel), None)
             .await
             .map_err(|e| Error::Unavailable(format!("etcd client: {e}")))?;
         Ok(EtcdStore {
@@ -105,6 +109,40 @@ fn read_pem(path: &PathBuf, what: &str) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
         Error::InvalidRequest(format!("cannot read etcd {what} {}: {e}", path.display()))
     })
+}
+
+/// HTTP/2 flow-control windows towards etcd. The protocol's default, 64 KiB for the whole
+/// connection, holds five pod watch events with their previous values: every watch, read and
+/// write answer shares it, and etcd stops sending whenever the API server is slow to read.
+/// etcd's Go client grows its windows from the measured bandwidth-delay product up to 16 MiB;
+/// fixed windows of that order do the same here.
+const STREAM_WINDOW_BYTES: u32 = 4 << 20;
+const CONNECTION_WINDOW_BYTES: u32 = 16 << 20;
+
+/// One etcd member's endpoint: TLS for `https://` URLs, the dial timeout, keep-alive pings
+/// (30 s, 10 s to answer, also while idle) and the windows above.
+fn endpoint(
+    url: &str,
+    tls: Option<&TlsOptions>,
+    options: &EtcdOptions,
+) -> Result<tonic::transport::Endpoint> {
+    let invalid =
+        |e: &dyn std::fmt::Display| Error::InvalidRequest(format!("etcd server {url:?}: {e}"));
+    let mut endpoint = tonic::transport::Endpoint::from_shared(url.to_owned())
+        .map_err(|e| invalid(&e))?
+        .connect_timeout(options.dial_timeout)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_timeout(Duration::from_secs(10))
+        .keep_alive_while_idle(true)
+        .initial_stream_window_size(STREAM_WINDOW_BYTES)
+        .initial_connection_window_size(CONNECTION_WINDOW_BYTES);
+    if url.starts_with("https://") {
+        let tls = tls.cloned().unwrap_or_default();
+        endpoint = endpoint.tls_config(tls).map_err(|e| invalid(&e))?;
+    } else if !url.starts_with("http://") {
+        return Err(invalid(&"the URL must start with http:// or https://"));
+    }
+    Ok(endpoint)
 }
 
 fn tls_options(options: &EtcdOptions) -> Result<TlsOptions> {
