@@ -45,4 +45,15 @@ fn amd_processors_run_it_with_the_memcpy_tunable() {
     assert_eq!(plain, if amd { 2 } else { 1 });
     // An operator's own setting is kept, and the program starts once.
     assert_eq!(starts(Some("glibc.cpu.x86_rep_movsb_threshold=4096")), 1);
+    // A program whose re-execution did not receive the tunable (some glibc versions drop it
+    // for programs with file capabilities) stops at the marker instead of looping.
+    let output = Command::new(env!("CARGO_BIN_EXE_kube-apiserver"))
+        .arg("--no-such-flag")
+        .env("LD_DEBUG", "libs")
+        .env_remove("GLIBC_TUNABLES")
+        .env("KUBERNETES_RS_REEXECUTED_FOR_MEMCPY", "1")
+        .output()
+        .expect("kube-apiserver runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("initialize program").count(), 1);
 }

@@ -13,7 +13,8 @@
 //! copy size, so glibc copies with vector loops (and non-temporal stores for huge copies), as
 //! 2.39 does. glibc reads tunables only when a process starts, so the daemon executes itself
 //! again, once, with the tunable in its environment: same process ID, arguments and open files.
-//! An operator's own setting of that tunable is left alone.
+//! An operator's own setting of that tunable is left alone, and a re-executed program never
+//! executes itself again (it carries a marker in its environment).
 
 use std::ffi::{OsStr, OsString};
 
@@ -22,6 +23,13 @@ const TUNABLE: &str = "glibc.cpu.x86_rep_movsb_threshold";
 
 /// Larger than any copy: `rep movsb` is never chosen.
 const NEVER: u64 = 1 << 40;
+
+/// Set in the environment of the re-executed program, so that it never executes itself again,
+/// even if the tunable does not reach it: glibc versions differ in what they keep of
+/// `GLIBC_TUNABLES` for a program with file capabilities or set-user-ID (say a `kube-proxy`
+/// given `cap_net_admin` by `setcap`; 2.36 here keeps it), and a wrapper may filter the
+/// environment. Without the marker such a program would execute itself forever.
+const REEXECUTED: &str = "KUBERNETES_RS_REEXECUTED_FOR_MEMCPY";
 
 /// Re-executes the running program with the tunable set when it runs on an AMD (or Hygon)
 /// processor under glibc and the tunable is not already set; otherwise, or when re-executing
@@ -39,6 +47,9 @@ pub fn avoid_slow_rep_movsb() {
         .ok()
         .and_then(|cpuinfo| cpu_vendor(&cpuinfo).map(str::to_owned));
     let Some(vendor) = vendor else { return };
+    if std::env::var_os(REEXECUTED).is_some() {
+        return;
+    }
     let Some(tunables) = tunables_for(&vendor, std::env::var_os("GLIBC_TUNABLES").as_deref())
     else {
         return;
@@ -55,6 +66,7 @@ fn reexec(tunables: OsString) {
         .arg0(argv0)
         .args(args)
         .env("GLIBC_TUNABLES", tunables)
+        .env(REEXECUTED, "1")
         .exec();
     eprintln!("could not re-execute with {TUNABLE} set ({error}); memory copies may be slow");
 }
