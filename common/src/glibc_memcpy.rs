@@ -43,18 +43,18 @@ pub fn avoid_slow_rep_movsb() {
     )) {
         return;
     }
-    let vendor = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|cpuinfo| cpu_vendor(&cpuinfo).map(str::to_owned));
-    let Some(vendor) = vendor else { return };
     if std::env::var_os(REEXECUTED).is_some() {
         return;
     }
-    let Some(tunables) = tunables_for(&vendor, std::env::var_os("GLIBC_TUNABLES").as_deref())
-    else {
+    let Ok(cpuinfo) = std::fs::read_to_string("/proc/cpuinfo") else {
         return;
     };
-    reexec(tunables);
+    let Some(vendor) = cpu_vendor(&cpuinfo) else {
+        return;
+    };
+    if let Some(tunables) = tunables_for(vendor, std::env::var_os("GLIBC_TUNABLES").as_deref()) {
+        reexec(tunables);
+    }
 }
 
 #[cfg(unix)]

@@ -445,36 +445,36 @@ mod tests {
                 .await
                 .expect("h2 handshake");
         tokio::spawn(conn);
-        let request = Request::get(format!("https://{}/livez?verbose", fx.addr))
-            .body(Empty::<Bytes>::new())
-            .expect("request");
+        let uri = format!("https://{}/livez?verbose", fx.addr);
+        let (version, status, body) = h2_request(&mut sender, Request::get(&uri)).await;
+        assert_eq!(version, http::Version::HTTP_2);
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.ends_with(b"livez check passed\n"));
+
+        // HEAD gets the headers of GET and no body, over HTTP/2 as over HTTP/1.1 (a body
+        // there is a protocol error the client reports as a cut-off body).
+        let (_, status, body) = h2_request(&mut sender, Request::head(&uri)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.is_empty());
+        fx.shutdown.trigger();
+        fx.server.await.expect("join").expect("serve");
+    }
+
+    /// Sends a bodiless request over HTTP/2 and reads the whole answer.
+    async fn h2_request(
+        sender: &mut hyper::client::conn::http2::SendRequest<Empty<Bytes>>,
+        request: http::request::Builder,
+    ) -> (http::Version, StatusCode, Bytes) {
+        let request = request.body(Empty::<Bytes>::new()).expect("request");
         let response = sender.send_request(request).await.expect("response");
-        assert_eq!(response.version(), http::Version::HTTP_2);
-        assert_eq!(response.status(), StatusCode::OK);
+        let (version, status) = (response.version(), response.status());
         let body = response
             .into_body()
             .collect()
             .await
             .expect("body")
             .to_bytes();
-        assert!(body.ends_with(b"livez check passed\n"));
-
-        // HEAD gets the headers of GET and no body, over HTTP/2 as over HTTP/1.1 (a body
-        // there is a protocol error the client reports as a cut-off body).
-        let request = Request::head(format!("https://{}/livez?verbose", fx.addr))
-            .body(Empty::<Bytes>::new())
-            .expect("request");
-        let response = sender.send_request(request).await.expect("response");
-        assert_eq!(response.status(), StatusCode::OK);
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("HEAD body")
-            .to_bytes();
-        assert!(body.is_empty());
-        fx.shutdown.trigger();
-        fx.server.await.expect("join").expect("serve");
+        (version, status, body)
     }
 
     #[tokio::test]

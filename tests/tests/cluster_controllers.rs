@@ -505,7 +505,6 @@ async fn a_silent_node_is_tainted_and_its_pods_evicted_after_their_toleration() 
     Ok(())
 }
 
-/// A claim's phase and the volume it is bound to.
 /// Waits for the claim to be Bound to `volume`. Once its pod is placed the claim already names
 /// the volume (the scheduler's PreBind waits for that, as upstream's `isPVCFullyBound`, which
 /// does not look at the phase); the phase follows in the PV controller's next status write.
@@ -518,6 +517,7 @@ async fn bound_to(claims: &Api<PersistentVolumeClaim>, name: &str, volume: &str)
     .await
 }
 
+/// A claim's phase and the volume it is bound to.
 async fn claim_state(claims: &Api<PersistentVolumeClaim>, name: &str) -> Result<(String, String)> {
     let claim = claims.get(name).await?;
     let phase = claim.status.and_then(|s| s.phase).unwrap_or_default();
