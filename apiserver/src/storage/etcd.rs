@@ -128,7 +128,13 @@ fn endpoint(
 ) -> Result<tonic::transport::Endpoint> {
     let invalid =
         |e: &dyn std::fmt::Display| Error::InvalidRequest(format!("etcd server {url:?}: {e}"));
-    let mut endpoint = tonic::transport::Endpoint::from_shared(url.to_owned())
+    // A URL without a scheme is read as etcd-client reads it: HTTPS when TLS is configured.
+    let url = match (url.contains("://"), tls) {
+        (true, _) => url.to_owned(),
+        (false, Some(_)) => format!("https://{url}"),
+        (false, None) => format!("http://{url}"),
+    };
+    let mut endpoint = tonic::transport::Endpoint::from_shared(url.clone())
         .map_err(|e| invalid(&e))?
         .connect_timeout(options.dial_timeout)
         .http2_keep_alive_interval(Duration::from_secs(30))
@@ -582,5 +588,35 @@ impl EtcdWatch {
             });
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_take_etcd_client_schemes() {
+        let options = EtcdOptions::new(Vec::new());
+        let uri = |url: &str, tls: Option<&TlsOptions>| {
+            endpoint(url, tls, &options).map(|e| e.uri().to_string())
+        };
+        assert_eq!(
+            uri("http://127.0.0.1:2379", None).ok().as_deref(),
+            Some("http://127.0.0.1:2379/")
+        );
+        assert_eq!(
+            uri("127.0.0.1:2379", None).ok().as_deref(),
+            Some("http://127.0.0.1:2379/")
+        );
+        let tls = TlsOptions::new();
+        assert_eq!(
+            uri("127.0.0.1:2379", Some(&tls)).ok().as_deref(),
+            Some("https://127.0.0.1:2379/")
+        );
+        assert!(matches!(
+            uri("unix:///run/etcd.sock", None),
+            Err(Error::InvalidRequest(_))
+        ));
     }
 }
