@@ -113,7 +113,7 @@ impl PodWorkers {
                             Next::Idle
                         } else {
                             terminated = true;
-                            self.terminate(&pod, deleting).await
+                            self.terminate(pod, deleting, &mut wake).await
                         }
                     } else {
                         self.sync(&pod).await
@@ -229,40 +229,90 @@ impl PodWorkers {
     }
 
     /// Stops a deleted or finished pod's containers, reports the final status, tears down its
-    /// volumes, and asks for the final removal of a deleted API pod.
-    async fn terminate(&self, pod: &Arc<Pod>, deleting: bool) -> Next {
+    /// volumes, and asks for the final removal of a deleted API pod. A second delete with a
+    /// shorter grace period, seen while the containers are being stopped, stops them again
+    /// within the new one (upstream cancels the running kill the same way).
+    async fn terminate(
+        &self,
+        mut pod: Arc<Pod>,
+        deleting: bool,
+        wake: &mut mpsc::UnboundedReceiver<()>,
+    ) -> Next {
         let deps = &self.deps;
-        let uid = pod_manager::uid(pod);
-        let name = pod.metadata.name.as_deref().unwrap_or_default();
-        let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
-        let current = match deps.runtime.pod_status(uid, name, namespace).await {
-            Ok(current) => current,
-            Err(error) => {
-                tracing::warn!(pod = %pod_manager::full_name(pod), %error, "unable to read the pod's runtime status");
-                return Next::After(RETRY_AFTER_ERROR);
+        let uid = pod_manager::uid(&pod).to_owned();
+        // A wake taken while stopping the containers may mean more than a new grace period
+        // (the pod left its source, say): the worker looks again instead of idling.
+        let mut woken = false;
+        loop {
+            let name = pod.metadata.name.as_deref().unwrap_or_default();
+            let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+            let current = match deps.runtime.pod_status(&uid, name, namespace).await {
+                Ok(current) => current,
+                Err(error) => {
+                    tracing::warn!(pod = %pod_manager::full_name(&pod), %error, "unable to read the pod's runtime status");
+                    return Next::After(RETRY_AFTER_ERROR);
+                }
+            };
+            if !current.is_running() {
+                break;
             }
-        };
-        if current.is_running() {
             let grace = if deleting {
                 pod.metadata.deletion_grace_period_seconds
             } else {
                 None
             };
-            if let Err(error) = deps.runtime.kill_pod(Some(pod), &current, grace).await {
-                tracing::warn!(pod = %pod_manager::full_name(pod), %error, "failed to kill pod, will retry");
-                return Next::After(RETRY_AFTER_ERROR);
+            let shorter = async {
+                loop {
+                    if wake.recv().await.is_none() {
+                        return std::future::pending().await;
+                    }
+                    woken = true;
+                    let updated = deps.pods.pod_by_uid(&uid).unwrap_or_else(|| {
+                        // Gone from its source (a forced delete): the shortest grace period.
+                        let mut gone = (*pod).clone();
+                        gone.metadata.deletion_grace_period_seconds = Some(0);
+                        Arc::new(gone)
+                    });
+                    if let (Some(new), Some(old)) =
+                        (updated.metadata.deletion_grace_period_seconds, grace)
+                        && new < old
+                    {
+                        return updated;
+                    }
+                }
+            };
+            tokio::select! {
+                killed = deps.runtime.kill_pod(Some(&pod), &current, grace) => {
+                    if let Err(error) = killed {
+                        tracing::warn!(pod = %pod_manager::full_name(&pod), %error, "failed to kill pod, will retry");
+                        return Next::After(RETRY_AFTER_ERROR);
+                    }
+                    break;
+                }
+                updated = shorter => {
+                    tracing::info!(
+                        pod = %pod_manager::full_name(&updated),
+                        grace = ?updated.metadata.deletion_grace_period_seconds,
+                        "the grace period was shortened; stopping the containers again"
+                    );
+                    pod = updated;
+                }
             }
         }
-        self.report_status(pod).await;
-        deps.probes.remove_pod(uid);
-        if let Err(error) = deps.volumes.teardown_pod(uid).await {
-            tracing::warn!(pod = %pod_manager::full_name(pod), %error, "failed to tear down volumes, will retry");
+        self.report_status(&pod).await;
+        deps.probes.remove_pod(&uid);
+        if let Err(error) = deps.volumes.teardown_pod(&uid).await {
+            tracing::warn!(pod = %pod_manager::full_name(&pod), %error, "failed to tear down volumes, will retry");
             return Next::After(RETRY_AFTER_ERROR);
         }
-        if deleting && !pod_manager::is_static_pod(pod) {
-            deps.status.delete(pod);
+        if deleting && !pod_manager::is_static_pod(&pod) {
+            deps.status.delete(&pod);
         }
-        Next::Idle
+        if woken {
+            Next::After(Duration::ZERO)
+        } else {
+            Next::Idle
+        }
     }
 
     /// The pod left every source: kill whatever still runs and remove it from the runtime.

@@ -1,6 +1,7 @@
 //! The runtime against a real CRI runtime (containerd): a pod runs and gets an IP, a
 //! restarted kubelet adopts its containers without restarting them, a crashing container
-//! reaches CrashLoopBackOff, termination messages reach the status, and kill/remove clean up.
+//! reaches CrashLoopBackOff, termination messages reach the status, kill/remove clean up, and
+//! a grace period longer than the request timeout is waited out.
 //!
 //! Needs `KUBELET_TEST_CRI_ENDPOINT` (for example
 //! `unix:///work/dev/containerd/containerd.sock`) with the project's busybox and pause images
@@ -36,10 +37,13 @@ struct Harness {
 }
 
 async fn harness(endpoint: &str) -> Harness {
+    harness_with_timeout(endpoint, Duration::from_secs(60)).await
+}
+
+/// A harness whose CRI calls have `timeout` (`--runtime-request-timeout`).
+async fn harness_with_timeout(endpoint: &str, timeout: Duration) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let cri = RuntimeClient::connect(endpoint, Duration::from_secs(60))
-        .await
-        .unwrap();
+    let cri = RuntimeClient::connect(endpoint, timeout).await.unwrap();
     let config = RuntimeConfig {
         node_name: "test-node".into(),
         root_dir: dir.path().join("root"),
@@ -229,6 +233,41 @@ async fn pod_runs_is_adopted_and_is_killed() {
     h.runtime.remove_pod(&uid).await.unwrap();
     let status = h.status(&pod).await;
     assert!(status.containers.is_empty() && status.sandboxes.is_empty());
+}
+
+#[tokio::test]
+async fn a_grace_period_longer_than_the_request_timeout_is_waited_out() {
+    let Some(endpoint) = endpoint() else { return };
+    // Stopping waits out the grace period before it kills, so the call may outlast the
+    // request timeout; upstream's deadline for it is the timeout plus the grace period.
+    let h = harness_with_timeout(&endpoint, Duration::from_secs(2)).await;
+    let (pod, uid) = pod(
+        "stubborn",
+        serde_json::json!({
+            "terminationGracePeriodSeconds": 4,
+            "containers": [{"name": "main", "image": IMAGE,
+                "command": ["sh", "-c", "trap '' TERM; while true; do sleep 0.2; done"]}],
+        }),
+    );
+    let _cleanup = Cleanup {
+        endpoint: endpoint.clone(),
+        config: h.config.clone(),
+        uid: uid.clone(),
+    };
+    let status = h.sync(&pod).await;
+    running(&status, "main").expect("the container runs");
+    let started = std::time::Instant::now();
+    h.runtime.kill_pod(Some(&pod), &status, None).await.unwrap();
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_secs(4),
+        "SIGTERM is ignored: {took:?}"
+    );
+    let status = h.status(&pod).await;
+    assert!(
+        !status.is_running(),
+        "killed at the grace period: {status:?}"
+    );
 }
 
 #[tokio::test]

@@ -154,7 +154,6 @@ runtime_calls! {
     runtime.list_pod_sandbox(ListPodSandboxRequest) -> ListPodSandboxResponse;
     runtime.create_container(CreateContainerRequest) -> CreateContainerResponse;
     runtime.start_container(StartContainerRequest) -> StartContainerResponse;
-    runtime.stop_container(StopContainerRequest) -> StopContainerResponse;
     runtime.remove_container(RemoveContainerRequest) -> RemoveContainerResponse;
     runtime.list_containers(ListContainersRequest) -> ListContainersResponse;
     runtime.container_status(ContainerStatusRequest) -> ContainerStatusResponse;
@@ -190,6 +189,26 @@ impl RuntimeClient {
             .map(tonic::Response::into_inner)
             .map_err(|status| Error::Call {
                 call: "exec_sync",
+                status,
+            })
+    }
+
+    /// `StopContainer` with the request timeout plus the grace period (`timeout`), as upstream
+    /// sets its deadline: the runtime may rightly wait the whole grace period before it kills.
+    pub async fn stop_container(
+        &self,
+        request: v1::StopContainerRequest,
+    ) -> Result<v1::StopContainerResponse> {
+        let mut client = self.runtime.clone();
+        let grace = Duration::from_secs(request.timeout.max(0) as u64);
+        let mut call = tonic::Request::new(request);
+        call.set_timeout(self.timeout + grace);
+        client
+            .stop_container(call)
+            .await
+            .map(tonic::Response::into_inner)
+            .map_err(|status| Error::Call {
+                call: "stop_container",
                 status,
             })
     }
