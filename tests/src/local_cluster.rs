@@ -183,6 +183,12 @@ impl LocalCluster {
             })
     }
 
+    /// `error` with the logs after it: the failed step stays on the first line, where a
+    /// shortened CI printout still shows it.
+    pub fn failed(&self, error: anyhow::Error) -> anyhow::Error {
+        anyhow::anyhow!("{error:#}\n{}", self.logs())
+    }
+
     /// The last lines of every log, for failure messages.
     pub fn logs(&self) -> String {
         let mut text = String::new();

@@ -104,7 +104,7 @@ async fn wait_reaching(
         Ok((seen.len() == pods).then_some(seen))
     })
     .await
-    .with_context(|| cluster.logs())
+    .map_err(|e| cluster.failed(e))
 }
 
 /// The names of the ready pods of app=web.
@@ -164,7 +164,7 @@ async fn services_route(mode: &str) -> Result<()> {
         }
     })
     .await
-    .with_context(|| cluster.logs())?;
+    .map_err(|e| cluster.failed(e))?;
     ensure!(from_pod == pods, "{from_pod:?} vs {pods:?}");
 
     // Node port on the node's address.
@@ -196,7 +196,7 @@ async fn services_route(mode: &str) -> Result<()> {
         },
     )
     .await
-    .with_context(|| cluster.logs())?;
+    .map_err(|e| cluster.failed(e))?;
     let lb_address: SocketAddr = format!("{ingress_ip}:80").parse()?;
     wait_reaching(
         &cluster,
@@ -212,16 +212,23 @@ async fn services_route(mode: &str) -> Result<()> {
     web_service(&cluster, "None")?;
     wait_reaching(&cluster, "affinity lifted", cluster_ip, 3).await?;
 
-    // A deleted pod leaves rotation (it keeps running through its grace period).
+    // A deleted pod leaves rotation while it still runs: its grace period outlasts the wait,
+    // so only the proxy can take it out.
     let victim = ready_pods(&cluster)?
         .first()
         .context("a ready pod")?
         .clone();
-    cluster.kubectl_ok(&["delete", "pod", &victim, "--wait=false"])?;
+    cluster.kubectl_ok(&[
+        "delete",
+        "pod",
+        &victim,
+        "--grace-period=120",
+        "--wait=false",
+    ])?;
     let deleted_at = Instant::now();
     eventually(
         "the deleted pod out of rotation",
-        Duration::from_secs(30),
+        Duration::from_secs(60),
         || {
             let victim = victim.clone();
             async move {
@@ -231,7 +238,7 @@ async fn services_route(mode: &str) -> Result<()> {
         },
     )
     .await
-    .with_context(|| cluster.logs())?;
+    .map_err(|e| cluster.failed(e))?;
     eprintln!(
         "{mode}: the deleted pod left rotation {} ms after the delete",
         deleted_at.elapsed().as_millis()
@@ -259,7 +266,7 @@ async fn services_route(mode: &str) -> Result<()> {
         },
     )
     .await
-    .with_context(|| cluster.logs())?;
+    .map_err(|e| cluster.failed(e))?;
 
     // Health and metrics with upstream's names.
     let health = reqwest_like(cluster.kube_proxy_healthz_port, "/healthz")?;
