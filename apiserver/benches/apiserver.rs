@@ -16,7 +16,8 @@
 //! - the latency of LISTs of the 10,000 pods those creates leave (consistent read,
 //!   `resourceVersion=0`, `as=Table`, and kubectl's pages of 500);
 //! - the server's RSS when empty and with the 10,000 pods;
-//! - watch fan-out: 500 watchers on one namespace while a writer patches 200 pods/s, with the
+//! - watch fan-out: 500 watchers on one namespace while a writer (its own thread and runtime,
+//!   like a separate client) patches 200 pods/s, with the
 //!   delivery latency (receipt minus the writer's send timestamp carried in an annotation) and
 //!   the server's CPU.
 //!
@@ -1013,7 +1014,23 @@ async fn bench_watch(
             stop_receiver.clone(),
         )));
     }
-    let writer = connector.connect().await.expect("writer connection");
+    // The writer is another client, as it would be in a cluster: its own thread and runtime,
+    // so its requests and answers do not wait in this process's queue behind the watchers.
+    let (go, start_writing) = tokio::sync::oneshot::channel::<()>();
+    let writer = {
+        let (connector, plan) = (connector.clone(), *plan);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("the writer's runtime");
+            runtime.block_on(async move {
+                let conn = connector.connect().await.expect("writer connection");
+                start_writing.await.expect("the go signal");
+                write_patches(&conn, &plan).await
+            })
+        })
+    };
     settle(plan).await;
 
     eprintln!(
@@ -1021,7 +1038,11 @@ async fn bench_watch(
         plan.writes_per_second, plan.watch_time
     );
     let meter = CpuMeter::start(pids);
-    let (writes, acks) = write_patches(&writer, plan).await;
+    go.send(()).expect("the writer waits for the go signal");
+    let (writes, acks) = tokio::task::spawn_blocking(move || writer.join())
+        .await
+        .expect("joining the writer")
+        .expect("the writer panicked");
     // Wait for the watchers to catch up.
     let expected = writes.ops * plan.watchers;
     let drain_deadline = Instant::now() + plan.drain_time;
@@ -1315,7 +1336,7 @@ fn print_watch(results: &[BackendResult; 2], plan: &Plan) {
     println!();
     println!(
         "{} watchers (`GET /api/v1/namespaces/{WATCH_NAMESPACE}/pods?watch=true&resourceVersion=<rv>`, {WATCHERS_PER_CONNECTION} streams per HTTP/2 connection) on a namespace of {} pods (and one probe pod that is not written), \
-         while one writer merge-patches annotation `{SENT_ANNOTATION}` (its send time in Unix ns) at {} pods/s for {:?}, with at most {WRITES_IN_FLIGHT} patches in flight. \
+         while one writer (on its own thread and runtime, as a separate client) merge-patches annotation `{SENT_ANNOTATION}` (its send time in Unix ns) at {} pods/s for {:?}, with at most {WRITES_IN_FLIGHT} patches in flight. \
          Delivery latency: the watcher's receipt minus that send time (same clock), so it includes the write; \
          'write acknowledged → receipt' matches events to the patch answers by resourceVersion (0 when the event came first). \
          CPU: utime+stime from /proc from the first write to the last delivery ({:.1} s embedded, {:.1} s etcd), in cores; \

@@ -168,6 +168,7 @@ impl Drop for ApiServerProcess {
 }
 
 /// Opens TLS + HTTP/2 connections to the server as the admin.
+#[derive(Clone)]
 pub struct Connector {
     tls: TlsConnector,
     address: SocketAddr,
