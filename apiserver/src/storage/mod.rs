@@ -3,7 +3,7 @@
 //! One contract, [`Storage`], with etcd v3 semantics, and two backends:
 //!
 //! - [`embedded`]: the default. No external process; an in-memory MVCC index over a crash-safe
-//!   on-disk log (redb), group commit, and watch events broadcast on commit.
+//!   on-disk LSM tree (fjall) with its journal, group commit, and watch events broadcast on commit.
 //! - [`etcd`]: a real etcd cluster through `etcd-client`, for production and HA.
 //!
 //! In front of either, [`cacher`] puts one watch cache per resource (itself a [`Storage`]), as
