@@ -786,8 +786,8 @@ impl WatcherReport {
         let parsed = (event_type(line) == Some(b"MODIFIED".as_slice()))
             .then(|| {
                 Some(Delivery {
-                    sent: string_field(line, SENT_ANNOTATION)?.parse().ok()?,
-                    revision: string_field(line, "resourceVersion")?.parse().ok()?,
+                    sent: string_field(line, &SENT_KEY)?.parse().ok()?,
+                    revision: string_field(line, &REVISION_KEY)?.parse().ok()?,
                     received,
                 })
             })
@@ -817,17 +817,32 @@ fn event_type(line: &[u8]) -> Option<&[u8]> {
     Some(&rest[..rest.iter().position(|&b| b == b'"')?])
 }
 
+/// A key [`string_field`] looks for, with its searcher built once: building one per line
+/// was a noticeable part of the watchers' CPU, which shares the machine with the server.
+struct Key(memchr::memmem::Finder<'static>);
+
+impl Key {
+    fn new(key: &'static str) -> Self {
+        Key(memchr::memmem::Finder::new(key.as_bytes()))
+    }
+}
+
+static SENT_KEY: std::sync::LazyLock<Key> = std::sync::LazyLock::new(|| Key::new(SENT_ANNOTATION));
+static REVISION_KEY: std::sync::LazyLock<Key> =
+    std::sync::LazyLock::new(|| Key::new("resourceVersion"));
+
 /// The first string value of `key` in a JSON text, found without parsing it: the annotation
 /// sorts first in the object's metadata, and metadata's resourceVersion comes before any other.
-fn string_field<'a>(json: &'a [u8], key: &str) -> Option<&'a str> {
-    let quoted = |at: usize| json.get(at..at + key.len() + 4);
+fn string_field<'a>(json: &'a [u8], key: &Key) -> Option<&'a str> {
+    let len = key.0.needle().len();
+    let quoted = |at: usize| json.get(at..at + len + 4);
     // `"key":"` without building it: find the key, then check the quotes around it.
     let mut from = 0;
     let at = loop {
-        let at = from + find(&json[from..], key.as_bytes())?;
+        let at = from + key.0.find(&json[from..])?;
         let start = at.checked_sub(1)?;
-        if quoted(start).is_some_and(|m| m[0] == b'"' && m[key.len() + 1..] == *b"\":\"") {
-            break start + key.len() + 4;
+        if quoted(start).is_some_and(|m| m[0] == b'"' && m[len + 1..] == *b"\":\"") {
+            break start + len + 4;
         }
         from = at + 1;
     };
@@ -952,7 +967,7 @@ async fn write_patches(conn: &Conn, plan: &Plan) -> (Outcome, HashMap<u64, u64>)
                 )
                 .await
                 .and_then(|body| {
-                    string_field(&body, "resourceVersion")
+                    string_field(&body, &REVISION_KEY)
                         .and_then(|rv| rv.parse::<u64>().ok())
                         .ok_or_else(|| format!("no resourceVersion in the answer to {path}"))
                 });
