@@ -261,26 +261,6 @@ impl PodWorkers {
             } else {
                 None
             };
-            let shorter = async {
-                loop {
-                    if wake.recv().await.is_none() {
-                        return std::future::pending().await;
-                    }
-                    woken = true;
-                    let updated = deps.pods.pod_by_uid(&uid).unwrap_or_else(|| {
-                        // Gone from its source (a forced delete): the shortest grace period.
-                        let mut gone = (*pod).clone();
-                        gone.metadata.deletion_grace_period_seconds = Some(0);
-                        Arc::new(gone)
-                    });
-                    if let (Some(new), Some(old)) =
-                        (updated.metadata.deletion_grace_period_seconds, grace)
-                        && new < old
-                    {
-                        return updated;
-                    }
-                }
-            };
             tokio::select! {
                 killed = deps.runtime.kill_pod(Some(&pod), &current, grace) => {
                     if let Err(error) = killed {
@@ -289,7 +269,7 @@ impl PodWorkers {
                     }
                     break;
                 }
-                updated = shorter => {
+                updated = self.shorter_grace(&uid, &pod, grace, wake, &mut woken) => {
                     tracing::info!(
                         pod = %pod_manager::full_name(&updated),
                         grace = ?updated.metadata.deletion_grace_period_seconds,
@@ -312,6 +292,35 @@ impl PodWorkers {
             Next::After(Duration::ZERO)
         } else {
             Next::Idle
+        }
+    }
+
+    /// Waits, while the containers of `pod` are being stopped within `grace`, until the pod is
+    /// given a shorter grace period: by a second delete, or by leaving its source (a forced
+    /// delete, which takes the shortest). Sets `woken` when it takes a wake.
+    async fn shorter_grace(
+        &self,
+        uid: &str,
+        pod: &Pod,
+        grace: Option<i64>,
+        wake: &mut mpsc::UnboundedReceiver<()>,
+        woken: &mut bool,
+    ) -> Arc<Pod> {
+        loop {
+            if wake.recv().await.is_none() {
+                return std::future::pending().await;
+            }
+            *woken = true;
+            let updated = self.deps.pods.pod_by_uid(uid).unwrap_or_else(|| {
+                let mut gone = pod.clone();
+                gone.metadata.deletion_grace_period_seconds = Some(0);
+                Arc::new(gone)
+            });
+            if let (Some(new), Some(old)) = (updated.metadata.deletion_grace_period_seconds, grace)
+                && new < old
+            {
+                return updated;
+            }
         }
     }
 

@@ -134,7 +134,11 @@ fn endpoint(
         (false, Some(_)) => format!("https://{url}"),
         (false, None) => format!("http://{url}"),
     };
-    let mut endpoint = tonic::transport::Endpoint::from_shared(url.clone())
+    let https = url.starts_with("https://");
+    if !https && !url.starts_with("http://") {
+        return Err(invalid(&"the URL must start with http:// or https://"));
+    }
+    let endpoint = tonic::transport::Endpoint::from_shared(url)
         .map_err(|e| invalid(&e))?
         .connect_timeout(options.dial_timeout)
         .http2_keep_alive_interval(Duration::from_secs(30))
@@ -142,11 +146,9 @@ fn endpoint(
         .keep_alive_while_idle(true)
         .initial_stream_window_size(STREAM_WINDOW_BYTES)
         .initial_connection_window_size(CONNECTION_WINDOW_BYTES);
-    if url.starts_with("https://") {
+    if https {
         let tls = tls.cloned().unwrap_or_default();
-        endpoint = endpoint.tls_config(tls).map_err(|e| invalid(&e))?;
-    } else if !url.starts_with("http://") {
-        return Err(invalid(&"the URL must start with http:// or https://"));
+        return endpoint.tls_config(tls).map_err(|e| invalid(&e));
     }
     Ok(endpoint)
 }

@@ -126,6 +126,16 @@ impl RuntimeClient {
     }
 }
 
+/// A call's answer, or the call's name with gRPC's status.
+fn answer<T>(
+    call: &'static str,
+    result: std::result::Result<tonic::Response<T>, tonic::Status>,
+) -> Result<T> {
+    result
+        .map(tonic::Response::into_inner)
+        .map_err(|status| Error::Call { call, status })
+}
+
 /// One wrapper method per CRI call: `$name(request) -> response`, with the client's timeout.
 macro_rules! runtime_calls {
     ($($service:ident . $name:ident ($request:ident) -> $response:ident;)*) => {
@@ -133,11 +143,7 @@ macro_rules! runtime_calls {
             $(
                 pub async fn $name(&self, request: v1::$request) -> Result<v1::$response> {
                     let mut client = self.$service.clone();
-                    client
-                        .$name(self.request(request))
-                        .await
-                        .map(tonic::Response::into_inner)
-                        .map_err(|status| Error::Call { call: stringify!($name), status })
+                    answer(stringify!($name), client.$name(self.request(request)).await)
                 }
             )*
         }
@@ -183,14 +189,7 @@ impl RuntimeClient {
         if seconds > 0 {
             call.set_timeout(Duration::from_secs(seconds as u64) + Duration::from_secs(2));
         }
-        client
-            .exec_sync(call)
-            .await
-            .map(tonic::Response::into_inner)
-            .map_err(|status| Error::Call {
-                call: "exec_sync",
-                status,
-            })
+        answer("exec_sync", client.exec_sync(call).await)
     }
 
     /// `StopContainer` with the request timeout plus the grace period (`timeout`), as upstream
@@ -203,28 +202,17 @@ impl RuntimeClient {
         let grace = Duration::from_secs(request.timeout.max(0) as u64);
         let mut call = tonic::Request::new(request);
         call.set_timeout(self.timeout + grace);
-        client
-            .stop_container(call)
-            .await
-            .map(tonic::Response::into_inner)
-            .map_err(|status| Error::Call {
-                call: "stop_container",
-                status,
-            })
+        answer("stop_container", client.stop_container(call).await)
     }
 
     /// `PullImage` without the request timeout: pulls take as long as they take
     /// (upstream bounds them by progress, not by a deadline).
     pub async fn pull_image(&self, request: v1::PullImageRequest) -> Result<v1::PullImageResponse> {
         let mut client = self.images.clone();
-        client
-            .pull_image(tonic::Request::new(request))
-            .await
-            .map(tonic::Response::into_inner)
-            .map_err(|status| Error::Call {
-                call: "pull_image",
-                status,
-            })
+        answer(
+            "pull_image",
+            client.pull_image(tonic::Request::new(request)).await,
+        )
     }
 }
 
